@@ -1,0 +1,48 @@
+// What the HTTP API needs from the rest of the daemon, as one struct of callbacks and references,
+// so the server is testable with fakes and knows nothing of the pipeline's wiring.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <string>
+
+#include "config/snapshot.h"
+#include "queue/alert_queue.h"
+
+namespace nm::api {
+
+// Every reply of the Go daemon: {"Status":int,"Message":string}.
+struct ApiResult {
+  int status = 200;
+  std::string message;
+};
+
+struct ReadyReport {
+  bool ready = false;
+  std::string lastReloadError;  // the refused edit, with file/document/path
+  uint64_t snapshotVersion = 0;
+  std::string lastReloadTime;   // RFC 3339
+};
+
+using Completion = std::function<void(ApiResult)>;
+
+struct ApiDeps {
+  AlertQueue* queue = nullptr;
+  Duration pushTimeout = std::chrono::seconds(3);
+  config::SnapshotStore* snapshots = nullptr;
+  std::string cluster = "default";  // --cluster fallback when the snapshot has none
+  size_t maxBodyBytes = 16 << 20;
+  Duration readTimeout = std::chrono::seconds(10);  // a slow client is cut off after this
+  std::string bearerToken;  // when set, state-changing endpoints require it
+  std::function<ApiResult()> reload;                // POST /-/reload
+  std::function<ReadyReport()> ready;               // GET /-/ready
+  // POST /api/v2/verify: {receiver, config?} already parsed (JSON is YAML).
+  std::function<void(const YAML::Node& receiver, const YAML::Node& config, Completion)> verify;
+  // POST /api/v2/notifications: {receiver, config?, alert}; alerts decoded by ingest.
+  std::function<void(const YAML::Node& receiver, const YAML::Node& config, AlertList alerts,
+                     Completion)>
+      notifications;
+};
+
+}  // namespace nm::api

@@ -1,0 +1,97 @@
+// The configuration snapshot: every resource validated, indexed and bound (receivers by tenant,
+// configs by type, compiled selectors, built notifiers), immutable and shared by each batch.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/resources.h"
+#include "notify/channel_registry.h"
+#include "notify/notifier.h"
+
+namespace nm::config {
+
+// Resolves Credentials: inline values, or Secret keys (file mode: Secret manifests in the config
+// directory). Errors name the secret, never its value.
+class SecretResolver {
+ public:
+  virtual ~SecretResolver() = default;
+  // nullopt and `error` set when the secret or key is missing.
+  virtual std::optional<std::string> resolve(const model::Credential& c, std::string& error) const = 0;
+};
+
+// One channel block of a Config CR, with its tenant classification.
+struct ConfigEntry {
+  std::string name;  // Config CR name
+  std::string type;
+  LabelSet labels;   // CR labels
+  bool isDefault = false;  // matched defaultConfigSelector
+  std::string tenant;      // from labels type=tenant + <tenantKey>
+  int priority = 2147483646;  // label "priority"; unset = MaxInt32-1; lowest wins
+  std::shared_ptr<const ChannelSpec> spec;
+  model::Origin origin;
+};
+
+// One channel of a Receiver CR: the unit routing and notification work with ("type/name").
+struct Receiver;
+using ReceiverPtr = std::shared_ptr<const Receiver>;
+
+struct Receiver {
+  std::string name;  // Receiver CR name
+  std::string type;
+  std::string key;   // "type/name"
+  LabelSet labels;   // CR labels (Router selectors match these)
+  bool global = false;
+  std::string tenant;  // empty for global receivers
+  bool enabled = true;
+  std::shared_ptr<const model::LabelSelector> alertSelector;
+  std::shared_ptr<const model::LabelSelector> configSelector;
+  std::string templateName;
+  std::optional<model::ConfigMapKeySelector> tmplText;
+  std::shared_ptr<const ChannelSpec> spec;
+  std::shared_ptr<const ConfigEntry> config;  // selected config (may be null)
+  std::shared_ptr<Notifier> notifier;         // null when it could not be built
+  std::string notifierError;                  // why not
+  model::Origin origin;
+};
+
+struct Snapshot {
+  uint64_t version = 0;
+  TimePoint loadedAt = kZeroTime;
+  std::string source;  // "dir:/etc/nm" or "api"
+
+  model::NotificationManager nm;  // effective (defaults when the directory has none)
+  model::ResourceSet resources;   // as loaded, for the debug dumps (redacted on output)
+
+  std::vector<ReceiverPtr> receivers;  // all, in load order
+  std::vector<ReceiverPtr> globalReceivers;
+  std::unordered_map<std::string, std::vector<ReceiverPtr>> receiversByTenant;
+  std::unordered_map<std::string, ReceiverPtr> receiversByKey;  // "type/name"
+  std::unordered_map<std::string, std::vector<std::shared_ptr<const ConfigEntry>>> configsByType;
+
+  std::vector<const model::RouterResource*> routers;  // enabled, pointing into resources
+  std::vector<const model::SilenceResource*> globalSilences;
+  std::unordered_map<std::string, std::vector<const model::SilenceResource*>> tenantSilences;
+
+  ReceiverPtr history;  // spec.history.webhook as a virtual webhook receiver; null when unset
+  std::shared_ptr<const SecretResolver> secrets;
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+// The one published configuration: readers take a reference, a reload swaps it atomically.
+class SnapshotStore {
+ public:
+  SnapshotPtr current() const { return std::atomic_load(&current_); }
+  void publish(SnapshotPtr s) { std::atomic_store(&current_, std::move(s)); }
+
+ private:
+  SnapshotPtr current_;
+};
+
+}  // namespace nm::config

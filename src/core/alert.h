@@ -1,0 +1,42 @@
+// The one normalized Alert every source is decoded into, and the Batch that flows through the
+// pipeline. Alerts are immutable once queued and shared (shared_ptr<const Alert>) by receivers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/labels.h"
+#include "core/time.h"
+
+namespace nm {
+
+enum class AlertStatus : uint8_t { Firing, Resolved };
+
+inline const char* toString(AlertStatus s) {
+  return s == AlertStatus::Firing ? "firing" : "resolved";
+}
+
+struct Alert {
+  LabelSet labels;
+  LabelSet annotations;
+  AlertStatus status = AlertStatus::Firing;
+  TimePoint startsAt = kZeroTime;
+  TimePoint endsAt = kZeroTime;
+  std::string generatorURL;
+  // labels.fingerprint(), computed once at ingest.
+  uint64_t fingerprint = 0;
+  // Stable id of this occurrence: fingerprint mixed with startsAt, 16 hex digits.
+  std::string id;
+  // When this daemon accepted it: the start of ingest-to-delivery latency.
+  TimePoint receivedAt = kZeroTime;
+};
+
+using AlertPtr = std::shared_ptr<const Alert>;
+using AlertList = std::vector<AlertPtr>;
+
+// Fills fingerprint and id from labels and startsAt. Call once after labels are final.
+void finalizeIdentity(Alert& a);
+
+}  // namespace nm

@@ -1,0 +1,105 @@
+// LabelSet implementation: binary search over sorted pairs and the FNV-1a fingerprint.
+// The fingerprint must stay byte-compatible with Prometheus/Alertmanager.
+#include "core/labels.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace nm {
+
+namespace {
+constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
+constexpr uint64_t kFnvPrime = 1099511628211ULL;
+
+inline uint64_t fnvAdd(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= kFnvPrime;
+  }
+  return h;
+}
+inline uint64_t fnvAddByte(uint64_t h, unsigned char c) {
+  h ^= c;
+  h *= kFnvPrime;
+  return h;
+}
+
+auto lowerBound(const std::vector<Label>& v, std::string_view name) {
+  return std::lower_bound(v.begin(), v.end(), name,
+                          [](const Label& l, std::string_view n) { return l.first < n; });
+}
+}  // namespace
+
+LabelSet::LabelSet(std::initializer_list<Label> init) : pairs_(init) { normalize(); }
+
+void LabelSet::set(std::string name, std::string value) {
+  auto it = std::lower_bound(pairs_.begin(), pairs_.end(), name,
+                             [](const Label& l, const std::string& n) { return l.first < n; });
+  if (it != pairs_.end() && it->first == name) {
+    it->second = std::move(value);
+  } else {
+    pairs_.emplace(it, std::move(name), std::move(value));
+  }
+}
+
+bool LabelSet::setIfAbsent(std::string_view name, std::string_view value) {
+  auto it = std::lower_bound(pairs_.begin(), pairs_.end(), name,
+                             [](const Label& l, std::string_view n) { return l.first < n; });
+  if (it != pairs_.end() && it->first == name) return false;
+  pairs_.emplace(it, std::string(name), std::string(value));
+  return true;
+}
+
+bool LabelSet::erase(std::string_view name) {
+  auto it = std::lower_bound(pairs_.begin(), pairs_.end(), name,
+                             [](const Label& l, std::string_view n) { return l.first < n; });
+  if (it == pairs_.end() || it->first != name) return false;
+  pairs_.erase(it);
+  return true;
+}
+
+const std::string* LabelSet::find(std::string_view name) const {
+  auto it = lowerBound(pairs_, name);
+  if (it == pairs_.end() || it->first != name) return nullptr;
+  return &it->second;
+}
+
+std::string_view LabelSet::get(std::string_view name) const {
+  const std::string* v = find(name);
+  return v ? std::string_view(*v) : std::string_view();
+}
+
+uint64_t LabelSet::fingerprint() const {
+  uint64_t h = kFnvOffset;
+  for (const auto& [n, v] : pairs_) {
+    h = fnvAdd(h, n);
+    h = fnvAddByte(h, 0xff);
+    h = fnvAdd(h, v);
+    h = fnvAddByte(h, 0xff);
+  }
+  return h;
+}
+
+void LabelSet::normalize() {
+  std::stable_sort(pairs_.begin(), pairs_.end(),
+                   [](const Label& a, const Label& b) { return a.first < b.first; });
+  // Keep the last of each run of equal names.
+  std::vector<Label> out;
+  out.reserve(pairs_.size());
+  for (auto& p : pairs_) {
+    if (!out.empty() && out.back().first == p.first) {
+      out.back().second = std::move(p.second);
+    } else {
+      out.push_back(std::move(p));
+    }
+  }
+  pairs_ = std::move(out);
+}
+
+std::string fingerprintHex(uint64_t fp) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fp));
+  return std::string(buf, 16);
+}
+
+}  // namespace nm

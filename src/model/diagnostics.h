@@ -1,0 +1,46 @@
+// Config errors that name the file, the document and the field path, e.g.
+// "receivers.yaml: document 2 (Receiver/team-a): spec.webhook.url: expected a string".
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nm::model {
+
+// Where a resource came from: file mode fills file/document; the Kubernetes source later fills
+// kind/name only.
+struct Origin {
+  std::string file;
+  int document = 0;  // 1-based index of the YAML document within the file
+  std::string kind;
+  std::string name;
+
+  std::string describe() const;
+};
+
+struct Diagnostic {
+  Origin origin;
+  std::string path;  // field path: "spec.receivers.regexName"; empty for the whole document
+  std::string message;
+
+  std::string str() const;
+};
+
+class Diagnostics {
+ public:
+  void error(const Origin& o, std::string path, std::string message) {
+    items_.push_back({o, std::move(path), std::move(message)});
+  }
+  bool ok() const { return items_.empty(); }
+  const std::vector<Diagnostic>& items() const { return items_; }
+  void append(const Diagnostics& other) {
+    items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  }
+  // All messages, one per line.
+  std::string str() const;
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+}  // namespace nm::model

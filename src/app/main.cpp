@@ -1,3 +1,11 @@
 // Entry point of the notification-manager daemon: parse flags, run the daemon, exit code.
 // Everything else lives in app/daemon.cpp so tests can build the daemon without main().
-int main() { return 0; }
+#include "app/daemon.h"
+#include "app/flags.h"
+
+int main(int argc, char** argv) {
+  int exitCode = -1;
+  nm::app::Flags flags = nm::app::parseFlags(argc, argv, exitCode);
+  if (exitCode >= 0) return exitCode;
+  return nm::app::runDaemon(flags);
+}

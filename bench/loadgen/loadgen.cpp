@@ -1,0 +1,236 @@
+// nm-loadgen: posts Alertmanager-webhook batches over keep-alive connections, then asks nm-sink
+// how many alerts arrived and how late. Prints accepted/s, delivered/s, p50/p99 and peak RSS.
+//
+// Each alert carries annotation nm_bench_sent_ns (send time) so the sink measures
+// ingest-to-delivery latency on the same clock.
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string target = "127.0.0.1:19093";
+  std::string sink = "127.0.0.1:19099";
+  int connections = 8;
+  int batch = 100;
+  long long total = 300000;
+  double rate = 0;  // alerts/s, 0 = as fast as possible
+  int tenants = 1000;
+  int alertnames = 20;
+  int pid = 0;
+  double expectPerAlert = 1.0;  // deliveries expected per accepted alert
+  double waitSeconds = 30;
+  bool resolved = false;
+};
+
+std::pair<std::string, std::string> splitHostPort(const std::string& s) {
+  auto c = s.rfind(':');
+  return {s.substr(0, c), s.substr(c + 1)};
+}
+
+long long nowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string makeBody(const Options& o, long long seq0, int n) {
+  std::string b;
+  b.reserve(static_cast<size_t>(n) * 330 + 200);
+  b += "{\"receiver\":\"loadgen\",\"status\":\"firing\",\"version\":\"4\",\"alerts\":[";
+  std::string ts = std::to_string(nowNs());
+  for (int i = 0; i < n; ++i) {
+    long long id = seq0 + i;
+    if (i) b += ',';
+    b += "{\"status\":\"";
+    b += o.resolved ? "resolved" : "firing";
+    b += "\",\"labels\":{\"alertname\":\"BenchAlert";
+    b += std::to_string(id % o.alertnames);
+    b += "\",\"namespace\":\"tenant-";
+    b += std::to_string(id % o.tenants);
+    b += "\",\"severity\":\"warning\",\"instance\":\"host-";
+    b += std::to_string(id);
+    b += ":9100\",\"job\":\"node\",\"pod\":\"pod-";
+    b += std::to_string(id % 977);
+    b += "\"},\"annotations\":{\"summary\":\"load test alert\",\"nm_bench_sent_ns\":\"";
+    b += ts;
+    b += "\"},\"startsAt\":\"2026-11-25T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
+         "\"generatorURL\":\"http://prometheus:9090/graph\"}";
+  }
+  b += "],\"groupLabels\":{},\"commonLabels\":{},\"commonAnnotations\":{},"
+       "\"externalURL\":\"http://alertmanager:9093\"}";
+  return b;
+}
+
+std::string httpGet(const std::string& hostport, const std::string& path) {
+  try {
+    asio::io_context io;
+    tcp::resolver r(io);
+    beast::tcp_stream s(io);
+    auto [h, p] = splitHostPort(hostport);
+    s.connect(r.resolve(h, p));
+    http::request<http::empty_body> req{http::verb::get, path, 11};
+    req.set(http::field::host, h);
+    http::write(s, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res);
+    return res.body();
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+double jsonNumber(const std::string& js, const std::string& key) {
+  auto p = js.find("\"" + key + "\":");
+  if (p == std::string::npos) return 0;
+  return std::atof(js.c_str() + p + key.size() + 3);
+}
+
+std::string procStatus(int pid, const std::string& field) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(field + ":", 0) == 0) return line.substr(field.size() + 1);
+  return "?";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"nm-loadgen: end-to-end load for notification-manager"};
+  app.add_option("--target", o.target, "daemon host:port");
+  app.add_option("--sink", o.sink, "nm-sink host:port ('' to skip delivery stats)");
+  app.add_option("--connections", o.connections, "keep-alive connections (one thread each)");
+  app.add_option("--batch", o.batch, "alerts per POST");
+  app.add_option("--total", o.total, "alerts to send");
+  app.add_option("--rate", o.rate, "target alerts/s (0: as fast as possible)");
+  app.add_option("--tenants", o.tenants, "distinct namespace labels");
+  app.add_option("--alertnames", o.alertnames, "distinct alertname labels");
+  app.add_option("--pid", o.pid, "daemon pid, for RSS");
+  app.add_option("--expect-per-alert", o.expectPerAlert, "deliveries expected per alert");
+  app.add_option("--wait", o.waitSeconds, "seconds to wait for deliveries to stop growing");
+  app.add_flag("--resolved", o.resolved, "send resolved alerts");
+  CLI11_PARSE(app, argc, argv);
+
+  std::string baseline = o.sink.empty() ? "" : httpGet(o.sink, "/stats");
+  double baseAlerts = jsonNumber(baseline, "alerts");
+
+  std::atomic<long long> next{0}, accepted{0}, rejected{0}, failed{0};
+  auto t0 = SteadyClock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < o.connections; ++c) {
+    threads.emplace_back([&, c] {
+      asio::io_context io;
+      tcp::resolver r(io);
+      auto [h, p] = splitHostPort(o.target);
+      auto eps = r.resolve(h, p);
+      std::unique_ptr<beast::tcp_stream> s;
+      beast::flat_buffer buf;
+      double perConn = o.rate > 0 ? o.rate / o.connections : 0;
+      auto start = SteadyClock::now();
+      long long sentHere = 0;
+      for (;;) {
+        long long seq0 = next.fetch_add(o.batch);
+        if (seq0 >= o.total) break;
+        int n = static_cast<int>(std::min<long long>(o.batch, o.total - seq0));
+        if (perConn > 0) {
+          auto due = start + std::chrono::duration_cast<SteadyClock::duration>(
+                                 std::chrono::duration<double>(sentHere / perConn));
+          std::this_thread::sleep_until(due);
+        }
+        sentHere += n;
+        http::request<http::string_body> req{http::verb::post, "/api/v2/alerts", 11};
+        req.set(http::field::host, h);
+        req.set(http::field::content_type, "application/json");
+        req.keep_alive(true);
+        req.body() = makeBody(o, seq0, n);
+        req.prepare_payload();
+        for (int attempt = 0; attempt < 50; ++attempt) {
+          try {
+            if (!s) {
+              s = std::make_unique<beast::tcp_stream>(io);
+              s->connect(eps);
+              s->socket().set_option(tcp::no_delay(true));
+            }
+            http::write(*s, req);
+            http::response<http::string_body> res;
+            http::read(*s, buf, res);
+            if (res.result_int() == 200) {
+              accepted += n;
+              break;
+            }
+            if (res.result_int() == 503 || res.result_int() == 429) {
+              rejected += n;
+              std::this_thread::sleep_for(std::chrono::milliseconds(20));
+              continue;  // the daemon asked us to retry: do, like Alertmanager would
+            }
+            failed += n;
+            std::cerr << "nm-loadgen: HTTP " << res.result_int() << ": " << res.body() << "\n";
+            break;
+          } catch (const std::exception& e) {
+            s.reset();
+            if (attempt == 49) {
+              failed += n;
+              std::cerr << "nm-loadgen: " << e.what() << "\n";
+            }
+          }
+        }
+      }
+      (void)c;
+    });
+  }
+  for (auto& t : threads) t.join();
+  double sendSecs = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  std::printf("sent: accepted=%lld alerts in %.3fs -> %.0f alerts/s accepted; 503-retries=%lld "
+              "failed=%lld\n",
+              accepted.load(), sendSecs, accepted.load() / sendSecs, rejected.load(),
+              failed.load());
+  if (o.pid) std::printf("daemon RSS after send: %s\n", procStatus(o.pid, "VmRSS").c_str());
+
+  if (!o.sink.empty()) {
+    double expected = accepted.load() * o.expectPerAlert;
+    double got = 0, lastGot = -1;
+    auto lastChange = SteadyClock::now();
+    std::string js;
+    while (true) {
+      js = httpGet(o.sink, "/stats");
+      got = jsonNumber(js, "alerts") - baseAlerts;
+      if (got >= expected) break;
+      if (got != lastGot) {
+        lastGot = got;
+        lastChange = SteadyClock::now();
+      } else if (std::chrono::duration<double>(SteadyClock::now() - lastChange).count() >
+                 o.waitSeconds) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    double total = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+    std::printf("delivered: %.0f of %.0f expected alert deliveries; %.0f deliveries/s over the "
+                "whole run (%.3fs)\n",
+                got, expected, got / total, total);
+    std::printf("latency ingest-to-delivery: p50=%.2fms p99=%.2fms max=%.2fms (%0.f samples)\n",
+                jsonNumber(js, "p50_ms"), jsonNumber(js, "p99_ms"), jsonNumber(js, "max_ms"),
+                jsonNumber(js, "latency_samples"));
+    if (got < expected) return 1;
+  }
+  if (o.pid) std::printf("daemon peak RSS (VmHWM): %s\n", procStatus(o.pid, "VmHWM").c_str());
+  return failed.load() ? 1 : 0;
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: nm-loadgen → notification-manager → nm-sink on 127.0.0.1.
+# Config: 1,000 tenants (namespace tenant-0..999 in the alerts), 100 webhook receivers
+# (1 global + 99 tenant receivers for tenant-0..98), groupLabels [alertname, namespace].
+# Runs: (1) idle RSS, (2) max throughput, (3) latency at a fixed 10,000 alerts/s.
+# Usage: scripts/bench-e2e.sh [TOTAL_ALERTS]   (build first: scripts/build.sh build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOTAL="${1:-1000000}"
+B=build
+DIR="$(mktemp -d)"
+CFG="$DIR/config"
+mkdir -p "$CFG"
+SINK_PORT=19199
+NM_PORT=19193
+BATCH_WAIT="${NM_BENCH_BATCH_WAIT:-100ms}"
+
+cat > "$CFG/nm.yaml" <<YAML
+apiVersion: notification.kubesphere.io/v2beta2
+kind: NotificationManager
+metadata: {name: bench}
+spec:
+  receivers:
+    tenantKey: namespace
+    globalReceiverSelector: {matchLabels: {type: global}}
+    tenantReceiverSelector: {matchLabels: {type: tenant}}
+  groupLabels: [alertname, namespace]
+  batchMaxSize: ${NM_BENCH_BATCH_SIZE:-1000}
+  batchMaxWait: $BATCH_WAIT
+YAML
+{
+  echo "apiVersion: notification.kubesphere.io/v2beta2"
+  echo "kind: Receiver"
+  echo "metadata: {name: global-0, labels: {type: global}}"
+  echo "spec: {webhook: {url: 'http://127.0.0.1:$SINK_PORT/global'}}"
+  for i in $(seq 0 98); do
+    echo "---"
+    echo "apiVersion: notification.kubesphere.io/v2beta2"
+    echo "kind: Receiver"
+    echo "metadata: {name: tenant-$i, labels: {type: tenant, namespace: tenant-$i}}"
+    echo "spec: {webhook: {url: 'http://127.0.0.1:$SINK_PORT/tenant/$i'}}"
+  done
+} > "$CFG/receivers.yaml"
+
+cleanup() { kill -TERM ${NM:-} ${SINK:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"; }
+trap cleanup EXIT
+
+start() {
+  "$B/bench/nm-sink" --address "127.0.0.1:$SINK_PORT" > "$DIR/sink.log" 2>&1 &
+  SINK=$!
+  "$B/notification-manager" --config.dir "$CFG" --webhook.address "127.0.0.1:$NM_PORT" \
+    --log.level warn --store.memory.queue 200000 "$@" > "$DIR/nm.log" 2>&1 &
+  NM=$!
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$NM_PORT/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+stop() { kill -TERM $NM $SINK; wait $NM $SINK 2>/dev/null || true; }
+
+# 1.1 deliveries per alert: every alert to the global receiver, 99 of 1000 tenants have one.
+PER_ALERT=1.099
+
+echo "== idle RSS (100 receivers loaded, no traffic)"
+start
+sleep 1
+grep -E 'VmRSS|VmHWM' /proc/$NM/status
+stop
+
+echo "== throughput: $TOTAL alerts, batches of 100, 4 connections"
+start
+"$B/bench/nm-loadgen" --target "127.0.0.1:$NM_PORT" --sink "127.0.0.1:$SINK_PORT" \
+  --connections 4 --batch 100 --total "$TOTAL" --tenants 1000 --pid $NM \
+  --expect-per-alert $PER_ALERT --wait 20
+stop
+
+echo "== latency at 10,000 alerts/s for 10 s (batchMaxWait $BATCH_WAIT)"
+start
+"$B/bench/nm-loadgen" --target "127.0.0.1:$NM_PORT" --sink "127.0.0.1:$SINK_PORT" \
+  --connections 2 --batch 100 --total 100000 --rate 10000 --tenants 1000 --pid $NM \
+  --expect-per-alert $PER_ALERT --wait 20
+stop

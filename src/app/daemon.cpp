@@ -1,0 +1,203 @@
+// Daemon wiring and lifecycle. Signals are blocked before any thread starts and taken with
+// sigwait on the main thread, so shutdown runs in one place: stop accepting, close the queue,
+// drain in-flight batches and history within --shutdown.timeout, exit 0.
+#include "app/daemon.h"
+
+#include <csignal>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "aggregate/aggregate_stage.h"
+#include "api/http_server.h"
+#include "app/direct_send.h"
+#include "config/config_reloader.h"
+#include "core/version.h"
+#include "dispatch/dispatcher.h"
+#include "filter/filter_stage.h"
+#include "history/history_stage.h"
+#include "notify/http_client.h"
+#include "notify/notify_stage.h"
+#include "observe/log.h"
+#include "observe/metrics.h"
+#include "queue/memory_queue.h"
+#include "route/route_stage.h"
+#include "route/tenant_resolver.h"
+#include "silence/silence_stage.h"
+
+namespace nm::app {
+
+namespace {
+
+std::string readTokenFile(const std::string& path, std::string& error) {
+  std::ifstream f(path);
+  if (!f) {
+    error = "cannot read --webhook.bearer-token-file " + path;
+    return "";
+  }
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string t = ss.str();
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  if (t.empty()) error = "--webhook.bearer-token-file " + path + " is empty";
+  return t;
+}
+
+double residentBytes() {
+  std::ifstream f("/proc/self/statm");
+  long pages = 0, rss = 0;
+  f >> pages >> rss;
+  return static_cast<double>(rss) * 4096.0;
+}
+
+}  // namespace
+
+int runDaemon(const Flags& flags) {
+  log::Level level;
+  log::parseLevel(flags.logLevel, level);
+  log::setup(level, flags.logFormat == "json");
+
+  if (flags.configDir.empty()) {
+    log::error("no configuration source: pass --config.dir with the v2beta2 resources");
+    return 2;
+  }
+  std::string bearerToken;
+  if (!flags.bearerTokenFile.empty()) {
+    std::string err;
+    bearerToken = readTokenFile(flags.bearerTokenFile, err);
+    if (!err.empty()) {
+      log::error("invalid flag", {{"error", err}});
+      return 2;
+    }
+  }
+
+  // Block the termination signals before any thread exists; every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  log::info("starting notification-manager",
+            {{"version", kVersion}, {"config_dir", flags.configDir}, {"store", flags.storeType}});
+
+  auto& reg = metrics::Registry::global();
+  reg.gaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
+
+  std::unique_ptr<HttpClient> http = makeCurlHttpClient();
+  config::SnapshotStore snapshots;
+  config::ConfigReloader reloader(flags.configDir, snapshots, http.get());
+  if (auto r = reloader.initial(); !r.ok) {
+    log::error("configuration refused at startup; fix it and start again", {{"error", r.error}});
+    return 1;
+  }
+
+  MemoryQueue queue(static_cast<size_t>(flags.storeMemoryQueue));
+  reg.gaugeFunc("nm_queue_length", "Alerts waiting in the queue.",
+                [&queue] { return static_cast<double>(queue.size()); });
+  reg.gaugeFunc("nm_queue_capacity", "Capacity of the queue in alerts.",
+                [&queue] { return static_cast<double>(queue.capacity()); });
+
+  NamespaceTenantResolver tenants;
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(std::make_unique<SilenceStage>());
+  stages.push_back(std::make_unique<RouteStage>(tenants));
+  stages.push_back(std::make_unique<FilterStage>());
+  stages.push_back(std::make_unique<AggregateStage>());
+
+  HistoryStage history;
+  AsyncTail tail = [&history](std::shared_ptr<Work> work, std::function<void()> finished) {
+    auto notes = std::move(work->notifications);
+    runNotify(std::move(notes), work->deadline,
+              [&history, work, finished = std::move(finished)](NotifyReport report) {
+                history.record(report, work->snapshot->history);
+                finished();
+              });
+  };
+  DispatcherOptions dopts;
+  dopts.maxInFlight = static_cast<size_t>(flags.workerQueue);
+  dopts.workerTimeout = flags.workerTimeout;
+  dopts.workerThreads = static_cast<unsigned>(flags.workerThreads);
+  Dispatcher dispatcher(queue, snapshots, std::move(stages), tail, dopts);
+  dispatcher.start();
+
+  DirectSendContext direct{snapshots, *http, flags.webhookTimeout};
+  api::ApiDeps deps;
+  deps.queue = &queue;
+  deps.pushTimeout = flags.storeMemoryPushTimeout;
+  deps.snapshots = &snapshots;
+  deps.maxBodyBytes = flags.maxBodyBytes;
+  deps.readTimeout = flags.webhookTimeout * 2;
+  deps.bearerToken = bearerToken;
+  deps.reload = [&reloader] {
+    auto r = reloader.reload();
+    if (r.ok) return api::ApiResult{200, "Configuration reloaded"};
+    return api::ApiResult{400, "configuration refused, the previous one keeps running: " + r.error};
+  };
+  deps.ready = [&reloader, &snapshots] {
+    api::ReadyReport rep;
+    auto s = snapshots.current();
+    rep.ready = s != nullptr && reloader.lastError().empty();
+    rep.snapshotVersion = s ? s->version : 0;
+    rep.lastReloadError = reloader.lastError();
+    rep.lastReloadTime = s ? formatRfc3339(s->loadedAt) : "";
+    return rep;
+  };
+  deps.verify = [&direct](const YAML::Node& receiver, const YAML::Node& config,
+                          api::Completion done) {
+    directSend(direct, receiver, config, verifyAlerts(), "Verify successfully", std::move(done));
+  };
+  deps.notifications = [&direct](const YAML::Node& receiver, const YAML::Node& config,
+                                 AlertList alerts, api::Completion done) {
+    directSend(direct, receiver, config, std::move(alerts), "Send alerts successfully",
+               std::move(done));
+  };
+
+  api::HttpServer server(deps, flags.webhookAddress, flags.httpThreads);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    log::error("cannot listen", {{"address", flags.webhookAddress}, {"error", e.what()}});
+    queue.close();
+    return 1;
+  }
+  std::string host = flags.webhookAddress.substr(0, flags.webhookAddress.rfind(':'));
+  log::info("listening", {{"address", (host.empty() ? std::string("0.0.0.0") : host) + ":" +
+                                          std::to_string(server.port())}});
+  reloader.start();
+
+  for (;;) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGHUP) {
+      reloader.reload();
+      continue;
+    }
+    log::info("shutting down: draining queued alerts",
+              {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+               {"queued", std::to_string(queue.size())},
+               {"timeout", formatGoDuration(flags.shutdownTimeout)}});
+    break;
+  }
+
+  auto deadline = now() + flags.shutdownTimeout;
+  server.stopAccepting();
+  reloader.stop();
+  queue.close();
+  bool drained = dispatcher.drain(flags.shutdownTimeout);
+  Duration left = std::max(Duration::zero(), deadline - now());
+  bool historyDone = history.waitIdle(left);
+  if (!drained || !historyDone) {
+    log::warn("shutdown timeout reached before everything was delivered",
+              {{"queued", std::to_string(queue.size())},
+               {"batches_in_flight", std::to_string(dispatcher.inFlight())},
+               {"history_pending", std::to_string(history.pending())}});
+  }
+  server.stop();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace nm::app

@@ -1,0 +1,81 @@
+// Flag parsing with CLI11; Go-style durations ("5s", "1m30s") are validated here so a typo is a
+// startup error naming the flag, not a silent default.
+#include "app/flags.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "core/version.h"
+
+namespace nm::app {
+
+namespace {
+// CLI11 option that parses a Go duration into `target`.
+void addDuration(CLI::App& app, const std::string& name, Duration& target, const std::string& help) {
+  app.add_option_function<std::string>(
+         name,
+         [&target, name](const std::string& v) {
+           auto d = parseGoDuration(v);
+           if (!d || *d < Duration::zero())
+             throw CLI::ValidationError(name, "\"" + v + "\" is not a duration like 5s or 1m30s");
+           target = *d;
+         },
+         help + " (default " + formatGoDuration(target) + ")")
+      ->type_name("DURATION");
+}
+}  // namespace
+
+Flags parseFlags(int argc, char** argv, int& exitCode) {
+  Flags f;
+  exitCode = -1;
+  CLI::App app{"notification-manager: multi-tenant alert notification daemon for Kubernetes"};
+  app.set_version_flag("--version", std::string("notification-manager ") + kVersion);
+  app.add_option("--log.level", f.logLevel, "Log level: debug, info, warn, error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.add_option("--log.format", f.logFormat, "Log format: logfmt or json")
+      ->check(CLI::IsMember({"logfmt", "json"}))
+      ->capture_default_str();
+  app.add_option("--webhook.address", f.webhookAddress, "Address the HTTP API listens on")
+      ->capture_default_str();
+  addDuration(app, "--webhook.timeout", f.webhookTimeout, "HTTP request handling timeout");
+  addDuration(app, "--worker.timeout", f.workerTimeout,
+              "Deadline for one batch through notify, retries included");
+  app.add_option("--worker.queue", f.workerQueue, "Batches processed concurrently")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--store.type", f.storeType, "Alert queue backend")
+      ->check(CLI::IsMember({"memory"}))
+      ->capture_default_str();
+  app.add_option("--store.memory.queue", f.storeMemoryQueue, "Memory queue capacity in alerts")
+      ->check(CLI::Range(1, 100000000))
+      ->capture_default_str();
+  addDuration(app, "--store.memory.pushTimeout", f.storeMemoryPushTimeout,
+              "How long a push waits for room before the sender gets 503");
+  app.add_option("--config.dir", f.configDir,
+                 "Directory of v2beta2 resources (YAML/JSON, Secrets and ConfigMaps too)");
+  app.add_option("--webhook.max-body-bytes", f.maxBodyBytes, "Largest accepted request body")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
+      ->capture_default_str();
+  app.add_option("--webhook.bearer-token-file", f.bearerTokenFile,
+                 "File holding a token that POST endpoints require as Authorization: Bearer");
+  addDuration(app, "--shutdown.timeout", f.shutdownTimeout,
+              "On SIGTERM, how long to drain queued alerts before exiting");
+  app.add_option("--webhook.threads", f.httpThreads, "HTTP server I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--worker.threads", f.workerThreads,
+                 "Threads for the pipeline stages (0: one per core)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exitCode = app.exit(e);
+    if (exitCode != 0) exitCode = 2;
+  }
+  return f;
+}
+
+}  // namespace nm::app

@@ -1,0 +1,34 @@
+// Command-line flags of the daemon: the Go Notification Manager's flags, same names and defaults,
+// plus the file-mode and hardening flags this implementation adds.
+#pragma once
+
+#include <string>
+
+#include "core/time.h"
+
+namespace nm::app {
+
+struct Flags {
+  std::string logLevel = "info";
+  std::string logFormat = "logfmt";
+  std::string webhookAddress = ":19093";
+  Duration webhookTimeout = std::chrono::seconds(5);
+  Duration workerTimeout = std::chrono::seconds(30);
+  int workerQueue = 1000;
+  std::string storeType = "memory";
+  int storeMemoryQueue = 10000;
+  Duration storeMemoryPushTimeout = std::chrono::seconds(3);
+  // Additions.
+  std::string configDir;
+  size_t maxBodyBytes = 16u << 20;
+  std::string bearerTokenFile;
+  Duration shutdownTimeout = std::chrono::seconds(30);
+  int httpThreads = 1;
+  int workerThreads = 0;
+};
+
+// Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and
+// sets exitCode = 2. exitCode = -1 means "run".
+Flags parseFlags(int argc, char** argv, int& exitCode);
+
+}  // namespace nm::app

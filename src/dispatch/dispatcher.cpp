@@ -1,0 +1,128 @@
+// Dispatcher implementation: one pulling thread, a fixed asio thread pool for the CPU stages, and
+// a counting gate on in-flight batches. A full gate blocks the puller, which fills the queue, which
+// makes ingest answer 503: back-pressure end to end, never a drop.
+#include "dispatch/dispatcher.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "observe/log.h"
+#include "observe/metrics.h"
+
+namespace nm {
+
+namespace {
+struct DispatchMetrics {
+  metrics::Counter& batches;
+  metrics::Counter& alerts;
+  metrics::Histogram& stageSeconds;
+  metrics::Gauge& inFlight;
+  static DispatchMetrics& get() {
+    auto& r = metrics::Registry::global();
+    static DispatchMetrics m{
+        r.counter("nm_batches_total", "Batches pulled from the queue.").with({}),
+        r.counter("nm_alerts_dispatched_total", "Alerts pulled from the queue into the pipeline.")
+            .with({}),
+        r.histogram("nm_pipeline_stages_seconds",
+                    "Time a batch spends in the synchronous stages (silence to aggregate).", {},
+                    metrics::latencyBuckets())
+            .with({}),
+        r.gauge("nm_batches_in_flight", "Batches between pull and ack.").with({})};
+    return m;
+  }
+};
+}  // namespace
+
+Dispatcher::Dispatcher(AlertQueue& queue, const config::SnapshotStore& snapshots,
+                       std::vector<std::unique_ptr<Stage>> stages, AsyncTail tail,
+                       DispatcherOptions opts)
+    : queue_(queue),
+      snapshots_(snapshots),
+      stages_(std::move(stages)),
+      tail_(std::move(tail)),
+      opts_(opts) {
+  unsigned n = opts_.workerThreads ? opts_.workerThreads : std::thread::hardware_concurrency();
+  pool_ = std::make_unique<boost::asio::thread_pool>(n == 0 ? 2 : n);
+  if (opts_.maxInFlight == 0) opts_.maxInFlight = 1;
+}
+
+Dispatcher::~Dispatcher() {
+  queue_.close();
+  if (loop_.joinable()) loop_.join();
+  pool_->join();
+}
+
+void Dispatcher::start() { loop_ = std::thread([this] { loop(); }); }
+
+void Dispatcher::loop() {
+  uint64_t seq = 0;
+  for (;;) {
+    config::SnapshotPtr snap = snapshots_.current();
+    size_t maxSize = snap ? static_cast<size_t>(std::max(1, snap->nm.batchMaxSize)) : 100;
+    Duration maxWait = snap ? snap->nm.batchMaxWait : std::chrono::seconds(1);
+    std::optional<PulledBatch> batch = queue_.pull(maxSize, maxWait);
+    if (!batch) break;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      slotFree_.wait(lk, [&] { return inFlight_.load() < opts_.maxInFlight; });
+      inFlight_.fetch_add(1);
+    }
+    auto& m = DispatchMetrics::get();
+    m.batches.inc();
+    m.alerts.inc(batch->alerts.size());
+    m.inFlight.add(1);
+    // The snapshot is taken once per batch: the whole batch sees one configuration.
+    snap = snapshots_.current();
+    ++seq;
+    boost::asio::post(*pool_, [this, b = std::move(*batch), snap, seq]() mutable {
+      runBatch(std::move(b), std::move(snap), seq);
+    });
+  }
+  loopDone_ = true;
+  slotFree_.notify_all();
+}
+
+void Dispatcher::runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t seq) {
+  auto work = std::make_shared<Work>();
+  work->seq = seq;
+  work->snapshot = snap;
+  work->now = now();
+  work->deadline = work->now + opts_.workerTimeout;
+  work->alerts = std::move(batch.alerts);
+  if (!snap) {
+    log::error("no configuration loaded: batch cannot be routed",
+               {{"seq", std::to_string(seq)}, {"alerts", std::to_string(batch.alerts.size())}});
+    finishBatch(batch);
+    return;
+  }
+  TimePoint t0 = now();
+  try {
+    for (auto& s : stages_) {
+      s->process(*work);
+    }
+  } catch (const std::exception& e) {
+    log::error("pipeline stage failed", {{"seq", std::to_string(seq)}, {"error", e.what()}});
+    work->notifications.clear();
+  }
+  DispatchMetrics::get().stageSeconds.observe(std::chrono::duration<double>(now() - t0).count());
+  auto shared = std::make_shared<PulledBatch>(std::move(batch));
+  tail_(work, [this, shared] { finishBatch(*shared); });
+}
+
+void Dispatcher::finishBatch(const PulledBatch& batch) {
+  queue_.ack(batch);
+  DispatchMetrics::get().inFlight.add(-1);
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    inFlight_.fetch_sub(1);
+  }
+  slotFree_.notify_all();
+}
+
+bool Dispatcher::drain(Duration timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock<std::mutex> lk(mu_);
+  return slotFree_.wait_until(lk, deadline, [&] { return loopDone_.load() && inFlight_ == 0; });
+}
+
+}  // namespace nm

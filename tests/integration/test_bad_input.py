@@ -1,0 +1,83 @@
+"""Bad input on the ingest path through the real binary: every case is a clear 4xx naming the
+problem, nothing crashes, nothing is silently dropped, and a slow client cannot block others."""
+
+import socket
+import time
+import unittest
+
+from nmtest import NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
+
+
+class BadInputTest(NMTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.write("nm.yaml", nm_manifest())
+        self.write("r.yaml", webhook_receiver("g", self.sink.url("/g"), {"type": "global"}))
+
+    def test_malformed_json(self):
+        self.start()
+        status, body = self.daemon.post("/api/v2/alerts", b'{"alerts": [')
+        self.assertEqual(status, 400)
+        self.assertIn("JSON", body["Message"].upper())
+
+    def test_wrong_types_name_the_field(self):
+        self.start()
+        status, body = self.daemon.post("/api/v2/alerts", {"alerts": [
+            {"labels": {"alertname": "ok"}},
+            {"labels": {"alertname": 5}}]})
+        self.assertEqual(status, 400)
+        self.assertIn("alerts[1].labels.alertname", body["Message"])
+        status, body = self.daemon.post("/api/v2/alerts", {"alerts": "nope"})
+        self.assertEqual(status, 400)
+        status, body = self.daemon.post("/api/v2/alerts", {"alerts": [
+            {"labels": {"alertname": "x"}, "startsAt": "yesterday"}]})
+        self.assertEqual(status, 400)
+        self.assertIn("startsAt", body["Message"])
+        # the valid alert of the mixed batch was still accepted (Alertmanager's best effort)
+        wait_until(lambda: self.sink.alerts_on("/g"))
+        self.assertEqual([a["labels"]["alertname"] for a in self.sink.alerts_on("/g")], ["ok"])
+
+    def test_empty_labels(self):
+        self.start()
+        status, body = self.daemon.post("/api/v2/alerts", {"alerts": [{"labels": {}}]})
+        self.assertEqual(status, 400)
+        self.assertIn("labels", body["Message"])
+        status, body = self.daemon.post("/api/v2/alerts", [{"annotations": {"a": "b"}}])
+        self.assertEqual(status, 400)
+        self.assertIn("labels", body["Message"])
+
+    def test_invalid_utf8(self):
+        self.start()
+        status, body = self.daemon.post(
+            "/api/v2/alerts", b'{"alerts":[{"labels":{"alertname":"\xff\xfe"}}]}')
+        self.assertEqual(status, 400)
+        self.assertIn("UTF-8", body["Message"])
+
+    def test_huge_body(self):
+        self.start(["--webhook.max-body-bytes", "65536"])
+        big = [alert({"alertname": "Big", "i": str(i)}) for i in range(2000)]
+        status, body = self.post_alerts(big)
+        self.assertEqual(status, 413)
+        # the daemon is still fine
+        self.assertEqual(self.post_alerts([alert({"alertname": "Small"})])[0], 200)
+
+    def test_slow_client_does_not_block_others(self):
+        self.start()
+        slow = socket.create_connection(("127.0.0.1", self.daemon.port))
+        slow.sendall(b"POST /api/v2/alerts HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+        t0 = time.time()
+        status, _ = self.post_alerts([alert({"alertname": "Fast"})])
+        self.assertEqual(status, 200)
+        self.assertLess(time.time() - t0, 5)
+        wait_until(lambda: self.sink.alerts_on("/g"))
+        slow.close()
+
+    def test_unknown_path_and_method(self):
+        self.start()
+        self.assertEqual(self.daemon.get("/nope")[0], 404)
+        self.assertEqual(self.daemon.get("/api/v2/alerts")[0], 405)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -19,6 +19,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # run and test tools
   python3 curl openssl ca-certificates procps
+  golang-go                          # Go text/template: the oracle of the template conformance suite
 )
 
 SUDO=""

@@ -16,16 +16,22 @@ std::string webhookBody(int alerts) {
   for (int i = 0; i < alerts; ++i) {
     if (i) b += ',';
     std::string n = std::to_string(i);
-    b += R"({"status":"firing","labels":{"alertname":"KubePodCrashLooping","alerttype":"metric",)"
-         R"("container":"app-)" + n + R"(","endpoint":"http","job":"kube-state-metrics",)"
-         R"("namespace":"team-a","pod":"app-7d9f8b6c5d-)" + n + R"(","prometheus":"monitoring/k8s",)"
-         R"("severity":"warning","rule_level":"namespace"},)"
-         R"("annotations":{"message":"Pod team-a/app-)" + n +
-         R"( is restarting 1.2 times / 10 minutes.","runbook_url":"https://runbooks.example/kubepodcrashlooping",)"
-         R"("summary":"Pod is crash looping."},)"
-         R"("startsAt":"2024-05-01T11:58:31.123Z","endsAt":"0001-01-01T00:00:00Z",)"
-         R"("generatorURL":"http://prometheus:9090/graph?g0.expr=rate%28x%5B10m%5D%29&g0.tab=1",)"
-         R"("fingerprint":"0123456789abcdef"})";
+    b +=
+        R"({"status":"firing","labels":{"alertname":"KubePodCrashLooping","alerttype":"metric",)"
+        R"("container":"app-)" +
+        n +
+        R"(","endpoint":"http","job":"kube-state-metrics",)"
+        R"("namespace":"team-a","pod":"app-7d9f8b6c5d-)" +
+        n +
+        R"(","prometheus":"monitoring/k8s",)"
+        R"("severity":"warning","rule_level":"namespace"},)"
+        R"("annotations":{"message":"Pod team-a/app-)" +
+        n +
+        R"( is restarting 1.2 times / 10 minutes.","runbook_url":"https://runbooks.example/kubepodcrashlooping",)"
+        R"("summary":"Pod is crash looping."},)"
+        R"("startsAt":"2024-05-01T11:58:31.123Z","endsAt":"0001-01-01T00:00:00Z",)"
+        R"("generatorURL":"http://prometheus:9090/graph?g0.expr=rate%28x%5B10m%5D%29&g0.tab=1",)"
+        R"("fingerprint":"0123456789abcdef"})";
   }
   b += "]}";
   return b;

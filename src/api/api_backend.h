@@ -22,7 +22,7 @@ struct ReadyReport {
   bool ready = false;
   std::string lastReloadError;  // the refused edit, with file/document/path
   uint64_t snapshotVersion = 0;
-  std::string lastReloadTime;   // RFC 3339
+  std::string lastReloadTime;  // RFC 3339
 };
 
 using Completion = std::function<void(ApiResult)>;
@@ -34,7 +34,7 @@ struct ApiDeps {
   std::string cluster = "default";  // --cluster fallback when the snapshot has none
   size_t maxBodyBytes = 16 << 20;
   Duration readTimeout = std::chrono::seconds(10);  // a slow client is cut off after this
-  std::string bearerToken;  // when set, state-changing endpoints require it
+  std::string bearerToken;                          // when set, state-changing endpoints require it
   std::function<ApiResult()> reload;                // POST /-/reload
   std::function<ReadyReport()> ready;               // GET /-/ready
   // POST /api/v2/verify: {receiver, config?} already parsed (JSON is YAML).

@@ -139,9 +139,10 @@ int runDaemon(const Flags& flags) {
   deps.ready = [&reloader, &snapshots] {
     api::ReadyReport rep;
     auto s = snapshots.current();
-    rep.ready = s != nullptr && reloader.lastError().empty();
+    auto st = reloader.status();
+    rep.ready = s != nullptr && st.lastError.empty();
     rep.snapshotVersion = s ? s->version : 0;
-    rep.lastReloadError = reloader.lastError();
+    rep.lastReloadError = st.lastError;
     rep.lastReloadTime = s ? formatRfc3339(s->loadedAt) : "";
     return rep;
   };

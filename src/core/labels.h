@@ -45,6 +45,8 @@ class LabelSet {
   void appendUnsorted(std::string name, std::string value) {
     pairs_.emplace_back(std::move(name), std::move(value));
   }
+  // Room for n pairs, so bulk building (ingest) allocates once.
+  void reserve(size_t n) { pairs_.reserve(n); }
   // Sorts by name; on duplicate names the last appended wins.
   void normalize();
 

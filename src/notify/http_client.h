@@ -33,9 +33,9 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  int status = 0;      // 0 when the transport failed
-  std::string error;   // transport error text (connect refused, timeout, TLS)
-  std::string body;    // capped at 64 KiB
+  int status = 0;          // 0 when the transport failed
+  std::string error;       // transport error text (connect refused, timeout, TLS)
+  std::string body;        // capped at 64 KiB
   std::string retryAfter;  // Retry-After header as sent
   Duration elapsed{0};
 };

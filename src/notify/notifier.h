@@ -1,5 +1,6 @@
 // The notifier seam: one implementation per channel type, built from (receiver, selected config,
-// snapshot) and asked to deliver one Data. Every later channel (DingTalk, email, SMS…) implements it.
+// snapshot) and asked to deliver one Data. Every later channel (DingTalk, email, SMS…) implements
+// it.
 #pragma once
 
 #include <functional>

@@ -164,12 +164,18 @@ class Daemon:
         self.port = None
         if expect_start:
             self.port = wait_until(self._port, 15, what="daemon to listen")
-            wait_until(lambda: self.get("/-/live")[0] == 200, 10, what="daemon live")
+            wait_until(self._live, 10, what="daemon live")
+
+    def _live(self):
+        try:
+            return self.get("/-/live")[0] == 200
+        except OSError:
+            return False
 
     def _port(self):
         if self.proc.poll() is not None:
             raise AssertionError("daemon exited early:\n" + self.logs())
-        m = re.search(r'msg=listening address=[^ ]*:(\d+)', self.logs())
+        m = re.search(r'msg=listening address=[^ \n]*:(\d+)', self.logs())
         return int(m.group(1)) if m else None
 
     def logs(self):

@@ -1,0 +1,118 @@
+// POST /api/v2/alerts: decode (both body formats), queue the valid alerts all-or-nothing, and
+// answer 200 / 400 (with what was accepted) / 503 (queue full or shutting down).
+#include <string>
+
+#include "api/router.h"
+#include "ingest/alert_decoder.h"
+#include "observe/log.h"
+
+namespace nm::api {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr size_t kMaxListedErrors = 10;
+
+struct AlertMetrics {
+  metrics::Counter& firing;
+  metrics::Counter& resolved;
+  metrics::Counter& invalid;
+  metrics::Counter& rejectedFull;
+  metrics::Counter& rejectedClosed;
+
+  static AlertMetrics& get() {
+    auto& reg = metrics::Registry::global();
+    auto& received = reg.counter("nm_alerts_received_total",
+                                 "Valid alerts received over HTTP, by status", {"status"});
+    auto& rejected = reg.counter(
+        "nm_alerts_rejected_total",
+        "Valid alerts refused with 503 because the queue was full or closing", {"reason"});
+    static AlertMetrics m{
+        received.with({"firing"}), received.with({"resolved"}),
+        reg.counter("nm_alerts_invalid_total", "Alerts rejected by validation at ingest").with({}),
+        rejected.with({"queue_full"}), rejected.with({"shutting_down"})};
+    return m;
+  }
+};
+
+// "alerts[1].labels: ...; alerts[4].status: ... (and 3 more)"
+std::string listErrors(const std::vector<std::string>& errors) {
+  std::string s;
+  for (size_t i = 0; i < errors.size() && i < kMaxListedErrors; ++i) {
+    if (i) s += "; ";
+    s += errors[i];
+  }
+  if (errors.size() > kMaxListedErrors) {
+    s += " (and " + std::to_string(errors.size() - kMaxListedErrors) + " more)";
+  }
+  return s;
+}
+
+struct Outcome {
+  size_t accepted = 0;
+  size_t invalid = 0;
+  std::string invalidErrors;
+};
+
+Reply pushReply(PushResult result, const Outcome& o) {
+  auto& m = AlertMetrics::get();
+  switch (result) {
+    case PushResult::Accepted:
+      if (o.invalid == 0) return jsonReply(200, "Notification request accepted");
+      return jsonReply(400, std::to_string(o.accepted) + " alerts accepted, " +
+                                std::to_string(o.invalid) + " invalid: " + o.invalidErrors);
+    case PushResult::Full: {
+      m.rejectedFull.inc(o.accepted);
+      log::warn("alert queue full, request refused", {{"alerts", std::to_string(o.accepted)}});
+      Reply r = jsonReply(503, "alert queue is full, retry later");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+    case PushResult::Closed:
+      m.rejectedClosed.inc(o.accepted);
+      return jsonReply(503, "shutting down, alerts are not accepted");
+  }
+  return jsonReply(500, "unknown queue result");
+}
+
+void handleAlerts(Request& req, const HandlerEnv& env, Respond respond) {
+  const ApiDeps& deps = env.deps;
+  auto snapshot = deps.snapshots ? deps.snapshots->current() : nullptr;
+  ingest::DecodeOptions opts;
+  opts.cluster = snapshot && !snapshot->nm.cluster.empty() ? std::string_view(snapshot->nm.cluster)
+                                                           : std::string_view(deps.cluster);
+  ingest::DecodeResult r = ingest::decodeAlerts(req.body, opts);
+  auto& m = AlertMetrics::get();
+  if (!r.ok()) return respond(jsonReply(400, "invalid request body: " + r.fatal));
+  m.invalid.inc(r.invalid);
+  for (const AlertPtr& a : r.alerts)
+    (a->status == AlertStatus::Firing ? m.firing : m.resolved).inc();
+  if (r.alerts.empty()) {
+    if (r.invalid == 0) return respond(jsonReply(200, "no alerts"));
+    return respond(jsonReply(400, "no valid alerts: " + listErrors(r.errors)));
+  }
+  if (!deps.queue) return respond(jsonReply(503, "alert queue unavailable"));
+
+  Outcome o;
+  o.accepted = r.alerts.size();
+  o.invalid = r.invalid;
+  if (o.invalid) o.invalidErrors = listErrors(r.errors);
+  // Try without waiting on the io thread; only a full queue sends the wait to the blocking pool.
+  PushResult first = deps.queue->push(r.alerts, Duration::zero());
+  if (first != PushResult::Full || deps.pushTimeout <= Duration::zero()) {
+    return respond(pushReply(first, o));
+  }
+  env.runBlocking([queue = deps.queue, timeout = deps.pushTimeout, alerts = std::move(r.alerts),
+                   o = std::move(o), respond = std::move(respond)]() mutable {
+    respond(pushReply(queue->push(std::move(alerts), timeout), o));
+  });
+}
+
+}  // namespace
+
+void addAlertRoutes(Router& router) {
+  router.add({"/api/v2/alerts", http::verb::post, "alerts", handleAlerts});
+}
+
+}  // namespace nm::api

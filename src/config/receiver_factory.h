@@ -1,0 +1,34 @@
+// Turns decoded Receiver/Config resources into the snapshot's units: one config::Receiver and one
+// ConfigEntry per channel block (channel decoders run here), then binds config and notifier.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "config/classification.h"
+#include "config/snapshot.h"
+
+namespace nm {
+class HttpClient;
+}
+
+namespace nm::config {
+
+// One Receiver per channel block of `res`, classified by `cls`; channel specs decoded by the
+// channel registry (errors → diags; an unimplemented type → spec null and notifierError).
+std::vector<std::shared_ptr<Receiver>> makeReceivers(const model::ReceiverResource& res,
+                                                     const Classification& cls,
+                                                     model::Diagnostics& diags);
+
+// One ConfigEntry per channel block of `res`: isDefault, tenant, priority label (a bad value →
+// diags), spec decoded by the channel's decodeConfig.
+std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigResource& res,
+                                                            const model::NotificationManager& nm,
+                                                            model::Diagnostics& diags);
+
+// Sets receiver.config (when `config` is null: selected from snapshot.configsByType) and builds
+// the notifier (skipped when http is null or the spec is missing; failure → notifierError).
+void bindReceiver(Receiver& receiver, const Snapshot& snapshot, HttpClient* http,
+                  std::shared_ptr<const ConfigEntry> config = nullptr);
+
+}  // namespace nm::config

@@ -1,0 +1,51 @@
+// The snapshot builder: a loaded ResourceSet → an immutable, indexed, bound Snapshot (or the
+// diagnostics that refused it), plus the ad-hoc receivers of /api/v2/verify and /notifications.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/snapshot.h"
+
+namespace nm {
+class HttpClient;
+}
+
+namespace nm::config {
+
+inline constexpr const char* kHistoryReceiverName = "notification-manager-history";
+
+struct BuildOptions {
+  HttpClient* http = nullptr;  // null: notifiers are not built (tests, fuzzing, dry runs)
+  std::string source;          // "dir:/etc/nm"
+  uint64_t version = 0;
+};
+
+struct BuildResult {
+  SnapshotPtr snapshot;  // null when diags has errors
+  model::Diagnostics diags;
+};
+
+BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options);
+
+// The NotificationManager used when the configuration has none: the struct defaults plus the
+// Helm chart's defaultConfigSelector `type: default`.
+model::NotificationManager defaultNotificationManager();
+
+struct AdhocResult {
+  std::vector<ReceiverPtr> receivers;  // one per channel block, config bound, notifier made
+  SnapshotPtr snapshot;                // what the notifiers were built against; keep it alive
+  model::Diagnostics diags;            // non-empty: the request is refused
+};
+
+// A Receiver CR (and optional Config CR) as sent to POST /api/v2/verify or /notifications.
+// Classified like loaded receivers (neither global nor tenant → "unknown tenant"); a given Config
+// block of the receiver's type is bound directly, else the config is selected from `current`.
+// Secrets and options come from `current` (defaults when null).
+AdhocResult buildAdhocReceiver(const YAML::Node& receiver, const YAML::Node& config,
+                               const SnapshotPtr& current, HttpClient* http);
+
+}  // namespace nm::config

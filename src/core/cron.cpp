@@ -1,0 +1,385 @@
+// Cron parsing and evaluation with robfig/cron v3 ParseStandard semantics: field bitsets, the
+// dom/dow star rule, descriptors and @every. Schedules are searched in local wall-clock time.
+#include "core/cron.h"
+
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <vector>
+
+namespace nm {
+
+namespace {
+
+// Set on a field written as `*` or `?` (or `*/1`): the dom/dow rule looks at it.
+constexpr uint64_t kStarBit = 1ULL << 63;
+
+struct FieldSpec {
+  const char* name;
+  int min;
+  int max;
+  const char* const* names;  // lowercase names for min..min+count-1, or nullptr
+  int nameCount;
+};
+
+const char* const kMonthNames[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+const char* const kDowNames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+const FieldSpec kFields[5] = {
+    {"minute", 0, 59, nullptr, 0},       {"hour", 0, 23, nullptr, 0},
+    {"day-of-month", 1, 31, nullptr, 0}, {"month", 1, 12, kMonthNames, 12},
+    {"day-of-week", 0, 6, kDowNames, 7},
+};
+
+uint64_t bitRange(int lo, int hi, int step) {
+  uint64_t bits = 0;
+  for (int i = lo; i <= hi; i += step) bits |= 1ULL << i;
+  return bits;
+}
+
+std::string fieldError(const FieldSpec& f, std::string_view expr, const std::string& why) {
+  return std::string(f.name) + " field \"" + std::string(expr) + "\": " + why;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    size_t p = s.find(sep, start);
+    out.push_back(
+        s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    if (p == std::string_view::npos) return out;
+    start = p + 1;
+  }
+}
+
+bool parseUint(std::string_view s, int& out) {
+  if (s.empty() || s.size() > 9) return false;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
+bool iequals(std::string_view a, const char* b) {
+  size_t i = 0;
+  for (; i < a.size() && b[i]; ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != b[i]) return false;
+  }
+  return i == a.size() && !b[i];
+}
+
+// A number or (for month/dow) a case-insensitive name.
+bool parseValue(const FieldSpec& f, std::string_view s, int& out, std::string& why) {
+  for (int i = 0; i < f.nameCount; ++i) {
+    if (iequals(s, f.names[i])) {
+      out = f.min + i;
+      return true;
+    }
+  }
+  if (!parseUint(s, out)) {
+    why = "\"" + std::string(s) + "\" is not a number" + (f.names ? " or name" : "");
+    return false;
+  }
+  return true;
+}
+
+// One comma-separated part: `*`, `?`, `a`, `a-b`, each optionally `/step`.
+bool parseRange(const FieldSpec& f, std::string_view part, uint64_t& bits, std::string& why) {
+  auto rangeAndStep = split(part, '/');
+  if (rangeAndStep.size() > 2) {
+    why = "too many slashes";
+    return false;
+  }
+  auto lowHigh = split(rangeAndStep[0], '-');
+  if (lowHigh.size() > 2) {
+    why = "too many hyphens";
+    return false;
+  }
+  int lo = 0, hi = 0, step = 1;
+  uint64_t extra = 0;
+  bool single = lowHigh.size() == 1;
+  if (lowHigh[0] == "*" || lowHigh[0] == "?") {
+    if (!single) {
+      why = "a range cannot start with *";
+      return false;
+    }
+    lo = f.min;
+    hi = f.max;
+    extra = kStarBit;
+  } else {
+    if (!parseValue(f, lowHigh[0], lo, why)) return false;
+    hi = lo;
+    if (!single && !parseValue(f, lowHigh[1], hi, why)) return false;
+  }
+  if (rangeAndStep.size() == 2) {
+    if (!parseUint(rangeAndStep[1], step) || step <= 0) {
+      why = "step \"" + std::string(rangeAndStep[1]) + "\" must be a positive number";
+      return false;
+    }
+    if (single && extra == 0) hi = f.max;  // "a/n" means "a-max/n"
+    if (step > 1) extra = 0;
+  }
+  std::string bounds = std::to_string(f.min) + "-" + std::to_string(f.max);
+  if (lo < f.min || lo > f.max || hi < f.min || hi > f.max) {
+    why = "value out of range " + bounds;
+    return false;
+  }
+  if (lo > hi) {
+    why = "range start " + std::to_string(lo) + " is after its end " + std::to_string(hi);
+    return false;
+  }
+  bits |= bitRange(lo, hi, step) | extra;
+  return true;
+}
+
+bool parseField(const FieldSpec& f, std::string_view expr, uint64_t& bits, std::string& error) {
+  bits = 0;
+  for (std::string_view part : split(expr, ',')) {
+    std::string why;
+    if (part.empty()) why = "empty list element";
+    if (!why.empty() || !parseRange(f, part, bits, why)) {
+      error = fieldError(f, expr, why);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Wall-clock minute in the schedule's zone.
+struct Wall {
+  int year, month, day, hour, minute;  // month 1-12
+};
+
+int daysIn(int year, int month) {
+  using namespace std::chrono;
+  return static_cast<int>(static_cast<unsigned>(
+      (std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} / last).day()));
+}
+
+int weekdayOf(int year, int month, int day) {
+  using namespace std::chrono;
+  sys_days d{std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} /
+             std::chrono::day{static_cast<unsigned>(day)}};
+  return static_cast<int>(weekday{d}.c_encoding());
+}
+
+void nextDay(Wall& w) {
+  w.hour = 0;
+  w.minute = 0;
+  if (++w.day > daysIn(w.year, w.month)) {
+    w.day = 1;
+    if (++w.month > 12) {
+      w.month = 1;
+      ++w.year;
+    }
+  }
+}
+
+class SpecSchedule final : public CronSchedule {
+ public:
+  SpecSchedule(uint64_t minute, uint64_t hour, uint64_t dom, uint64_t month, uint64_t dow, bool utc)
+      : minute_(minute), hour_(hour), dom_(dom), month_(month), dow_(dow), utc_(utc) {}
+
+  TimePoint next(TimePoint t) const override {
+    if (t == kZeroTime) return kZeroTime;
+    auto secs = std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
+    std::tm tm{};
+    if (!toWall(static_cast<std::time_t>(secs), tm)) return kZeroTime;
+    Wall w{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min};
+    const int yearLimit = w.year + 5;
+    advanceMinute(w);  // strictly after t's wall minute
+    while (w.year <= yearLimit) {
+      if (!(month_ & (1ULL << w.month))) {
+        w.day = 1;
+        w.hour = 0;
+        w.minute = 0;
+        if (++w.month > 12) {
+          w.month = 1;
+          ++w.year;
+        }
+        continue;
+      }
+      if (!dayMatches(w)) {
+        nextDay(w);
+        continue;
+      }
+      if (!(hour_ & (1ULL << w.hour))) {
+        w.minute = 0;
+        if (++w.hour > 23) nextDay(w);
+        continue;
+      }
+      if (!(minute_ & (1ULL << w.minute))) {
+        advanceMinute(w);
+        continue;
+      }
+      std::time_t at;
+      if (toInstant(w, at)) {
+        TimePoint tp{std::chrono::seconds(at)};
+        if (tp > t) return tp;
+      }
+      advanceMinute(w);
+    }
+    return kZeroTime;
+  }
+
+ private:
+  static void advanceMinute(Wall& w) {
+    if (++w.minute > 59) {
+      w.minute = 0;
+      if (++w.hour > 23) nextDay(w);
+    }
+  }
+
+  bool dayMatches(const Wall& w) const {
+    bool domMatch = dom_ & (1ULL << w.day);
+    bool dowMatch = dow_ & (1ULL << weekdayOf(w.year, w.month, w.day));
+    if ((dom_ & kStarBit) || (dow_ & kStarBit)) return domMatch && dowMatch;
+    return domMatch || dowMatch;
+  }
+
+  bool toWall(std::time_t s, std::tm& tm) const {
+    return utc_ ? gmtime_r(&s, &tm) != nullptr : localtime_r(&s, &tm) != nullptr;
+  }
+
+  // The earliest instant showing wall time w; false when w does not exist (a DST gap). Uses
+  // localtime_r only: glibc's mktime re-reads the zone file on every call.
+  bool toInstant(const Wall& w, std::time_t& out) const {
+    std::tm base{};
+    base.tm_year = w.year - 1900;
+    base.tm_mon = w.month - 1;
+    base.tm_mday = w.day;
+    base.tm_hour = w.hour;
+    base.tm_min = w.minute;
+    const std::time_t asUtc = timegm(&base);
+    if (utc_) {
+      out = asUtc;
+      return true;
+    }
+    // Offsets change rarely: those a day before and after cover both sides of any transition.
+    long offsets[2];
+    for (int i = 0; i < 2; ++i) {
+      std::time_t probe = asUtc + (i ? 86400 : -86400);
+      std::tm tm{};
+      if (!localtime_r(&probe, &tm)) return false;
+      offsets[i] = tm.tm_gmtoff;
+    }
+    bool found = false;
+    for (long off : offsets) {
+      std::time_t s = asUtc - off;
+      std::tm back{};
+      if (!localtime_r(&s, &back)) continue;
+      if (back.tm_year != base.tm_year || back.tm_mon != base.tm_mon ||
+          back.tm_mday != base.tm_mday || back.tm_hour != base.tm_hour ||
+          back.tm_min != base.tm_min)
+        continue;
+      if (!found || s < out) out = s;
+      found = true;
+    }
+    return found;
+  }
+
+  uint64_t minute_, hour_, dom_, month_, dow_;
+  bool utc_;
+};
+
+class EverySchedule final : public CronSchedule {
+ public:
+  explicit EverySchedule(Duration d) : delay_(d) {}
+  TimePoint next(TimePoint t) const override {
+    if (t == kZeroTime) return kZeroTime;
+    auto sub = t - std::chrono::floor<std::chrono::seconds>(t);
+    return t + delay_ - sub;
+  }
+
+ private:
+  Duration delay_;
+};
+
+std::shared_ptr<const CronSchedule> fail(std::string& error, std::string msg) {
+  error = std::move(msg);
+  return nullptr;
+}
+
+std::string_view trim(std::string_view s) {
+  const char* ws = " \t\r\n\v\f";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+}  // namespace
+
+std::shared_ptr<const CronSchedule> parseCron(std::string_view spec, std::string& error) {
+  error.clear();
+  spec = trim(spec);
+  if (spec.empty()) return fail(error, "empty cron spec");
+  bool utc = false;
+  if (spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=")) {
+    size_t eq = spec.find('=');
+    size_t sp = spec.find_first_of(" \t");
+    std::string_view zone = spec.substr(eq + 1, sp == std::string_view::npos ? sp : sp - eq - 1);
+    if (zone == "UTC" || zone == "Etc/UTC" || zone == "GMT" || zone == "Etc/GMT") {
+      utc = true;
+      spec = sp == std::string_view::npos ? std::string_view() : trim(spec.substr(sp));
+      if (spec.empty()) return fail(error, "empty cron spec after time zone");
+    } else {
+      return fail(error, "time zone \"" + std::string(zone) +
+                             "\": TZ= prefix is not supported; set the daemon's TZ");
+    }
+  }
+  if (spec.starts_with("@")) {
+    static const struct {
+      const char* name;
+      const char* expansion;
+    } kDescriptors[] = {{"@yearly", "0 0 1 1 *"},  {"@annually", "0 0 1 1 *"},
+                        {"@monthly", "0 0 1 * *"}, {"@weekly", "0 0 * * 0"},
+                        {"@daily", "0 0 * * *"},   {"@midnight", "0 0 * * *"},
+                        {"@hourly", "0 * * * *"}};
+    for (const auto& d : kDescriptors) {
+      if (spec == d.name) {
+        std::string inner = utc ? std::string("TZ=UTC ") + d.expansion : d.expansion;
+        return parseCron(inner, error);
+      }
+    }
+    constexpr std::string_view kEvery = "@every ";
+    if (spec.starts_with(kEvery)) {
+      std::string_view text = trim(spec.substr(kEvery.size()));
+      auto d = parseGoDuration(text);
+      if (!d) return fail(error, "@every: invalid duration \"" + std::string(text) + "\"");
+      // robfig Every(): at least one second, truncated to whole seconds.
+      Duration delay = *d < std::chrono::seconds(1) ? Duration(std::chrono::seconds(1)) : *d;
+      delay -= delay % std::chrono::seconds(1);
+      return std::make_shared<EverySchedule>(delay);
+    }
+    return fail(error, "unrecognized descriptor \"" + std::string(spec) + "\"");
+  }
+  std::vector<std::string_view> fields;
+  size_t i = 0;
+  while (i < spec.size()) {
+    size_t b = spec.find_first_not_of(" \t", i);
+    if (b == std::string_view::npos) break;
+    size_t e = spec.find_first_of(" \t", b);
+    if (e == std::string_view::npos) e = spec.size();
+    fields.push_back(spec.substr(b, e - b));
+    i = e;
+  }
+  if (fields.size() != 5)
+    return fail(error,
+                "expected exactly 5 fields (minute hour day-of-month month day-of-week), "
+                "found " +
+                    std::to_string(fields.size()) + " in \"" + std::string(spec) + "\"");
+  uint64_t bits[5];
+  for (int f = 0; f < 5; ++f) {
+    if (!parseField(kFields[f], fields[static_cast<size_t>(f)], bits[f], error)) return nullptr;
+  }
+  return std::make_shared<SpecSchedule>(bits[0], bits[1], bits[2], bits[3], bits[4], utc);
+}
+
+}  // namespace nm

@@ -1,0 +1,88 @@
+// Decoders of Receiver and Config: one block per channel type under spec; the shared receiver
+// fields are decoded here, the rest of each block is left to the channel's own decoder.
+#include "model/decode.h"
+
+namespace nm::model {
+
+namespace {
+
+// Reports a spec key that is not a channel type; returns false for it.
+bool checkType(Reader& r, const std::string& type, const std::string& path) {
+  if (isKnownChannelType(type)) return true;
+  std::string all;
+  for (const auto& t : knownChannelTypes()) all += (all.empty() ? "" : ", ") + t;
+  r.error(path, "unknown channel type \"" + type + "\" (want one of " + all + ")");
+  return false;
+}
+
+}  // namespace
+
+void decodeReceiver(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out) {
+  r.onlyKeys(doc, "", {"apiVersion", "kind", "metadata", "spec", "status"});
+  ReceiverResource res;
+  res.origin = r.origin();
+  res.name = m.name;
+  res.labels = m.labels;
+  const YAML::Node spec = doc["spec"];
+  if (!Reader::absent(spec) && r.map(spec, "spec")) {
+    for (const auto& kv : spec) {
+      auto type = r.key(kv.first, "spec");
+      if (!type) continue;
+      const std::string path = joinPath("spec", *type);
+      if (!checkType(r, *type, path)) continue;
+      ReceiverChannel ch;
+      ch.type = *type;
+      ch.path = path;
+      YAML::Node block = kv.second;
+      if (Reader::absent(block)) block = YAML::Node(YAML::NodeType::Map);
+      if (!r.map(block, path)) continue;
+      if (auto e = r.boolean(block["enabled"], joinPath(path, "enabled"))) ch.enabled = *e;
+      ch.alertSelector =
+          decodeLabelSelector(r, block["alertSelector"], joinPath(path, "alertSelector"));
+      const std::string selKey = *type + "ConfigSelector";
+      ch.configSelector = decodeLabelSelector(r, block[selKey], joinPath(path, selKey));
+      ch.templateName = r.str(block["template"], joinPath(path, "template")).value_or("");
+      ch.tmplText = decodeConfigMapKeySelector(r, block["tmplText"], joinPath(path, "tmplText"));
+      ch.spec = block;
+      res.channels.push_back(std::move(ch));
+    }
+  }
+  out.receivers.push_back(std::move(res));
+}
+
+void decodeConfig(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out) {
+  r.onlyKeys(doc, "", {"apiVersion", "kind", "metadata", "spec", "status"});
+  ConfigResource res;
+  res.origin = r.origin();
+  res.name = m.name;
+  res.labels = m.labels;
+  const YAML::Node spec = doc["spec"];
+  if (!Reader::absent(spec) && r.map(spec, "spec")) {
+    for (const auto& kv : spec) {
+      auto type = r.key(kv.first, "spec");
+      if (!type) continue;
+      const std::string path = joinPath("spec", *type);
+      if (!checkType(r, *type, path)) continue;
+      ConfigChannel ch;
+      ch.type = *type;
+      ch.path = path;
+      if (Reader::absent(kv.second)) {
+        ch.spec = YAML::Node(YAML::NodeType::Map);
+      } else {
+        if (!r.map(kv.second, path)) continue;
+        // The per-block `labels` map of the reference is unused: drop it before the channel
+        // decoder sees the block.
+        r.stringMap(kv.second["labels"], joinPath(path, "labels"));
+        ch.spec = YAML::Node(YAML::NodeType::Map);
+        for (const auto& f : kv.second) {
+          if (f.first.IsScalar() && f.first.Scalar() == "labels") continue;
+          ch.spec[f.first] = f.second;
+        }
+      }
+      res.channels.push_back(std::move(ch));
+    }
+  }
+  out.configs.push_back(std::move(res));
+}
+
+}  // namespace nm::model

@@ -1,0 +1,66 @@
+// The webhook channel: decodes spec.webhook of a Receiver (url or in-cluster service, httpConfig
+// with auth, proxy and TLS) and builds a notifier that POSTs the Data JSON with retries.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "model/resources.h"
+#include "notify/channel_registry.h"
+#include "notify/http_client.h"
+#include "notify/retry.h"
+
+namespace nm {
+
+struct WebhookBasicAuth {
+  std::string username;
+  model::Credential password;
+};
+
+// A decoded Receiver spec.webhook block (credentials still unresolved).
+struct WebhookSpec final : ChannelSpec {
+  std::string url;  // given, or built from `service`
+  std::optional<WebhookBasicAuth> basicAuth;
+  std::optional<model::Credential> bearerToken;
+  std::string proxyUrl;
+  std::optional<model::TLSConfig> tls;
+};
+
+// "scheme://name.namespace[:port]/path" as the reference builds an in-cluster service URL.
+std::string webhookServiceUrl(const std::string& scheme, const std::string& name,
+                              const std::string& ns, std::optional<int> port,
+                              const std::string& path);
+
+// The URL without userinfo, query and fragment: what history and logs may show.
+std::string webhookTarget(const std::string& url);
+
+// The built webhook notifier. History posts its own JSON body through postJson.
+class WebhookNotifier final : public Notifier {
+ public:
+  // `request` carries url, headers, auth, proxy, TLS and timeout; only body changes per send.
+  WebhookNotifier(HttpClient& http, HttpRequest request, std::string receiverName,
+                  RetryPolicy policy);
+
+  void send(std::shared_ptr<const Data> data, TimePoint deadline,
+            std::function<void(SendOutcome)> done) override;
+
+  // POSTs `body` (JSON) with this receiver's endpoint and credentials, retrying per `policy`.
+  void postJson(std::string body, TimePoint deadline, RetryPolicy policy,
+                std::function<void(SendOutcome)> done);
+
+  const std::string& target() const { return target_; }
+  const HttpRequest& request() const { return request_; }
+
+ private:
+  HttpClient& http_;
+  HttpRequest request_;
+  std::string receiverName_;
+  RetryPolicy policy_;
+  std::string target_;
+};
+
+const ChannelDescriptor& webhookDescriptor();
+
+}  // namespace nm

@@ -1,0 +1,21 @@
+// Tuning of the libcurl HttpClient: connection limits, connect timeout and the response cap.
+// makeCurlHttpClient() of http_client.h uses the defaults.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "notify/http_client.h"
+
+namespace nm {
+
+struct CurlClientOptions {
+  long maxHostConnections = 8;                        // CURLMOPT_MAX_HOST_CONNECTIONS
+  long maxTotalConnections = 64;                      // CURLMOPT_MAX_TOTAL_CONNECTIONS
+  Duration connectTimeout = std::chrono::seconds(5);  // clipped to each request's timeout
+  size_t maxResponseBytes = 64 * 1024;
+};
+
+std::unique_ptr<HttpClient> makeCurlHttpClient(const CurlClientOptions& options);
+
+}  // namespace nm

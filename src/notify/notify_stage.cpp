@@ -1,0 +1,154 @@
+// runNotify: fan-out of a batch's notifications to their notifiers, fan-in of the outcomes,
+// with failure logs (receiver, type, attempts, reason, fingerprints) and delivery metrics.
+#include "notify/notify_stage.h"
+
+#include <atomic>
+#include <mutex>
+
+#include "config/snapshot.h"
+#include "observe/log.h"
+#include "observe/metrics.h"
+
+namespace nm {
+
+namespace {
+
+constexpr size_t kLoggedFingerprints = 5;
+
+struct NotifyMetrics {
+  metrics::Registry& r = metrics::Registry::global();
+  metrics::Family<metrics::Counter>& total =
+      r.counter("nm_notifications_total", "Notifications attempted, by channel type and receiver.",
+                {"type", "receiver"});
+  metrics::Family<metrics::Counter>& failed =
+      r.counter("nm_notifications_failed_total", "Notifications that failed, by reason class.",
+                {"type", "receiver", "reason_class"});
+  metrics::Family<metrics::Histogram>& latency =
+      r.histogram("nm_notification_latency_seconds",
+                  "Time from send to outcome of one notification, retries included.", {"type"},
+                  metrics::latencyBuckets());
+  metrics::Family<metrics::Counter>& delivered = r.counter(
+      "nm_alerts_delivered_total", "Alerts delivered in successful notifications.", {"type"});
+  metrics::Histogram& ingestToDelivery =
+      r.histogram("nm_ingest_to_delivery_seconds",
+                  "Time from an alert's ingest to its successful delivery.", {},
+                  metrics::latencyBuckets())
+          .with({});
+  metrics::Gauge& inFlight =
+      r.gauge("nm_notifications_in_flight", "Notifications being sent.").with({});
+};
+
+NotifyMetrics& m() {
+  static NotifyMetrics instance;
+  return instance;
+}
+
+struct Run {
+  std::vector<Notification> notes;
+  NotifyReport report;
+  std::atomic<size_t> remaining{0};
+  std::function<void(NotifyReport)> done;
+};
+
+std::string fingerprints(const Data* d) {
+  std::string out;
+  if (!d) return out;
+  size_t n = 0;
+  for (const auto& a : d->alerts) {
+    if (n == kLoggedFingerprints) {
+      out += ",...";
+      break;
+    }
+    if (n++) out += ',';
+    out += fingerprintHex(a->fingerprint);
+  }
+  return out;
+}
+
+void record(const Notification& note, const SendOutcome& o, TimePoint started, TimePoint at) {
+  const std::string& type = note.receiver ? note.receiver->type : std::string();
+  const std::string& key = note.receiver ? note.receiver->key : std::string();
+  m().total.with({type, key}).inc();
+  if (started != kZeroTime) {
+    m().latency.with({type}).observe(std::chrono::duration<double>(at - started).count());
+  }
+  if (o.ok) {
+    if (note.data) {
+      m().delivered.with({type}).inc(note.data->alerts.size());
+      for (const auto& a : note.data->alerts) {
+        if (a->receivedAt != kZeroTime) {
+          m().ingestToDelivery.observe(std::chrono::duration<double>(at - a->receivedAt).count());
+        }
+      }
+    }
+    return;
+  }
+  const char* cls = failureClass(o);
+  m().failed.with({type, key, cls}).inc();
+  std::string attempts = std::to_string(o.attempts);
+  std::string fps = fingerprints(note.data.get());
+  log::error("notification failed", {{"receiver", key},
+                                     {"type", type},
+                                     {"attempts", attempts},
+                                     {"reason_class", cls},
+                                     {"reason", o.error},
+                                     {"fingerprints", fps}});
+}
+
+void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoint started) {
+  TimePoint at = now();
+  const Notification& note = run->notes[i];
+  record(note, o, started, at);
+  DeliveryResult& r = run->report.results[i];
+  r.receiver = note.receiver;
+  r.data = note.data;
+  r.outcome = std::move(o);
+  r.sentAt = at;
+  if (run->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    auto done = std::move(run->done);
+    done(std::move(run->report));
+  }
+}
+
+}  // namespace
+
+const char* failureClass(const SendOutcome& o) {
+  if (o.attempts == 0 && o.httpStatus == 0 && !o.error.starts_with("deadline")) return "config";
+  if (o.httpStatus >= 500) return "http_5xx";
+  if (o.httpStatus >= 400) return "http_4xx";
+  if (o.error.starts_with("timeout") || o.error.starts_with("deadline")) return "timeout";
+  return "transport";
+}
+
+void runNotify(std::vector<Notification> notes, TimePoint deadline,
+               std::function<void(NotifyReport)> done) {
+  if (notes.empty()) {
+    done(NotifyReport{});
+    return;
+  }
+  auto run = std::make_shared<Run>();
+  run->notes = std::move(notes);
+  run->report.results.resize(run->notes.size());
+  run->remaining.store(run->notes.size());
+  run->done = std::move(done);
+  for (size_t i = 0; i < run->notes.size(); ++i) {
+    const Notification& note = run->notes[i];
+    if (!note.receiver || !note.receiver->notifier || !note.data) {
+      SendOutcome o;
+      o.error = !note.receiver                         ? "notification without receiver"
+                : !note.data                           ? "notification without data"
+                : note.receiver->notifierError.empty() ? "no notifier"
+                                                       : note.receiver->notifierError;
+      complete(run, i, std::move(o), kZeroTime);
+      continue;
+    }
+    m().inFlight.add(1);
+    TimePoint started = now();
+    note.receiver->notifier->send(note.data, deadline, [run, i, started](SendOutcome o) {
+      m().inFlight.add(-1);
+      complete(run, i, std::move(o), started);
+    });
+  }
+}
+
+}  // namespace nm

@@ -1,0 +1,133 @@
+// sendWithRetry: an attempt loop driven by the client's callbacks and timers (no thread blocks),
+// with exponential backoff, full jitter, Retry-After and a hard deadline.
+#include "notify/retry.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <memory>
+#include <random>
+
+namespace nm {
+
+namespace {
+
+constexpr size_t kReasonBodyBytes = 256;
+
+std::mt19937_64& rng() {
+  thread_local std::mt19937_64 g{std::random_device{}()};
+  return g;
+}
+
+struct RetryState : std::enable_shared_from_this<RetryState> {
+  HttpClient& client;
+  HttpRequest request;
+  Duration requestTimeout;
+  RetryPolicy policy;
+  TimePoint deadline;
+  Classifier classify;
+  std::function<void(SendOutcome)> done;
+  SendOutcome outcome;
+
+  RetryState(HttpClient& c, HttpRequest r, RetryPolicy p, TimePoint d, Classifier cl,
+             std::function<void(SendOutcome)> fn)
+      : client(c),
+        request(std::move(r)),
+        requestTimeout(request.timeout),
+        policy(p),
+        deadline(d),
+        classify(std::move(cl)),
+        done(std::move(fn)) {}
+
+  void finish(bool ok, std::string error) {
+    outcome.ok = ok;
+    outcome.error = std::move(error);
+    auto fn = std::move(done);
+    fn(std::move(outcome));
+  }
+
+  void attempt() {
+    Duration left = deadline - now();
+    if (left <= Duration::zero()) {
+      finish(false, outcome.attempts == 0 ? "deadline exceeded before the first attempt"
+                                          : "deadline exceeded: " + outcome.error);
+      return;
+    }
+    HttpRequest req = request;
+    req.timeout = std::min(requestTimeout, left);
+    ++outcome.attempts;
+    client.send(std::move(req),
+                [self = shared_from_this()](HttpResponse r) { self->onResponse(std::move(r)); });
+  }
+
+  void onResponse(HttpResponse r) {
+    outcome.httpStatus = r.status;
+    Classification c = classify(r);
+    if (c.verdict == Verdict::Success) return finish(true, "");
+    if (c.verdict == Verdict::Permanent) return finish(false, std::move(c.reason));
+    if (policy.maxAttempts > 0 && outcome.attempts >= policy.maxAttempts) {
+      return finish(false, std::move(c.reason));
+    }
+    TimePoint t = now();
+    Duration delay = backoffDelay(policy, outcome.attempts);
+    if (!r.retryAfter.empty()) {
+      if (auto ra = parseRetryAfter(r.retryAfter, t)) delay = std::max(*ra, Duration::zero());
+    }
+    if (t + delay >= deadline) return finish(false, std::move(c.reason));
+    outcome.error = std::move(c.reason);
+    client.after(delay, [self = shared_from_this()] { self->attempt(); });
+  }
+};
+
+}  // namespace
+
+Classification defaultClassify(const HttpResponse& r) {
+  if (r.status == 0) {
+    // "client stopped" is final: the client is going away and will not serve a retry.
+    Verdict v = r.error == "client stopped" ? Verdict::Permanent : Verdict::Transient;
+    return {v, r.error.empty() ? std::string("transport error") : r.error};
+  }
+  if (r.status >= 200 && r.status < 300) return {Verdict::Success, ""};
+  std::string reason = "HTTP " + std::to_string(r.status);
+  if (!r.body.empty()) reason += ": " + r.body.substr(0, kReasonBodyBytes);
+  bool transient = r.status >= 500 || r.status == 429;
+  return {transient ? Verdict::Transient : Verdict::Permanent, std::move(reason)};
+}
+
+std::optional<Duration> parseRetryAfter(const std::string& value, TimePoint nowAt) {
+  auto b = value.find_first_not_of(" \t");
+  if (b == std::string::npos) return std::nullopt;
+  auto e = value.find_last_not_of(" \t\r\n");
+  std::string_view v(value.data() + b, e - b + 1);
+  long long secs = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs);
+  if (ec == std::errc() && p == v.data() + v.size()) {
+    if (secs < 0) return std::nullopt;
+    return std::chrono::seconds(secs);
+  }
+  time_t at = curl_getdate(std::string(v).c_str(), nullptr);
+  if (at == -1) return std::nullopt;
+  auto target = std::chrono::time_point_cast<Duration>(Clock::from_time_t(at));
+  return std::max(target - nowAt, Duration::zero());
+}
+
+Duration backoffDelay(const RetryPolicy& p, int retry) {
+  double cap = static_cast<double>(p.initial.count()) *
+               std::pow(p.multiplier, static_cast<double>(std::max(0, retry - 1)));
+  cap = std::min(cap, static_cast<double>(p.max.count()));
+  if (cap <= 0) return Duration::zero();
+  std::uniform_real_distribution<double> dist(0.0, cap);
+  return Duration(static_cast<Duration::rep>(dist(rng())));
+}
+
+void sendWithRetry(HttpClient& client, HttpRequest request, RetryPolicy policy, TimePoint deadline,
+                   Classifier classify, std::function<void(SendOutcome)> done) {
+  if (!classify) classify = defaultClassify;
+  auto st = std::make_shared<RetryState>(client, std::move(request), policy, deadline,
+                                         std::move(classify), std::move(done));
+  st->attempt();
+}
+
+}  // namespace nm

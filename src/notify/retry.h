@@ -1,0 +1,51 @@
+// Retry with exponential backoff and full jitter over the HttpClient: transient failures
+// (transport, 5xx, 429) are retried until a deadline, honouring Retry-After; permanent ones end at
+// once.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/time.h"
+#include "notify/http_client.h"
+#include "notify/notifier.h"
+
+namespace nm {
+
+struct RetryPolicy {
+  Duration initial = std::chrono::milliseconds(100);
+  Duration max = std::chrono::seconds(5);
+  double multiplier = 2.0;
+  int maxAttempts = 0;  // 0: unlimited, bounded by the deadline only
+};
+
+enum class Verdict { Success, Transient, Permanent };
+
+struct Classification {
+  Verdict verdict = Verdict::Permanent;
+  std::string reason;  // empty on success; never a secret
+};
+
+// Decides what a response means. Channels whose vendors answer 200 with an errcode body pass
+// their own.
+using Classifier = std::function<Classification(const HttpResponse&)>;
+
+// 2xx success; transport errors, 5xx and 429 transient; other statuses permanent. Reasons read
+// "HTTP 500: <first 256 bytes of body>" or the transport error ("connect: ...").
+Classification defaultClassify(const HttpResponse& r);
+
+// Retry-After as seconds or an HTTP-date, relative to `now`; nullopt when absent or malformed.
+std::optional<Duration> parseRetryAfter(const std::string& value, TimePoint now);
+
+// The full-jitter backoff before retry number `retry` (1 = first retry): uniform in
+// [0, min(max, initial * multiplier^(retry-1))].
+Duration backoffDelay(const RetryPolicy& p, int retry);
+
+// Sends `request`, retrying transient failures. No retry is scheduled past `deadline`, and each
+// attempt's timeout is clipped to the time left. `done` runs exactly once (on the client's thread,
+// or inline when the deadline already passed). The outcome's channelTarget is left empty.
+void sendWithRetry(HttpClient& client, HttpRequest request, RetryPolicy policy, TimePoint deadline,
+                   Classifier classify, std::function<void(SendOutcome)> done);
+
+}  // namespace nm

@@ -1,0 +1,3 @@
+module nmtemplateoracle
+
+go 1.19

@@ -1,0 +1,108 @@
+// The reloader: initial load, version bumps, a bad edit keeps the running snapshot and records
+// the error, a new file is picked up (directly and through the watcher).
+#include "config/config_reloader.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "config_test_util.h"
+
+namespace nm::config::test {
+namespace {
+
+std::string globalReceiver(const std::string& name) {
+  return std::string(kV2) + "kind: Receiver\nmetadata: {name: " + name +
+         ", labels: {type: global}}\nspec: {webhook: {url: 'http://127.0.0.1:1/'}}\n";
+}
+
+TEST(ConfigReloader, InitialAndReload) {
+  TempDir d;
+  d.write("a.yaml", globalReceiver("a"));
+  SnapshotStore store;
+  ConfigReloader r(d.path(), store, nullptr);
+  auto out = r.initial();
+  ASSERT_TRUE(out.ok) << out.error;
+  ASSERT_TRUE(store.current());
+  EXPECT_EQ(store.current()->version, 1u);
+  EXPECT_EQ(store.current()->source, "dir:" + d.path());
+  EXPECT_EQ(r.status().version, 1u);
+
+  d.write("b.yaml", globalReceiver("b"));
+  ASSERT_TRUE(r.reload().ok);
+  EXPECT_EQ(store.current()->version, 2u);
+  EXPECT_EQ(store.current()->receivers.size(), 2u);
+}
+
+TEST(ConfigReloader, BadEditKeepsSnapshotAndRecordsError) {
+  TempDir d;
+  d.write("a.yaml", globalReceiver("a"));
+  SnapshotStore store;
+  ConfigReloader r(d.path(), store, nullptr);
+  ASSERT_TRUE(r.initial().ok);
+  SnapshotPtr before = store.current();
+
+  const std::string bad = d.write("bad.yaml", std::string(kV2) +
+                                                  "kind: Silence\nmetadata: {name: s}\n"
+                                                  "spec: {matcher: {}, duration: forever}\n");
+  auto out = r.reload();
+  EXPECT_FALSE(out.ok);
+  EXPECT_NE(out.error.find(bad + ": document 1 (Silence/s): spec.duration"), std::string::npos)
+      << out.error;
+  EXPECT_EQ(store.current(), before);
+  auto st = r.status();
+  EXPECT_EQ(st.version, 1u);
+  EXPECT_EQ(st.lastError, out.error);
+  EXPECT_NE(st.lastErrorTime, kZeroTime);
+
+  std::filesystem::remove(bad);
+  ASSERT_TRUE(r.reload().ok);
+  EXPECT_EQ(store.current()->version, 2u);
+  EXPECT_TRUE(r.status().lastError.empty());
+}
+
+TEST(ConfigReloader, InitialFailure) {
+  SnapshotStore store;
+  ConfigReloader r("/nonexistent/nm-dir", store, nullptr);
+  auto out = r.initial();
+  EXPECT_FALSE(out.ok);
+  EXPECT_FALSE(out.error.empty());
+  EXPECT_FALSE(store.current());
+}
+
+// Waits (bounded) until the store holds a snapshot with `receivers` receivers.
+bool waitForReceivers(SnapshotStore& store, size_t receivers) {
+  for (int i = 0; i < 400; ++i) {
+    auto s = store.current();
+    if (s && s->receivers.size() == receivers) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return false;
+}
+
+void watcherPicksUpNewFile(bool polling) {
+  TempDir d;
+  d.write("a.yaml", globalReceiver("a"));
+  SnapshotStore store;
+  ConfigReloader r(d.path(), store, nullptr);
+  ASSERT_TRUE(r.initial().ok);
+  DirectoryWatcher::Options opts;
+  opts.debounce = std::chrono::milliseconds(50);
+  opts.pollInterval = std::chrono::milliseconds(50);
+  opts.forcePolling = polling;
+  r.start(opts);
+  // Give the watcher time to arm before the change (polling takes its first fingerprint).
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  d.write("sub/b.yaml", globalReceiver("b"));
+  EXPECT_TRUE(waitForReceivers(store, 2));
+  r.stop();
+}
+
+TEST(ConfigReloader, WatcherInotify) { watcherPicksUpNewFile(false); }
+TEST(ConfigReloader, WatcherPolling) { watcherPicksUpNewFile(true); }
+
+}  // namespace
+}  // namespace nm::config::test

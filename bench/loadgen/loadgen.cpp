@@ -9,6 +9,7 @@
 #include <boost/beast.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -33,7 +34,7 @@ struct Options {
   int tenants = 1000;
   int alertnames = 20;
   int pid = 0;
-  double expectPerAlert = 1.0;  // deliveries expected per accepted alert
+  int tenantReceivers = 0;  // tenants tenant-0..N-1 have a receiver: their alerts count twice
   double waitSeconds = 30;
   bool resolved = false;
 };
@@ -49,13 +50,18 @@ long long nowNs() {
       .count();
 }
 
-std::string makeBody(const Options& o, long long seq0, int n) {
+// One request body of `n` alerts with ids seq0..seq0+n-1. The send time is written as 19 digits
+// at the positions returned in `tsPos`, so a body is built once and re-stamped for every send:
+// the generator must cost far less CPU than the daemon it measures (they share the 2 cores).
+std::string makeBody(const Options& o, long long seq0, int n, std::vector<size_t>& tsPos,
+                     long long& deliveries) {
+  deliveries = 0;
   std::string b;
   b.reserve(static_cast<size_t>(n) * 330 + 200);
   b += "{\"receiver\":\"loadgen\",\"status\":\"firing\",\"version\":\"4\",\"alerts\":[";
-  std::string ts = std::to_string(nowNs());
   for (int i = 0; i < n; ++i) {
     long long id = seq0 + i;
+    deliveries += 1 + (id % o.tenants < o.tenantReceivers ? 1 : 0);
     if (i) b += ',';
     b += "{\"status\":\"";
     b += o.resolved ? "resolved" : "firing";
@@ -68,13 +74,20 @@ std::string makeBody(const Options& o, long long seq0, int n) {
     b += ":9100\",\"job\":\"node\",\"pod\":\"pod-";
     b += std::to_string(id % 977);
     b += "\"},\"annotations\":{\"summary\":\"load test alert\",\"nm_bench_sent_ns\":\"";
-    b += ts;
+    tsPos.push_back(b.size());
+    b += "0000000000000000000";
     b += "\"},\"startsAt\":\"2026-11-25T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
          "\"generatorURL\":\"http://prometheus:9090/graph\"}";
   }
   b += "],\"groupLabels\":{},\"commonLabels\":{},\"commonAnnotations\":{},"
        "\"externalURL\":\"http://alertmanager:9093\"}";
   return b;
+}
+
+void stamp(std::string& body, const std::vector<size_t>& tsPos) {
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%019lld", nowNs());
+  for (size_t p : tsPos) std::memcpy(body.data() + p, digits, 19);
 }
 
 std::string httpGet(const std::string& hostport, const std::string& path) {
@@ -124,7 +137,8 @@ int main(int argc, char** argv) {
   app.add_option("--tenants", o.tenants, "distinct namespace labels");
   app.add_option("--alertnames", o.alertnames, "distinct alertname labels");
   app.add_option("--pid", o.pid, "daemon pid, for RSS");
-  app.add_option("--expect-per-alert", o.expectPerAlert, "deliveries expected per alert");
+  app.add_option("--tenant-receivers", o.tenantReceivers,
+                 "tenant-0..N-1 have their own receiver besides the global one");
   app.add_option("--wait", o.waitSeconds, "seconds to wait for deliveries to stop growing");
   app.add_flag("--resolved", o.resolved, "send resolved alerts");
   CLI11_PARSE(app, argc, argv);
@@ -132,7 +146,7 @@ int main(int argc, char** argv) {
   std::string baseline = o.sink.empty() ? "" : httpGet(o.sink, "/stats");
   double baseAlerts = jsonNumber(baseline, "alerts");
 
-  std::atomic<long long> next{0}, accepted{0}, rejected{0}, failed{0};
+  std::atomic<long long> next{0}, accepted{0}, rejected{0}, failed{0}, expectedDeliveries{0};
   auto t0 = SteadyClock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < o.connections; ++c) {
@@ -144,6 +158,10 @@ int main(int argc, char** argv) {
       std::unique_ptr<beast::tcp_stream> s;
       beast::flat_buffer buf;
       double perConn = o.rate > 0 ? o.rate / o.connections : 0;
+      std::vector<std::string> pool;
+      std::vector<std::vector<size_t>> poolTs;
+      std::vector<int> poolSizes;
+      std::vector<long long> poolDeliveries;
       auto start = SteadyClock::now();
       long long sentHere = 0;
       for (;;) {
@@ -155,12 +173,27 @@ int main(int argc, char** argv) {
                                  std::chrono::duration<double>(sentHere / perConn));
           std::this_thread::sleep_until(due);
         }
-        sentHere += n;
+        // Bodies cycle through a pool of 64 per connection (distinct alerts, re-stamped).
+        size_t slot = static_cast<size_t>(sentHere / o.batch) % 64;
+        if (pool.size() <= slot || poolSizes[slot] != n) {
+          if (pool.size() <= slot) {
+            pool.resize(slot + 1);
+            poolTs.resize(slot + 1);
+            poolSizes.resize(slot + 1, 0);
+            poolDeliveries.resize(slot + 1, 0);
+          }
+          poolTs[slot].clear();
+          long long firstId = (static_cast<long long>(c) * 64 + static_cast<long long>(slot)) * o.batch;
+          pool[slot] = makeBody(o, firstId, n, poolTs[slot], poolDeliveries[slot]);
+          poolSizes[slot] = n;
+        }
         http::request<http::string_body> req{http::verb::post, "/api/v2/alerts", 11};
         req.set(http::field::host, h);
         req.set(http::field::content_type, "application/json");
         req.keep_alive(true);
-        req.body() = makeBody(o, seq0, n);
+        stamp(pool[slot], poolTs[slot]);
+        sentHere += n;
+        req.body() = pool[slot];
         req.prepare_payload();
         for (int attempt = 0; attempt < 50; ++attempt) {
           try {
@@ -174,6 +207,7 @@ int main(int argc, char** argv) {
             http::read(*s, buf, res);
             if (res.result_int() == 200) {
               accepted += n;
+              expectedDeliveries += poolDeliveries[slot];
               break;
             }
             if (res.result_int() == 503 || res.result_int() == 429) {
@@ -193,7 +227,6 @@ int main(int argc, char** argv) {
           }
         }
       }
-      (void)c;
     });
   }
   for (auto& t : threads) t.join();
@@ -205,7 +238,7 @@ int main(int argc, char** argv) {
   if (o.pid) std::printf("daemon RSS after send: %s\n", procStatus(o.pid, "VmRSS").c_str());
 
   if (!o.sink.empty()) {
-    double expected = accepted.load() * o.expectPerAlert;
+    double expected = static_cast<double>(expectedDeliveries.load());
     double got = 0, lastGot = -1;
     auto lastChange = SteadyClock::now();
     std::string js;

@@ -53,4 +53,33 @@ void BM_DecodeWebhook100(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeWebhook100);
 
+// The same alerts without annotations and generatorURL: the cost of labels alone.
+void BM_DecodeLabelsOnly100(benchmark::State& state) {
+  std::string body = R"({"alerts":[)";
+  for (int i = 0; i < 100; ++i) {
+    if (i) body += ',';
+    std::string n = std::to_string(i);
+    body += R"({"labels":{"alertname":"KubePodCrashLooping","container":"app-)" + n +
+            R"(","endpoint":"http","job":"kube-state-metrics","namespace":"team-a",)"
+            R"("pod":"app-7d9f8b6c5d-)" +
+            n +
+            R"(","prometheus":"monitoring/k8s",)"
+            R"("severity":"warning","rule_level":"namespace","service":"kube-state"},)"
+            R"("startsAt":"2024-05-01T11:58:31.123Z"})";
+  }
+  body += "]}";
+  nm::ingest::DecodeOptions opts;
+  opts.cluster = "host";
+  size_t alerts = 0;
+  for (auto _ : state) {
+    auto r = nm::ingest::decodeAlerts(body, opts);
+    alerts += r.alerts.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["alerts/s"] =
+      benchmark::Counter(static_cast<double>(alerts), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_DecodeLabelsOnly100);
+
 }  // namespace

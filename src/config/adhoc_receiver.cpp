@@ -2,6 +2,7 @@
 // decoded, classified and bound against the current snapshot's options and secrets.
 #include "config/classification.h"
 #include "config/receiver_factory.h"
+#include "config/secret_resolver.h"
 #include "config/snapshot_builder.h"
 #include "model/decode.h"
 
@@ -32,7 +33,16 @@ AdhocResult buildAdhocReceiver(const YAML::Node& receiver, const YAML::Node& con
                                const SnapshotPtr& current, HttpClient* http) {
   AdhocResult out;
   out.snapshot = current;
-  if (!out.snapshot) out.snapshot = buildSnapshot({}, BuildOptions{nullptr, "api", 0}).snapshot;
+  if (!out.snapshot) {
+    // No configuration loaded yet: the defaults, without the builder's log line per request.
+    auto s = std::make_shared<Snapshot>();
+    s->source = "api";
+    s->loadedAt = now();
+    s->nm = defaultNotificationManager();
+    s->secrets = std::make_shared<ResourceSecretResolver>(std::vector<model::SecretResource>{},
+                                                          defaultSecretNamespace(s->nm));
+    out.snapshot = std::move(s);
+  }
   const Snapshot& snap = *out.snapshot;
 
   model::ResourceSet rcv = decodeOne(receiver, "receiver", "Receiver", out.diags);

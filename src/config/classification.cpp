@@ -24,8 +24,7 @@ bool allLabelsMatch(const std::map<std::string, std::string>& selector, const La
 namespace {
 
 Classification classify(const model::NotificationManager& nm, const LabelSet& labels,
-                        bool (*match)(const std::map<std::string, std::string>&,
-                                      const LabelSet&)) {
+                        bool (*match)(const std::map<std::string, std::string>&, const LabelSet&)) {
   Classification c;
   if (match(nm.globalReceiverSelector, labels)) {
     c.global = true;

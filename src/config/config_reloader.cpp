@@ -18,9 +18,9 @@ metrics::Family<metrics::Counter>& reloadCounter() {
 }
 
 metrics::Family<metrics::Gauge>& lastSuccessGauge() {
-  static auto& f = metrics::Registry::global().gauge(
-      "nm_config_last_reload_success_timestamp_seconds",
-      "Unix time of the last successful configuration load.");
+  static auto& f =
+      metrics::Registry::global().gauge("nm_config_last_reload_success_timestamp_seconds",
+                                        "Unix time of the last successful configuration load.");
   return f;
 }
 
@@ -29,7 +29,9 @@ metrics::Family<metrics::Gauge>& lastSuccessGauge() {
 ConfigReloader::ConfigReloader(std::string dir, SnapshotStore& store, HttpClient* http)
     : dir_(std::move(dir)), store_(store), http_(http) {}
 
-ConfigReloader::~ConfigReloader() { stop(); }
+ConfigReloader::~ConfigReloader() {
+  stop();
+}
 
 ReloadOutcome ConfigReloader::reload() {
   std::lock_guard<std::mutex> g(mu_);
@@ -65,8 +67,7 @@ ReloadOutcome ConfigReloader::reload() {
   status_.lastError.clear();
   status_.lastErrorTime = kZeroTime;
   reloadCounter().with({"success"}).inc();
-  lastSuccessGauge().with({}).set(
-      std::chrono::duration<double>(t.time_since_epoch()).count());
+  lastSuccessGauge().with({}).set(std::chrono::duration<double>(t.time_since_epoch()).count());
   size_t configs = 0;
   for (const auto& [type, v] : s.configsByType) configs += v.size();
   size_t tenantSilences = 0;
@@ -91,7 +92,8 @@ ReloadStatus ConfigReloader::status() const {
 
 void ConfigReloader::start(DirectoryWatcher::Options options) {
   if (watcher_) return;
-  watcher_ = std::make_unique<DirectoryWatcher>(dir_, [this] { reload(); }, options);
+  watcher_ = std::make_unique<DirectoryWatcher>(
+      dir_, [this] { reload(); }, options);
   watcher_->start();
 }
 

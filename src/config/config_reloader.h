@@ -21,10 +21,10 @@ struct ReloadOutcome {
 };
 
 struct ReloadStatus {
-  uint64_t version = 0;           // of the published snapshot; 0 before the first success
+  uint64_t version = 0;  // of the published snapshot; 0 before the first success
   TimePoint lastSuccess = kZeroTime;
   TimePoint lastAttempt = kZeroTime;
-  std::string lastError;          // empty when the last attempt succeeded
+  std::string lastError;  // empty when the last attempt succeeded
   TimePoint lastErrorTime = kZeroTime;
 };
 

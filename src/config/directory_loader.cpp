@@ -51,9 +51,10 @@ std::vector<std::string> listConfigFiles(const std::string& dir, model::Diagnost
   model::Origin o;
   o.file = dir;
   if (!fs::is_directory(dir, ec)) {
-    diags.error(o, "", ec ? "cannot access configuration directory: " + ec.message()
-                          : std::string("configuration directory does not exist or is not a "
-                                        "directory"));
+    diags.error(o, "",
+                ec ? "cannot access configuration directory: " + ec.message()
+                   : std::string("configuration directory does not exist or is not a "
+                                 "directory"));
     return files;
   }
   walk(dir, files, diags, 0);

@@ -18,11 +18,12 @@ namespace nm::config {
 
 namespace fs = std::filesystem;
 
-DirectoryWatcher::DirectoryWatcher(std::string dir, std::function<void()> onChange,
-                                   Options options)
+DirectoryWatcher::DirectoryWatcher(std::string dir, std::function<void()> onChange, Options options)
     : dir_(std::move(dir)), onChange_(std::move(onChange)), options_(options) {}
 
-DirectoryWatcher::~DirectoryWatcher() { stop(); }
+DirectoryWatcher::~DirectoryWatcher() {
+  stop();
+}
 
 void DirectoryWatcher::start() {
   if (thread_.joinable()) return;
@@ -114,8 +115,7 @@ bool DirectoryWatcher::runInotify() {
     close(fd);
     fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0 || !addWatches(fd, dir_)) {
-      log::warn("configuration directory cannot be watched, switching to polling",
-                {{"dir", dir_}});
+      log::warn("configuration directory cannot be watched, switching to polling", {{"dir", dir_}});
       if (fd >= 0) close(fd);
       onChange_();
       return false;

@@ -100,8 +100,8 @@ std::string dumpReceivers(const Snapshot& s, std::string_view tenant, std::strin
     o["enabled"] = r->enabled;
     o["config"] = r->config ? json(r->config->name) : json(nullptr);
     o["notifierError"] = r->notifierError;
-    YAML::Node raw = r == s.history ? s.nm.historyWebhook
-                                    : rawBlock(s.resources.receivers, r->name, r->type);
+    YAML::Node raw =
+        r == s.history ? s.nm.historyWebhook : rawBlock(s.resources.receivers, r->name, r->type);
     o["spec"] = redactedJson(raw);
     out.push_back(std::move(o));
   }

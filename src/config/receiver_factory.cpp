@@ -90,8 +90,8 @@ void bindReceiver(Receiver& receiver, const Snapshot& snapshot, HttpClient* http
     receiver.notifierError.clear();
   } else {
     receiver.notifierError = error.empty() ? "notifier could not be built" : error;
-    log::warn("receiver has no notifier", {{"receiver", receiver.key},
-                                           {"error", receiver.notifierError}});
+    log::warn("receiver has no notifier",
+              {{"receiver", receiver.key}, {"error", receiver.notifierError}});
   }
 }
 

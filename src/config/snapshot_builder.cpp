@@ -53,8 +53,7 @@ void pickNotificationManager(Snapshot& s, model::Diagnostics& diags) {
   }
 }
 
-void buildHistory(Snapshot& s, model::Diagnostics& diags,
-                  std::shared_ptr<Receiver>& out) {
+void buildHistory(Snapshot& s, model::Diagnostics& diags, std::shared_ptr<Receiver>& out) {
   if (!s.nm.historyWebhook || s.nm.historyWebhook.IsNull()) return;
   auto r = std::make_shared<Receiver>();
   r->name = kHistoryReceiverName;

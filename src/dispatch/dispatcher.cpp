@@ -62,10 +62,15 @@ void Dispatcher::loop() {
     Duration maxWait = snap ? snap->nm.batchMaxWait : std::chrono::seconds(1);
     std::optional<PulledBatch> batch = queue_.pull(maxSize, maxWait);
     if (!batch) break;
+    size_t n = batch->alerts.size();
     {
       std::unique_lock<std::mutex> lk(mu_);
-      slotFree_.wait(lk, [&] { return inFlight_.load() < opts_.maxInFlight; });
+      slotFree_.wait(lk, [&] {
+        return inFlight_.load() == 0 || (inFlight_.load() < opts_.maxInFlight &&
+                                         alertsInFlight_.load() + n <= opts_.maxAlertsInFlight);
+      });
       inFlight_.fetch_add(1);
+      alertsInFlight_.fetch_add(n);
     }
     auto& m = DispatchMetrics::get();
     m.batches.inc();
@@ -88,11 +93,12 @@ void Dispatcher::runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t 
   work->snapshot = snap;
   work->now = now();
   work->deadline = work->now + opts_.workerTimeout;
+  size_t n = batch.alerts.size();
   work->alerts = std::move(batch.alerts);
   if (!snap) {
     log::error("no configuration loaded: batch cannot be routed",
-               {{"seq", std::to_string(seq)}, {"alerts", std::to_string(batch.alerts.size())}});
-    finishBatch(batch);
+               {{"seq", std::to_string(seq)}, {"alerts", std::to_string(n)}});
+    finishBatch(batch, n);
     return;
   }
   TimePoint t0 = now();
@@ -106,15 +112,16 @@ void Dispatcher::runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t 
   }
   DispatchMetrics::get().stageSeconds.observe(std::chrono::duration<double>(now() - t0).count());
   auto shared = std::make_shared<PulledBatch>(std::move(batch));
-  tail_(work, [this, shared] { finishBatch(*shared); });
+  tail_(work, [this, shared, n] { finishBatch(*shared, n); });
 }
 
-void Dispatcher::finishBatch(const PulledBatch& batch) {
+void Dispatcher::finishBatch(const PulledBatch& batch, size_t alerts) {
   queue_.ack(batch);
   DispatchMetrics::get().inFlight.add(-1);
   {
     std::lock_guard<std::mutex> g(mu_);
     inFlight_.fetch_sub(1);
+    alertsInFlight_.fetch_sub(alerts);
   }
   slotFree_.notify_all();
 }

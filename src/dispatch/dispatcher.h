@@ -26,6 +26,10 @@ using AsyncTail = std::function<void(std::shared_ptr<Work> work, std::function<v
 
 struct DispatcherOptions {
   size_t maxInFlight = 1000;                               // --worker.queue
+  // Alerts between pull and ack. When notify is slower than ingest, alerts wait in the bounded
+  // queue (whose fullness answers senders with 503) rather than pile up in flight; the daemon
+  // sets it to the queue's capacity, so memory stays within twice the queue.
+  size_t maxAlertsInFlight = 100000;
   Duration workerTimeout = std::chrono::seconds(30);       // --worker.timeout
   unsigned workerThreads = 0;                              // 0: hardware concurrency
 };
@@ -46,7 +50,7 @@ class Dispatcher {
  private:
   void loop();
   void runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t seq);
-  void finishBatch(const PulledBatch& batch);
+  void finishBatch(const PulledBatch& batch, size_t alerts);
 
   AlertQueue& queue_;
   const config::SnapshotStore& snapshots_;
@@ -56,6 +60,7 @@ class Dispatcher {
   std::unique_ptr<boost::asio::thread_pool> pool_;
   std::thread loop_;
   std::atomic<size_t> inFlight_{0};
+  std::atomic<size_t> alertsInFlight_{0};
   std::atomic<bool> loopDone_{false};
   std::mutex mu_;
   std::condition_variable slotFree_;

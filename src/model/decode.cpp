@@ -2,7 +2,10 @@
 // metadata, `kind: List`, and the guard that turns any yaml-cpp exception into a diagnostic.
 #include "model/decode.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <exception>
+#include <sstream>
 
 namespace nm::model {
 
@@ -120,6 +123,48 @@ void decodeObject(const YAML::Node& doc, const Origin& where, const std::string&
   }
 }
 
+// Records where each document starts; ignores the content.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  YAML::Mark start;
+  bool started = false;
+  void OnDocumentStart(const YAML::Mark& m) override {
+    start = m;
+    started = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// YAML::LoadAll of yaml-cpp 0.7 never returns (allocating without bound) when a token cannot start
+// a document, e.g. a stray top-level ',' (jbeder/yaml-cpp#1040, fixed upstream in 0.8.0 by
+// #1319). A cheap event-only pass first rejects input whose next document would start where the
+// previous one did, then LoadAll builds the nodes.
+std::vector<YAML::Node> loadAllDocuments(const std::string& text) {
+  {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    int lastPos = -1;
+    for (;;) {
+      DocumentStarts h;
+      if (!parser.HandleNextDocument(h)) break;
+      if (h.started && h.start.pos == lastPos)
+        throw YAML::ParserException(h.start, "unexpected token where a document should start");
+      if (h.started) lastPos = h.start.pos;
+    }
+  }
+  return YAML::LoadAll(text);
+}
+
 }  // namespace
 
 void decodeDocument(const YAML::Node& doc, const Origin& where, ResourceSet& out,
@@ -139,7 +184,7 @@ void decodeText(std::string_view text, const std::string& file, ResourceSet& out
   Origin where;
   where.file = file;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    docs = loadAllDocuments(std::string(text));
   } catch (const YAML::ParserException& e) {
     diags.error(where, "",
                 "YAML syntax error at line " + std::to_string(e.mark.line + 1) + ", column " +

@@ -32,8 +32,7 @@ void appendResources(ResourceSet& into, ResourceSet&& from);
 std::shared_ptr<const LabelSelector> decodeLabelSelector(Reader& r, const YAML::Node& n,
                                                          const std::string& path);
 // Exactly one of value / valueFrom.secretKeyRef{namespace?, name, key}.
-std::optional<Credential> decodeCredential(Reader& r, const YAML::Node& n,
-                                           const std::string& path);
+std::optional<Credential> decodeCredential(Reader& r, const YAML::Node& n, const std::string& path);
 std::optional<ConfigMapKeySelector> decodeConfigMapKeySelector(Reader& r, const YAML::Node& n,
                                                                const std::string& path);
 std::optional<TLSConfig> decodeTlsConfig(Reader& r, const YAML::Node& n, const std::string& path);

@@ -52,8 +52,8 @@ std::optional<MatchExpression> decodeExpression(Reader& r, const YAML::Node& n,
   }
   auto op = parseOp(*opText);
   if (!op) {
-    r.error(opPath, "unknown operator \"" + *opText +
-                        "\" (want In, NotIn, Exists, DoesNotExist or Match)");
+    r.error(opPath,
+            "unknown operator \"" + *opText + "\" (want In, NotIn, Exists, DoesNotExist or Match)");
     return std::nullopt;
   }
   e.op = *op;

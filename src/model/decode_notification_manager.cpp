@@ -48,8 +48,7 @@ void decodeOptions(Reader& r, const YAML::Node& n, const std::string& path,
 void decodeReceivers(Reader& r, const YAML::Node& n, const std::string& path,
                      NotificationManager& nm) {
   if (Reader::absent(n) || !r.map(n, path)) return;
-  r.onlyKeys(n, path,
-             {"tenantKey", "globalReceiverSelector", "tenantReceiverSelector", "options"});
+  r.onlyKeys(n, path, {"tenantKey", "globalReceiverSelector", "tenantReceiverSelector", "options"});
   if (auto k = r.str(n["tenantKey"], joinPath(path, "tenantKey")); k && !k->empty())
     nm.tenantKey = *k;
   if (!Reader::absent(n["globalReceiverSelector"]))
@@ -91,15 +90,15 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
   nm.name = m.name;
   const YAML::Node spec = doc["spec"];
   if (!Reader::absent(spec) && r.map(spec, "spec")) {
-    r.onlyKeys(spec, "spec",
-               {// behaviour
-                "defaultConfigSelector", "defaultSecretNamespace", "receivers", "history",
-                "groupLabels", "batchMaxSize", "batchMaxWait", "routePolicy", "template",
-                "sidecars",
-                // Deployment fields: accepted, ignored in file mode
-                "resources", "image", "imagePullPolicy", "replicas", "nodeSelector", "affinity",
-                "tolerations", "serviceAccountName", "portName", "env", "volumes", "volumeMounts",
-                "args", "annotations", "labels"});
+    r.onlyKeys(
+        spec, "spec",
+        {// behaviour
+         "defaultConfigSelector", "defaultSecretNamespace", "receivers", "history", "groupLabels",
+         "batchMaxSize", "batchMaxWait", "routePolicy", "template", "sidecars",
+         // Deployment fields: accepted, ignored in file mode
+         "resources", "image", "imagePullPolicy", "replicas", "nodeSelector", "affinity",
+         "tolerations", "serviceAccountName", "portName", "env", "volumes", "volumeMounts", "args",
+         "annotations", "labels"});
     nm.defaultConfigSelector =
         decodeLabelSelector(r, spec["defaultConfigSelector"], "spec.defaultConfigSelector");
     nm.defaultSecretNamespace =

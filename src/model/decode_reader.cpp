@@ -92,7 +92,8 @@ std::optional<Duration> Reader::duration(const YAML::Node& n, const std::string&
   auto s = str(n, path);
   if (!s) return std::nullopt;
   auto d = parseGoDuration(*s);
-  if (!d) error(path, "invalid duration \"" + *s + "\" (want a Go duration such as 30s, 1m, 2h45m)");
+  if (!d)
+    error(path, "invalid duration \"" + *s + "\" (want a Go duration such as 30s, 1m, 2h45m)");
   return d;
 }
 
@@ -117,8 +118,7 @@ std::vector<std::string> Reader::strings(const YAML::Node& n, const std::string&
   return out;
 }
 
-std::map<std::string, std::string> Reader::stringMap(const YAML::Node& n,
-                                                     const std::string& path) {
+std::map<std::string, std::string> Reader::stringMap(const YAML::Node& n, const std::string& path) {
   std::map<std::string, std::string> out;
   if (absent(n) || !map(n, path)) return out;
   for (const auto& kv : n) {

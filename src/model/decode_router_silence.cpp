@@ -93,12 +93,11 @@ void decodeSilence(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Resour
       std::string err;
       res.schedule = parseCron(res.scheduleText, err);
       if (!res.schedule)
-        r.error("spec.schedule", "invalid cron schedule \"" + res.scheduleText + "\": " +
-                                     (err.empty() ? std::string("parse error") : err));
+        r.error("spec.schedule", "invalid cron schedule \"" + res.scheduleText +
+                                     "\": " + (err.empty() ? std::string("parse error") : err));
     }
     res.duration = r.duration(spec["duration"], "spec.duration");
-    if (res.duration && res.duration->count() < 0)
-      r.error("spec.duration", "must not be negative");
+    if (res.duration && res.duration->count() < 0) r.error("spec.duration", "must not be negative");
   }
   out.silences.push_back(std::move(res));
 }

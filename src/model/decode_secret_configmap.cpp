@@ -33,19 +33,23 @@ std::optional<std::string> decodeBase64(const std::string& in) {
   if (n < 0) return std::nullopt;
   size_t len = static_cast<size_t>(n);
   // EVP_DecodeBlock counts the padding as decoded zero bytes.
-  if (clean.ends_with("==")) len -= 2;
-  else if (clean.ends_with("=")) len -= 1;
+  if (clean.ends_with("=="))
+    len -= 2;
+  else if (clean.ends_with("="))
+    len -= 1;
   out.resize(len);
   return out;
 }
 
-std::string namespaceOr(const ObjectMeta& m) { return m.ns.empty() ? "default" : m.ns; }
+std::string namespaceOr(const ObjectMeta& m) {
+  return m.ns.empty() ? "default" : m.ns;
+}
 
 }  // namespace
 
 void decodeSecret(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out) {
-  r.onlyKeys(doc, "", {"apiVersion", "kind", "metadata", "data", "stringData", "type",
-                       "immutable"});
+  r.onlyKeys(doc, "",
+             {"apiVersion", "kind", "metadata", "data", "stringData", "type", "immutable"});
   SecretResource res;
   res.origin = r.origin();
   res.name = m.name;

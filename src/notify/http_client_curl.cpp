@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <queue>
 #include <thread>
@@ -38,9 +39,21 @@ struct Transfer {
   curl_slist* headers = nullptr;
   curl_slist* connectTo = nullptr;
   char errbuf[CURL_ERROR_SIZE] = {0};
+  Steady::time_point queued;  // when send() was called: the timeout covers waiting for a slot
   Steady::time_point start;
   size_t cap = 0;
+  std::string hostKey;  // scheme://authority (or the proxy): the unit of connection limits
 };
+
+// "https://user@host:443/path?q" → "https://user@host:443"; requests through a proxy share the
+// proxy's connections.
+std::string hostKeyOf(const HttpRequest& r) {
+  if (!r.proxyUrl.empty()) return "proxy " + r.proxyUrl;
+  size_t start = r.url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  size_t end = r.url.find_first_of("/?#", start);
+  return r.url.substr(0, end);
+}
 
 struct Timer {
   Steady::time_point at;
@@ -161,6 +174,10 @@ class CurlHttpClient final : public HttpClient {
       timers.swap(incomingTimers_);
     }
     for (auto& t : queued) fail(*t, "client stopped");
+    for (auto& [key, q] : waiting_) {
+      for (auto& t : q) fail(*t, "client stopped");
+    }
+    waiting_.clear();
     for (auto& [easy, t] : active_) {
       curl_multi_remove_handle(multi_, easy);
       fail(*t, "client stopped");
@@ -181,6 +198,8 @@ class CurlHttpClient final : public HttpClient {
     auto t = std::make_unique<Transfer>();
     t->req = std::move(request);
     t->done = std::move(done);
+    t->queued = Steady::now();
+    t->hostKey = hostKeyOf(t->req);
     {
       std::lock_guard<std::mutex> g(mu_);
       if (!stopping_) {
@@ -223,7 +242,7 @@ class CurlHttpClient final : public HttpClient {
         timers_.push(std::move(tm));
       }
       newTimers.clear();
-      for (auto& t : batch) start(std::move(t));
+      for (auto& t : batch) admit(std::move(t));
       batch.clear();
       int running = 0;
       curl_multi_perform(multi_, &running);
@@ -247,6 +266,45 @@ class CurlHttpClient final : public HttpClient {
             .count() +
         1;
     return std::clamp<long>(ms, 0, kMaxPollMs);
+  }
+
+  // Starts a transfer when its host and the client have a free connection slot, else parks it in
+  // the host's FIFO. Only active transfers own an easy handle (each holds ~100 KiB of buffers), so
+  // a burst of thousands of notifications costs their requests, not their handles, and a slow
+  // host cannot occupy the slots of the others.
+  void admit(std::unique_ptr<Transfer> t) {
+    auto& q = waiting_[t->hostKey];
+    if (q.empty() && canStart(t->hostKey)) {
+      start(std::move(t));
+    } else {
+      q.push_back(std::move(t));
+    }
+  }
+
+  bool canStart(const std::string& key) {
+    return active_.size() < static_cast<size_t>(opts_.maxTotalConnections) &&
+           activePerHost_[key] < opts_.maxHostConnections;
+  }
+
+  // After transfers finished: start waiting ones, oldest first per host, hosts in turn.
+  void pump() {
+    bool progressed = true;
+    while (progressed && active_.size() < static_cast<size_t>(opts_.maxTotalConnections)) {
+      progressed = false;
+      for (auto it = waiting_.begin(); it != waiting_.end();) {
+        if (!it->second.empty() && canStart(it->first)) {
+          auto t = std::move(it->second.front());
+          it->second.pop_front();
+          start(std::move(t));
+          progressed = true;
+        }
+        if (it->second.empty()) {
+          it = waiting_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
   }
 
   CURL* takeEasy() {
@@ -274,6 +332,12 @@ class CurlHttpClient final : public HttpClient {
     Transfer& t = *tp;
     t.start = Steady::now();
     t.cap = opts_.maxResponseBytes;
+    auto waited = std::chrono::duration_cast<Duration>(t.start - t.queued);
+    if (waited >= t.req.timeout) {
+      return fail(t, "timeout: waited " + formatGoDuration(waited) +
+                         " for a free connection to " + t.hostKey);
+    }
+    t.req.timeout -= waited;
     t.easy = takeEasy();
     if (!t.easy) return fail(t, "transport: curl_easy_init failed");
     CURL* e = t.easy;
@@ -353,6 +417,7 @@ class CurlHttpClient final : public HttpClient {
       release(t);
       return fail(t, std::string("transport: ") + curl_multi_strerror(mc));
     }
+    activePerHost_[t.hostKey]++;
     active_.emplace(e, std::move(tp));
   }
 
@@ -368,6 +433,7 @@ class CurlHttpClient final : public HttpClient {
       if (it == active_.end()) continue;
       std::unique_ptr<Transfer> t = std::move(it->second);
       active_.erase(it);
+      if (--activePerHost_[t->hostKey] <= 0) activePerHost_.erase(t->hostKey);
       t->resp.elapsed = std::chrono::duration_cast<Duration>(Steady::now() - t->start);
       if (code == CURLE_OK) {
         long status = 0;
@@ -382,6 +448,7 @@ class CurlHttpClient final : public HttpClient {
       auto done = std::move(t->done);
       if (done) done(std::move(t->resp));
     }
+    pump();
   }
 
   CurlClientOptions opts_;
@@ -392,6 +459,8 @@ class CurlHttpClient final : public HttpClient {
   std::vector<Timer> incomingTimers_;
   // Loop thread only.
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
+  std::unordered_map<std::string, long> activePerHost_;
+  std::unordered_map<std::string, std::deque<std::unique_ptr<Transfer>>> waiting_;
   std::vector<CURL*> idle_;
   std::priority_queue<Timer, std::vector<Timer>, TimerLater> timers_;
   uint64_t timerSeq_ = 0;

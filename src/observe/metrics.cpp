@@ -133,7 +133,9 @@ void header(std::string& out, const std::string& name, const std::string& help, 
 std::string Registry::render() const {
   std::string out;
   std::lock_guard<std::mutex> g(mu_);
-  for (const auto& [name, fam] : counters_) {
+  for (const auto& entry : counters_) {
+    const std::string& name = entry.first;
+    const auto& fam = entry.second;
     header(out, name, fam->help(), "counter");
     fam->forEach([&](const std::vector<std::string>& k, const Counter& c) {
       out += name;
@@ -143,7 +145,9 @@ std::string Registry::render() const {
       out += '\n';
     });
   }
-  for (const auto& [name, fam] : gauges_) {
+  for (const auto& entry : gauges_) {
+    const std::string& name = entry.first;
+    const auto& fam = entry.second;
     header(out, name, fam->help(), "gauge");
     fam->forEach([&](const std::vector<std::string>& k, const Gauge& c) {
       out += name;
@@ -159,7 +163,9 @@ std::string Registry::render() const {
     appendNumber(out, f.second());
     out += '\n';
   }
-  for (const auto& [name, fam] : histograms_) {
+  for (const auto& entry : histograms_) {
+    const std::string& name = entry.first;
+    const auto& fam = entry.second;
     header(out, name, fam->help(), "histogram");
     fam->forEach([&](const std::vector<std::string>& k, const Histogram& h) {
       uint64_t cum = 0;

@@ -12,8 +12,29 @@
 namespace nm::tmpl {
 
 enum class NodeType : uint8_t {
-  Text, Action, Bool, Chain, Command, Dot, Else, End, Field, Identifier, If, List, Nil, Number,
-  Pipe, Range, String, Template, Variable, With, Comment, Break, Continue
+  Text,
+  Action,
+  Bool,
+  Chain,
+  Command,
+  Dot,
+  Else,
+  End,
+  Field,
+  Identifier,
+  If,
+  List,
+  Nil,
+  Number,
+  Pipe,
+  Range,
+  String,
+  Template,
+  Variable,
+  With,
+  Comment,
+  Break,
+  Continue
 };
 
 struct Unit;
@@ -120,8 +141,26 @@ struct ActionNode : Node {
 
 // Builtin functions, resolved at parse time (a FuncMap entry of the same name still wins).
 enum class Builtin : uint8_t {
-  None, And, Call, Html, Index, Slice, Js, Len, Not, Or, Print, Printf, Println, Urlquery,
-  Eq, Ge, Gt, Le, Lt, Ne
+  None,
+  And,
+  Call,
+  Html,
+  Index,
+  Slice,
+  Js,
+  Len,
+  Not,
+  Or,
+  Print,
+  Printf,
+  Println,
+  Urlquery,
+  Eq,
+  Ge,
+  Gt,
+  Le,
+  Lt,
+  Ne
 };
 
 struct IdentifierNode : Node {

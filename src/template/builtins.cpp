@@ -11,11 +11,16 @@ enum class BasicKind { Invalid, Bool, Int, Float, String };
 
 BasicKind basicKind(const Value& v) {
   switch (v.kind()) {
-    case Kind::Bool: return BasicKind::Bool;
-    case Kind::Int: return BasicKind::Int;
-    case Kind::Float: return BasicKind::Float;
-    case Kind::String: return BasicKind::String;
-    default: return BasicKind::Invalid;
+    case Kind::Bool:
+      return BasicKind::Bool;
+    case Kind::Int:
+      return BasicKind::Int;
+    case Kind::Float:
+      return BasicKind::Float;
+    case Kind::String:
+      return BasicKind::String;
+    default:
+      return BasicKind::Invalid;
   }
 }
 
@@ -52,10 +57,18 @@ bool builtinEq(const Value& a0, std::span<const Value> rest, bool& result, std::
       }
     } else {
       switch (k1) {
-        case BasicKind::Bool: truth = a.b() == b.b(); break;
-        case BasicKind::Float: truth = a.f() == b.f(); break;
-        case BasicKind::Int: truth = a.i() == b.i(); break;
-        case BasicKind::String: truth = a.s() == b.s(); break;
+        case BasicKind::Bool:
+          truth = a.b() == b.b();
+          break;
+        case BasicKind::Float:
+          truth = a.f() == b.f();
+          break;
+        case BasicKind::Int:
+          truth = a.i() == b.i();
+          break;
+        case BasicKind::String:
+          truth = a.s() == b.s();
+          break;
         case BasicKind::Invalid: {
           bool canCompare = a.kind() == b.kind() || !a.valid() || !b.valid();
           if (!canCompare) {
@@ -105,10 +118,17 @@ bool builtinLt(const Value& a0, const Value& b0, bool& result, std::string& err)
     case BasicKind::Bool:
       err = "invalid type for comparison";
       return false;
-    case BasicKind::Float: result = a.f() < b.f(); break;
-    case BasicKind::Int: result = a.i() < b.i(); break;
-    case BasicKind::String: result = a.s() < b.s(); break;
-    default: break;
+    case BasicKind::Float:
+      result = a.f() < b.f();
+      break;
+    case BasicKind::Int:
+      result = a.i() < b.i();
+      break;
+    case BasicKind::String:
+      result = a.s() < b.s();
+      break;
+    default:
+      break;
   }
   return true;
 }
@@ -276,13 +296,26 @@ std::string escaperArg(std::span<const Value> args) {
 void htmlEscape(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '\0': out += "\xEF\xBF\xBD"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '\0':
+        out += "\xEF\xBF\xBD";
+        break;
+      case '"':
+        out += "&#34;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -293,13 +326,27 @@ void jsEscape(std::string& out, std::string_view s) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '\'': out += "\\'"; break;
-        case '"': out += "\\\""; break;
-        case '<': out += "\\u003C"; break;
-        case '>': out += "\\u003E"; break;
-        case '&': out += "\\u0026"; break;
-        case '=': out += "\\u003D"; break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\'':
+          out += "\\'";
+          break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '<':
+          out += "\\u003C";
+          break;
+        case '>':
+          out += "\\u003E";
+          break;
+        case '&':
+          out += "\\u0026";
+          break;
+        case '=':
+          out += "\\u003D";
+          break;
         default:
           if (c < ' ') {
             out += "\\u00";

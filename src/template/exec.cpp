@@ -21,13 +21,20 @@ enum class Flow { Normal, Break, Continue };
 
 const char* paramName(Param p) {
   switch (p) {
-    case Param::Any: return "interface {}";
-    case Param::String: return "string";
-    case Param::Int: return "int";
-    case Param::Float: return "float64";
-    case Param::Bool: return "bool";
-    case Param::StringList: return "[]string";
-    case Param::Value: return "reflect.Value";
+    case Param::Any:
+      return "interface {}";
+    case Param::String:
+      return "string";
+    case Param::Int:
+      return "int";
+    case Param::Float:
+      return "float64";
+    case Param::Bool:
+      return "bool";
+    case Param::StringList:
+      return "[]string";
+    case Param::Value:
+      return "reflect.Value";
   }
   return "?";
 }
@@ -318,8 +325,7 @@ class State {
       case NodeType::Chain:
         return evalChainNode(dot, static_cast<const ChainNode*>(first), &cmd->args, final);
       case NodeType::Identifier:
-        return evalFunction(dot, static_cast<const IdentifierNode*>(first), cmd, &cmd->args,
-                            final);
+        return evalFunction(dot, static_cast<const IdentifierNode*>(first), cmd, &cmd->args, final);
       case NodeType::Pipe:
         notAFunction(cmd->args, final);
         return evalPipeline(dot, static_cast<const PipeNode*>(first));
@@ -426,7 +432,8 @@ class State {
     } else if (receiver.kind() == Kind::Map) {
       if (hasArgs) errorf(fieldName + " is not a method but has arguments");
       const MapData& m = receiver.m();
-      if (const Value* v = m.find(fieldName)) return m.type->elem == Kind::Invalid ? v->asIface() : *v;
+      if (const Value* v = m.find(fieldName))
+        return m.type->elem == Kind::Invalid ? v->asIface() : *v;
       switch (opts_.missingKey) {
         case MissingKey::Default:
           return Value();
@@ -616,11 +623,21 @@ class State {
       case Param::Value:
       case Param::Any:
         return v;
-      case Param::String: ok = v.kind() == Kind::String; break;
-      case Param::Int: ok = v.kind() == Kind::Int; break;
-      case Param::Float: ok = v.kind() == Kind::Float; break;
-      case Param::Bool: ok = v.kind() == Kind::Bool; break;
-      case Param::StringList: ok = v.kind() == Kind::List && v.l().type->elem == Kind::String; break;
+      case Param::String:
+        ok = v.kind() == Kind::String;
+        break;
+      case Param::Int:
+        ok = v.kind() == Kind::Int;
+        break;
+      case Param::Float:
+        ok = v.kind() == Kind::Float;
+        break;
+      case Param::Bool:
+        ok = v.kind() == Kind::Bool;
+        break;
+      case Param::StringList:
+        ok = v.kind() == Kind::List && v.l().type->elem == Kind::String;
+        break;
     }
     if (!ok) {
       errorf(std::string("wrong type for value; expected ") + paramName(t) + "; got " +
@@ -676,11 +693,11 @@ class State {
     }
     switch (t) {
       case Param::Bool:
-        if (n->type == NodeType::Bool) return Value::boolean(static_cast<const BoolNode*>(n)->value);
+        if (n->type == NodeType::Bool)
+          return Value::boolean(static_cast<const BoolNode*>(n)->value);
         errorf("expected bool; found " + n->str());
       case Param::String:
-        if (n->type == NodeType::String)
-          return Value::str(static_cast<const StringNode*>(n)->text);
+        if (n->type == NodeType::String) return Value::str(static_cast<const StringNode*>(n)->text);
         errorf("expected string; found " + n->str());
       case Param::Int:
         if (n->type == NodeType::Number && static_cast<const NumberNode*>(n)->isInt)
@@ -712,7 +729,6 @@ class State {
         return evalArgUntyped(dot, n);
     }
   }
-
 };
 
 }  // namespace

@@ -15,7 +15,9 @@ char32_t decodeRune(std::string_view s, size_t i, size_t& w) {
   auto cont = [&](size_t k) {
     return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
   };
-  auto at = [&](size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F); };
+  auto at = [&](size_t k) {
+    return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F);
+  };
   if (c >= 0xC2 && c <= 0xDF && cont(1)) {
     w = 2;
     return ((c & 0x1F) << 6) | at(1);
@@ -59,9 +61,9 @@ bool isPrintRune(char32_t r) {
   if (r < 0x7F) return true;
   if (r < 0xA0 || r == 0xAD || r == 0xA0) return false;
   if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) ||
-      (r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF ||
-      (r >= 0xFFF0 && r <= 0xFFFB) || (r >= 0xD800 && r <= 0xDFFF) || r > 0x10FFFF ||
-      (r >= 0xE000 && r <= 0xF8FF) || r == 0xFFFE || r == 0xFFFF)
+      (r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF || (r >= 0xFFF0 && r <= 0xFFFB) ||
+      (r >= 0xD800 && r <= 0xDFFF) || r > 0x10FFFF || (r >= 0xE000 && r <= 0xF8FF) || r == 0xFFFE ||
+      r == 0xFFFF)
     return false;
   return true;
 }
@@ -80,14 +82,29 @@ static void quoteRuneBody(std::string& out, char32_t r, char quote, bool ascii) 
     return;
   }
   switch (r) {
-    case '\a': out += "\\a"; return;
-    case '\b': out += "\\b"; return;
-    case '\f': out += "\\f"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
-    case '\v': out += "\\v"; return;
-    default: break;
+    case '\a':
+      out += "\\a";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    case '\v':
+      out += "\\v";
+      return;
+    default:
+      break;
   }
   if (r < ' ' || r == 0x7F) {
     out += "\\x";
@@ -137,10 +154,10 @@ struct Digits {
 
 Digits toDigits(double v, int sigDigits) {  // sigDigits < 0: shortest
   char buf[64];
-  std::to_chars_result r = sigDigits < 0
-                               ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific)
-                               : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific,
-                                               sigDigits - 1);
+  std::to_chars_result r =
+      sigDigits < 0
+          ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific)
+          : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific, sigDigits - 1);
   std::string_view s(buf, r.ptr - buf);
   Digits out;
   size_t e = s.find('e');

@@ -12,12 +12,14 @@ namespace {
 
 constexpr int kEof = -1;
 
-bool isSpace(int r) { return r == ' ' || r == '\t' || r == '\r' || r == '\n'; }
+bool isSpace(int r) {
+  return r == ' ' || r == '\t' || r == '\r' || r == '\n';
+}
 
 bool isLetterOrDigit(int r) {
   if (r < 0) return false;
-  if (r < 0x80) return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
-                       (r >= '0' && r <= '9');
+  if (r < 0x80)
+    return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9');
   if (r == 0xAA || r == 0xB5 || r == 0xBA) return true;
   if (r < 0xC0 || r == 0xD7 || r == 0xF7) return false;
   if ((r >= 0x2000 && r <= 0x2BFF) || (r >= 0x3000 && r <= 0x303F) ||
@@ -27,8 +29,12 @@ bool isLetterOrDigit(int r) {
   return isPrintRune(static_cast<char32_t>(r));
 }
 
-bool hasLeftTrim(std::string_view s) { return s.size() >= 2 && s[0] == '-' && isSpace(s[1]); }
-bool hasRightTrim(std::string_view s) { return s.size() >= 2 && isSpace(s[0]) && s[1] == '-'; }
+bool hasLeftTrim(std::string_view s) {
+  return s.size() >= 2 && s[0] == '-' && isSpace(s[1]);
+}
+bool hasRightTrim(std::string_view s) {
+  return s.size() >= 2 && isSpace(s[0]) && s[1] == '-';
+}
 
 std::string runeDesc(int r) {  // %#U
   std::string out;
@@ -160,12 +166,23 @@ struct Lexer {
     State st = Text;
     while (st != Done) {
       switch (st) {
-        case Text: st = lexText(); break;
-        case LeftDelim: st = lexLeftDelim(); break;
-        case Comment: st = lexComment(); break;
-        case RightDelim: st = lexRightDelim(); break;
-        case Inside: st = lexInside(); break;
-        case Done: break;
+        case Text:
+          st = lexText();
+          break;
+        case LeftDelim:
+          st = lexLeftDelim();
+          break;
+        case Comment:
+          st = lexComment();
+          break;
+        case RightDelim:
+          st = lexRightDelim();
+          break;
+        case Inside:
+          st = lexInside();
+          break;
+        case Done:
+          break;
       }
     }
   }
@@ -352,10 +369,17 @@ struct Lexer {
       static const struct {
         const char* w;
         Tok t;
-      } kw[] = {{"block", Tok::Block}, {"break", Tok::Break},   {"continue", Tok::Continue},
-                {"define", Tok::Define}, {"else", Tok::Else},   {"end", Tok::End},
-                {"if", Tok::If},         {"range", Tok::Range}, {"nil", Tok::Nil},
-                {"template", Tok::Template}, {"with", Tok::With}};
+      } kw[] = {{"block", Tok::Block},
+                {"break", Tok::Break},
+                {"continue", Tok::Continue},
+                {"define", Tok::Define},
+                {"else", Tok::Else},
+                {"end", Tok::End},
+                {"if", Tok::If},
+                {"range", Tok::Range},
+                {"nil", Tok::Nil},
+                {"template", Tok::Template},
+                {"with", Tok::With}};
       for (const auto& k : kw) {
         if (word == k.w) {
           if ((k.t == Tok::Break && !breakOK) || (k.t == Tok::Continue && !continueOK))
@@ -511,6 +535,7 @@ struct Lexer {
 std::vector<Item> lexTemplate(std::string_view input, std::string& err, bool breakOK,
                               bool continueOK) {
   Lexer l{input, err, breakOK, continueOK, {}};
+  l.items.reserve(input.size() / 2 + 8);
   l.run();
   return std::move(l.items);
 }

@@ -9,11 +9,41 @@
 namespace nm::tmpl {
 
 enum class Tok {
-  Error, Bool, Char, CharConstant, Comment, Complex, Assign, Declare, Eof, Field, Identifier,
-  LeftDelim, LeftParen, Number, Pipe, RawString, RightDelim, RightParen, Space, String, Text,
+  Error,
+  Bool,
+  Char,
+  CharConstant,
+  Comment,
+  Complex,
+  Assign,
+  Declare,
+  Eof,
+  Field,
+  Identifier,
+  LeftDelim,
+  LeftParen,
+  Number,
+  Pipe,
+  RawString,
+  RightDelim,
+  RightParen,
+  Space,
+  String,
+  Text,
   Variable,
   Keyword,  // keywords follow
-  Block, Break, Continue, Dot, Define, Else, End, If, Nil, Range, Template, With
+  Block,
+  Break,
+  Continue,
+  Dot,
+  Define,
+  Else,
+  End,
+  If,
+  Nil,
+  Range,
+  Template,
+  With
 };
 
 struct Item {
@@ -25,8 +55,8 @@ struct Item {
 
 // Lexes the whole input; the last item is Eof or Error. breakOK/continueOK are false when a
 // function of that name exists (then the word is an identifier, as in Go).
-std::vector<Item> lexTemplate(std::string_view input, std::string& errStore,
-                              bool breakOK, bool continueOK);
+std::vector<Item> lexTemplate(std::string_view input, std::string& errStore, bool breakOK,
+                              bool continueOK);
 
 // Go's item.String() for "unexpected %s" messages.
 std::string itemString(const Item& it);

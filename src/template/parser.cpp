@@ -14,14 +14,25 @@
 namespace nm::tmpl {
 
 Builtin builtinId(std::string_view n) {
-  static const std::map<std::string_view, Builtin> m = {
-      {"and", Builtin::And},     {"call", Builtin::Call},         {"html", Builtin::Html},
-      {"index", Builtin::Index}, {"slice", Builtin::Slice},       {"js", Builtin::Js},
-      {"len", Builtin::Len},     {"not", Builtin::Not},           {"or", Builtin::Or},
-      {"print", Builtin::Print}, {"printf", Builtin::Printf},     {"println", Builtin::Println},
-      {"urlquery", Builtin::Urlquery}, {"eq", Builtin::Eq},       {"ge", Builtin::Ge},
-      {"gt", Builtin::Gt},       {"le", Builtin::Le},             {"lt", Builtin::Lt},
-      {"ne", Builtin::Ne}};
+  static const std::map<std::string_view, Builtin> m = {{"and", Builtin::And},
+                                                        {"call", Builtin::Call},
+                                                        {"html", Builtin::Html},
+                                                        {"index", Builtin::Index},
+                                                        {"slice", Builtin::Slice},
+                                                        {"js", Builtin::Js},
+                                                        {"len", Builtin::Len},
+                                                        {"not", Builtin::Not},
+                                                        {"or", Builtin::Or},
+                                                        {"print", Builtin::Print},
+                                                        {"printf", Builtin::Printf},
+                                                        {"println", Builtin::Println},
+                                                        {"urlquery", Builtin::Urlquery},
+                                                        {"eq", Builtin::Eq},
+                                                        {"ge", Builtin::Ge},
+                                                        {"gt", Builtin::Gt},
+                                                        {"le", Builtin::Le},
+                                                        {"lt", Builtin::Lt},
+                                                        {"ne", Builtin::Ne}};
   auto it = m.find(n);
   return it == m.end() ? Builtin::None : it->second;
 }
@@ -79,13 +90,27 @@ bool unquoteChar(std::string_view& s, char quote, char32_t& value, bool& multiby
   s.remove_prefix(2);
   multibyte = false;
   switch (e) {
-    case 'a': value = '\a'; return true;
-    case 'b': value = '\b'; return true;
-    case 'f': value = '\f'; return true;
-    case 'n': value = '\n'; return true;
-    case 'r': value = '\r'; return true;
-    case 't': value = '\t'; return true;
-    case 'v': value = '\v'; return true;
+    case 'a':
+      value = '\a';
+      return true;
+    case 'b':
+      value = '\b';
+      return true;
+    case 'f':
+      value = '\f';
+      return true;
+    case 'n':
+      value = '\n';
+      return true;
+    case 'r':
+      value = '\r';
+      return true;
+    case 't':
+      value = '\t';
+      return true;
+    case 'v':
+      value = '\v';
+      return true;
     case 'x':
     case 'u':
     case 'U': {
@@ -107,7 +132,14 @@ bool unquoteChar(std::string_view& s, char quote, char32_t& value, bool& multiby
       multibyte = true;
       return true;
     }
-    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7': {
       char32_t v = static_cast<char32_t>(e - '0');
       if (s.size() < 2) return false;
       for (int j = 0; j < 2; ++j) {
@@ -283,7 +315,8 @@ bool parseFloat(std::string_view s, double& out) {
 
 class Parser {
  public:
-  Parser(std::shared_ptr<Unit> unit, const HasFunction& hasFn) : u_(std::move(unit)), hasFn_(hasFn) {}
+  Parser(std::shared_ptr<Unit> unit, const HasFunction& hasFn)
+      : u_(std::move(unit)), hasFn_(hasFn) {}
 
   void run(const std::string& name, std::vector<std::shared_ptr<const Tree>>& out) {
     bool breakOK = !hasFn_("break");
@@ -302,8 +335,7 @@ class Parser {
         backup2(delim);
       }
       Node* n = textOrAction();
-      if (n->type == NodeType::End || n->type == NodeType::Else)
-        errorf("unexpected " + n->str());
+      if (n->type == NodeType::End || n->type == NodeType::Else) errorf("unexpected " + n->str());
       root_->nodes.push_back(n);
     }
     add(name, root_);
@@ -408,7 +440,8 @@ class Parser {
           t->root = root;
           return;
         }
-        if (!isEmptyTree(root)) errorf("template: multiple definition of template \"" + name + "\"");
+        if (!isEmptyTree(root))
+          errorf("template: multiple definition of template \"" + name + "\"");
         return;
       }
     }
@@ -653,9 +686,18 @@ class Parser {
         return pipe;
       }
       switch (t.type) {
-        case Tok::Bool: case Tok::CharConstant: case Tok::Complex: case Tok::Dot: case Tok::Field:
-        case Tok::Identifier: case Tok::Number: case Tok::Nil: case Tok::RawString:
-        case Tok::String: case Tok::Variable: case Tok::LeftParen:
+        case Tok::Bool:
+        case Tok::CharConstant:
+        case Tok::Complex:
+        case Tok::Dot:
+        case Tok::Field:
+        case Tok::Identifier:
+        case Tok::Number:
+        case Tok::Nil:
+        case Tok::RawString:
+        case Tok::String:
+        case Tok::Variable:
+        case Tok::LeftParen:
           backup();
           pipe->cmds.push_back(command());
           break;
@@ -669,7 +711,10 @@ class Parser {
     if (pipe->cmds.empty()) errorf("missing value for " + context);
     for (size_t i = 1; i < pipe->cmds.size(); ++i) {
       switch (pipe->cmds[i]->args[0]->type) {
-        case NodeType::Bool: case NodeType::Dot: case NodeType::Nil: case NodeType::Number:
+        case NodeType::Bool:
+        case NodeType::Dot:
+        case NodeType::Nil:
+        case NodeType::Number:
         case NodeType::String:
           errorf("non executable command in pipeline stage " + std::to_string(i + 1));
         default:
@@ -713,7 +758,8 @@ class Parser {
           size_t start = 0;
           for (;;) {
             size_t dot = sv.find('.', start);
-            f->ident.emplace_back(sv.substr(start, dot == std::string_view::npos ? dot : dot - start));
+            f->ident.emplace_back(
+                sv.substr(start, dot == std::string_view::npos ? dot : dot - start));
             if (dot == std::string_view::npos) break;
             start = dot + 1;
           }
@@ -724,7 +770,10 @@ class Parser {
           auto* v = newVariable(chain->pos, s);
           return v;
         }
-        case NodeType::Bool: case NodeType::String: case NodeType::Number: case NodeType::Nil:
+        case NodeType::Bool:
+        case NodeType::String:
+        case NodeType::Number:
+        case NodeType::Nil:
         case NodeType::Dot: {
           std::string q;
           goQuote(q, node->str());
@@ -763,7 +812,8 @@ class Parser {
         size_t start = 0;
         for (;;) {
           size_t dot = sv.find('.', start);
-          f->ident.emplace_back(sv.substr(start, dot == std::string_view::npos ? dot : dot - start));
+          f->ident.emplace_back(
+              sv.substr(start, dot == std::string_view::npos ? dot : dot - start));
           if (dot == std::string_view::npos) break;
           start = dot + 1;
         }

@@ -41,8 +41,7 @@ bool TemplateSet::parseNamed(const std::string& name, std::string_view text, std
   return addTrees(name, text, err);
 }
 
-bool TemplateSet::addTrees(const std::string& parseName, std::string_view text,
-                           std::string* err) {
+bool TemplateSet::addTrees(const std::string& parseName, std::string_view text, std::string* err) {
   auto funcs = funcs_;
   HasFunction has = [&funcs](std::string_view n) {
     return funcs->find(n) != funcs->end() || builtinId(n) != Builtin::None;
@@ -62,7 +61,9 @@ bool TemplateSet::addTrees(const std::string& parseName, std::string_view text,
   return true;
 }
 
-bool TemplateSet::has(std::string_view name) const { return lookup(name) != nullptr; }
+bool TemplateSet::has(std::string_view name) const {
+  return lookup(name) != nullptr;
+}
 
 std::vector<std::string> TemplateSet::names() const {
   std::vector<std::string> out;

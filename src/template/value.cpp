@@ -54,7 +54,9 @@ void MapData::sort() {
   entries.swap(out);
 }
 
-void Object::format(std::string& out) const { out += "{}"; }
+void Object::format(std::string& out) const {
+  out += "{}";
+}
 
 static std::string kindName(Kind k) {
   switch (k) {

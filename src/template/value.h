@@ -139,8 +139,8 @@ struct Function {
 // A Go type with a name, element kind and methods (e.g. "template.KV" = map[string]string with
 // SortedPairs/Remove/Names/Values). Built once, shared, immutable.
 struct TypeInfo {
-  std::string name;              // as %T and error messages print it
-  Kind elem = Kind::Invalid;     // element kind for lists/maps; Invalid = interface{}
+  std::string name;                    // as %T and error messages print it
+  Kind elem = Kind::Invalid;           // element kind for lists/maps; Invalid = interface{}
   const TypeInfo* elemType = nullptr;  // element type when it is itself named (optional)
   std::vector<std::pair<std::string, Function>> methods;
   const Function* method(std::string_view n) const {

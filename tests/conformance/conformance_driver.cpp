@@ -109,8 +109,8 @@ int main(int argc, char** argv) {
       if (want.ok != got.ok || (want.ok && want.out != got.out) ||
           (!want.ok && want.cls != got.cls)) {
         ++failed;
-        std::cout << "FAIL " << c.name << "\n  go:  "
-                  << (want.ok ? "out=" + show(want.out) : want.cls + ": " + want.err)
+        std::cout << "FAIL " << c.name
+                  << "\n  go:  " << (want.ok ? "out=" + show(want.out) : want.cls + ": " + want.err)
                   << "\n  c++: " << (got.ok ? "out=" + show(got.out) : got.cls + ": " + got.err)
                   << "\n";
       } else if (!want.ok && want.err != got.err) {

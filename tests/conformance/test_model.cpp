@@ -8,7 +8,9 @@ namespace nm::tmpl::conformance {
 
 namespace {
 
-CallResult str(Context& c, std::string s) { return CallResult::ok(c.arena().str(std::move(s))); }
+CallResult str(Context& c, std::string s) {
+  return CallResult::ok(c.arena().str(std::move(s)));
+}
 
 Value stringList(Arena& a, const std::vector<std::string_view>& items, bool nilIfEmpty = true) {
   ListData& l = a.newList();
@@ -27,9 +29,12 @@ class PairObj : public Object {
   PairObj(std::string_view n, std::string_view v) : name_(n), value_(v) {}
   const TypeInfo& type() const override { return pairType(); }
   bool field(std::string_view f, Value& out, Context&) const override {
-    if (f == "Name") out = Value::str(name_);
-    else if (f == "Value") out = Value::str(value_);
-    else return false;
+    if (f == "Name")
+      out = Value::str(name_);
+    else if (f == "Value")
+      out = Value::str(value_);
+    else
+      return false;
     return true;
   }
   void format(std::string& out) const override {
@@ -152,12 +157,18 @@ class AlertObj : public Object {
  public:
   const TypeInfo& type() const override { return alertType(); }
   bool field(std::string_view f, Value& out, Context&) const override {
-    if (f == "Status") out = status;
-    else if (f == "Labels") out = labels;
-    else if (f == "Annotations") out = annotations;
-    else if (f == "StartsAt") out = startsAt;
-    else if (f == "EndsAt") out = endsAt;
-    else return false;
+    if (f == "Status")
+      out = status;
+    else if (f == "Labels")
+      out = labels;
+    else if (f == "Annotations")
+      out = annotations;
+    else if (f == "StartsAt")
+      out = startsAt;
+    else if (f == "EndsAt")
+      out = endsAt;
+    else
+      return false;
     return true;
   }
   Value status, labels, annotations, startsAt, endsAt;
@@ -224,12 +235,18 @@ class DataObj : public Object {
  public:
   const TypeInfo& type() const override { return dataType(); }
   bool field(std::string_view f, Value& out, Context&) const override {
-    if (f == "Receiver") out = receiver;
-    else if (f == "Alerts") out = alerts;
-    else if (f == "GroupLabels") out = groupLabels;
-    else if (f == "CommonLabels") out = commonLabels;
-    else if (f == "CommonAnnotations") out = commonAnnotations;
-    else return false;
+    if (f == "Receiver")
+      out = receiver;
+    else if (f == "Alerts")
+      out = alerts;
+    else if (f == "GroupLabels")
+      out = groupLabels;
+    else if (f == "CommonLabels")
+      out = commonLabels;
+    else if (f == "CommonAnnotations")
+      out = commonAnnotations;
+    else
+      return false;
     return true;
   }
   Value receiver, alerts, groupLabels, commonLabels, commonAnnotations;
@@ -263,7 +280,9 @@ Value field(const Value& m, std::string_view k) {
   return v ? *v : Value();
 }
 
-Value strOf(const Value& v) { return v.kind() == Kind::String ? v : Value::str(""); }
+Value strOf(const Value& v) {
+  return v.kind() == Kind::String ? v : Value::str("");
+}
 
 }  // namespace
 
@@ -320,7 +339,9 @@ const FuncMap& stubFuncs() {
       return s;
     });
     m["trimSpace"] = s1([](std::string s) {
-      auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+      auto sp = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+      };
       while (!s.empty() && sp(s.back())) s.pop_back();
       size_t i = 0;
       while (i < s.size() && sp(s[i])) ++i;
@@ -423,14 +444,29 @@ const FuncMap& stubFuncs() {
       const char* k = "other";
       switch (a[0].kind()) {
         case Kind::Invalid:
-        case Kind::Nil: k = "nil"; break;
-        case Kind::String: k = "string"; break;
-        case Kind::Int: k = "int"; break;
-        case Kind::Float: k = "float64"; break;
-        case Kind::Bool: k = "bool"; break;
-        case Kind::List: k = a[0].l().type == &anyListType() ? "list" : "other"; break;
-        case Kind::Map: k = a[0].m().type == &anyMapType() ? "map" : "other"; break;
-        default: break;
+        case Kind::Nil:
+          k = "nil";
+          break;
+        case Kind::String:
+          k = "string";
+          break;
+        case Kind::Int:
+          k = "int";
+          break;
+        case Kind::Float:
+          k = "float64";
+          break;
+        case Kind::Bool:
+          k = "bool";
+          break;
+        case Kind::List:
+          k = a[0].l().type == &anyListType() ? "list" : "other";
+          break;
+        case Kind::Map:
+          k = a[0].m().type == &anyMapType() ? "map" : "other";
+          break;
+        default:
+          break;
       }
       return CallResult::ok(Value::str(k));
     };

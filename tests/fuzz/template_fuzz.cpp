@@ -14,10 +14,9 @@ const nm::tmpl::Value& fixedData() {
   static nm::tmpl::Value v = [] {
     nm::tmpl::Value out;
     std::string err;
-    nm::tmpl::jsonToValue(
-        R"({"s":"hello","i":42,"f":3.5,"b":true,"n":null,"l":[1,"a",null,[2,3]],)"
-        R"("m":{"a":1,"b":{"c":"d"}},"e":[]})",
-        arena, out, err);
+    nm::tmpl::jsonToValue(R"({"s":"hello","i":42,"f":3.5,"b":true,"n":null,"l":[1,"a",null,[2,3]],)"
+                          R"("m":{"a":1,"b":{"c":"d"}},"e":[]})",
+                          arena, out, err);
     return out;
   }();
   return v;

@@ -123,7 +123,7 @@ TEST_F(ServerTest, VerifyPassesReceiverAndConfigAndRepliesWithCompletion) {
   deps.verify = [&](const YAML::Node& receiver, const YAML::Node& config, Completion done) {
     ++calls;
     receiverName = receiver["metadata"]["name"].as<std::string>();
-    configName = config ? config["metadata"]["name"].as<std::string>() : "";
+    configName = config.IsMap() ? config["metadata"]["name"].as<std::string>() : "";
     if (receiverName == "unknown") return done({400, "unknown tenant"});
     // Complete from another thread, as a notifier would.
     std::thread([done] { done({200, "Verify successfully"}); }).detach();

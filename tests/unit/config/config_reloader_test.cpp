@@ -101,8 +101,12 @@ void watcherPicksUpNewFile(bool polling) {
   r.stop();
 }
 
-TEST(ConfigReloader, WatcherInotify) { watcherPicksUpNewFile(false); }
-TEST(ConfigReloader, WatcherPolling) { watcherPicksUpNewFile(true); }
+TEST(ConfigReloader, WatcherInotify) {
+  watcherPicksUpNewFile(false);
+}
+TEST(ConfigReloader, WatcherPolling) {
+  watcherPicksUpNewFile(true);
+}
 
 }  // namespace
 }  // namespace nm::config::test

@@ -60,8 +60,9 @@ TEST(DirectoryLoader, ErrorsNameTheFile) {
 TEST(DirectoryLoader, MissingDirectory) {
   auto r = loadDirectory("/nonexistent/nm-config-dir");
   ASSERT_FALSE(r.diags.ok());
-  EXPECT_TRUE(hasDiag(r.diags, "/nonexistent/nm-config-dir: cannot access configuration "
-                               "directory: No such file or directory"))
+  EXPECT_TRUE(hasDiag(r.diags,
+                      "/nonexistent/nm-config-dir: cannot access configuration "
+                      "directory: No such file or directory"))
       << r.diags.str();
   TempDir d;
   const std::string f = d.write("file.yaml", "");

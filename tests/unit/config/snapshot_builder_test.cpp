@@ -29,8 +29,8 @@ TEST(SnapshotBuilder, DefaultsWithoutNotificationManager) {
 
 TEST(SnapshotBuilder, TwoNotificationManagersNameBothFiles) {
   model::Diagnostics diags;
-  auto rs = decodeYaml(std::string(kV2) + "kind: NotificationManager\nmetadata: {name: a}\n",
-                       diags, "one.yaml");
+  auto rs = decodeYaml(std::string(kV2) + "kind: NotificationManager\nmetadata: {name: a}\n", diags,
+                       "one.yaml");
   auto rs2 = decodeYaml(std::string(kV2) + "kind: NotificationManager\nmetadata: {name: b}\n",
                         diags, "two.yaml");
   model::appendResources(rs, std::move(rs2));
@@ -49,8 +49,7 @@ TEST(SnapshotBuilder, ClassifiesGlobalTenantAndNeither) {
                  "    tenantReceiverSelector: {matchLabels: {type: tenant}}\n---\n" +
                  receiver("g1", "type: global") + receiver("g2", "scope: all") +
                  receiver("t1", "type: tenant, user: alice") +
-                 receiver("t-nokey", "type: tenant, namespace: x") +
-                 receiver("none", "team: a"));
+                 receiver("t-nokey", "type: tenant, namespace: x") + receiver("none", "team: a"));
   ASSERT_TRUE(r.snapshot) << r.diags.str();
   const auto& s = *r.snapshot;
   EXPECT_EQ(s.receivers.size(), 3u);
@@ -90,18 +89,20 @@ TEST(SnapshotBuilder, NeitherReceiverStillValidated) {
 }
 
 TEST(SnapshotBuilder, DuplicateNamesOfSameKind) {
-  auto r = build(receiver("a", "type: global") + receiver("a", "type: global") +
-                 std::string(kV2) + "kind: Config\nmetadata: {name: a}\nspec: {webhook: {}}\n");
+  auto r = build(receiver("a", "type: global") + receiver("a", "type: global") + std::string(kV2) +
+                 "kind: Config\nmetadata: {name: a}\nspec: {webhook: {}}\n");
   EXPECT_FALSE(r.snapshot);
   ASSERT_EQ(r.diags.items().size(), 1u) << r.diags.str();
-  EXPECT_TRUE(hasDiag(r.diags, "f.yaml: document 2 (Receiver/a): metadata.name: duplicate "
-                               "Receiver \"a\", already defined in f.yaml: document 1"));
+  EXPECT_TRUE(hasDiag(r.diags,
+                      "f.yaml: document 2 (Receiver/a): metadata.name: duplicate "
+                      "Receiver \"a\", already defined in f.yaml: document 1"));
 }
 
 TEST(SnapshotBuilder, ConfigEntries) {
   auto r = build(std::string(kV2) +
                  "kind: Config\nmetadata: {name: d, labels: {type: default, priority: '5'}}\n"
-                 "spec: {webhook: {}, email: {from: a@b.c}}\n---\n" + kV2 +
+                 "spec: {webhook: {}, email: {from: a@b.c}}\n---\n" +
+                 kV2 +
                  "kind: Config\nmetadata: {name: t, labels: {type: tenant, namespace: ns1}}\n"
                  "spec: {webhook: {}}\n");
   ASSERT_TRUE(r.snapshot) << r.diags.str();
@@ -151,15 +152,20 @@ TEST(SnapshotBuilder, NotifiersBuiltOnlyWithHttpClient) {
 TEST(SnapshotBuilder, RoutersAndSilencesIndexed) {
   auto r = build(std::string(kV2) +
                  "kind: Router\nmetadata: {name: on}\nspec: {alertSelector: {matchLabels: "
-                 "{a: b}}}\n---\n" + kV2 +
+                 "{a: b}}}\n---\n" +
+                 kV2 +
                  "kind: Router\nmetadata: {name: off}\nspec: {enabled: false, alertSelector: "
-                 "{matchLabels: {a: b}}}\n---\n" + kV2 +
+                 "{matchLabels: {a: b}}}\n---\n" +
+                 kV2 +
                  "kind: Silence\nmetadata: {name: g, labels: {type: global}}\n"
-                 "spec: {matcher: {matchLabels: {a: b}}}\n---\n" + kV2 +
+                 "spec: {matcher: {matchLabels: {a: b}}}\n---\n" +
+                 kV2 +
                  "kind: Silence\nmetadata: {name: t, labels: {type: tenant, namespace: ns1}}\n"
-                 "spec: {matcher: {matchLabels: {a: b}}}\n---\n" + kV2 +
+                 "spec: {matcher: {matchLabels: {a: b}}}\n---\n" +
+                 kV2 +
                  "kind: Silence\nmetadata: {name: disabled, labels: {type: global}}\n"
-                 "spec: {enabled: false, matcher: {matchLabels: {a: b}}}\n---\n" + kV2 +
+                 "spec: {enabled: false, matcher: {matchLabels: {a: b}}}\n---\n" +
+                 kV2 +
                  "kind: Silence\nmetadata: {name: orphan}\nspec: {matcher: {matchLabels: "
                  "{a: b}}}\n");
   ASSERT_TRUE(r.snapshot) << r.diags.str();

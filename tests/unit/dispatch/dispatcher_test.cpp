@@ -105,3 +105,46 @@ TEST(Dispatcher, InFlightIsBounded) {
 
 }  // namespace
 }  // namespace nm
+
+namespace nm {
+namespace {
+
+TEST(Dispatcher, AlertsInFlightAreBounded) {
+  MemoryQueue q(1000);
+  config::SnapshotStore store;
+  store.publish(snapshot(10, Duration::zero()));
+  std::mutex mu;
+  std::vector<std::function<void()>> pending;
+  DispatcherOptions opts;
+  opts.maxInFlight = 100;
+  opts.maxAlertsInFlight = 25;  // two batches of 10 fit, the third waits
+  Dispatcher d(q, store, {},
+               [&](std::shared_ptr<Work>, std::function<void()> done) {
+                 std::lock_guard<std::mutex> g(mu);
+                 pending.push_back(std::move(done));
+               },
+               opts);
+  d.start();
+  q.push(makeAlerts(50), Duration::zero());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard<std::mutex> g(mu);
+    EXPECT_EQ(pending.size(), 2u);
+  }
+  // The puller holds the third batch at the gate; the rest stays queued, where its fullness
+  // pushes back on senders.
+  EXPECT_EQ(q.size(), 20u);
+  q.close();
+  for (int i = 0; i < 200 && !d.drain(std::chrono::milliseconds(10)); ++i) {
+    std::vector<std::function<void()>> now;
+    {
+      std::lock_guard<std::mutex> g(mu);
+      now.swap(pending);
+    }
+    for (auto& f : now) f();
+  }
+  EXPECT_TRUE(d.drain(std::chrono::seconds(1)));
+}
+
+}  // namespace
+}  // namespace nm

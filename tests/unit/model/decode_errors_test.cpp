@@ -22,8 +22,9 @@ TEST(DecodeErrors, WrongAndMissingApiVersion) {
       "---\nkind: Config\nmetadata: {name: b}\n"
       "---\napiVersion: notification.kubesphere.io/v2beta2\nkind: Secret\nmetadata: {name: s}\n");
   ASSERT_EQ(d.diags.items().size(), 3u) << d.diags.str();
-  EXPECT_TRUE(hasDiag(d.diags, "document 1 (Receiver/a): apiVersion: unsupported apiVersion "
-                               "\"notification.kubesphere.io/v2beta1\""));
+  EXPECT_TRUE(hasDiag(d.diags,
+                      "document 1 (Receiver/a): apiVersion: unsupported apiVersion "
+                      "\"notification.kubesphere.io/v2beta1\""));
   EXPECT_TRUE(hasDiag(d.diags, "document 2 (Config/b): apiVersion: required field is missing"));
   EXPECT_TRUE(hasDiag(d.diags, "document 3 (Secret/s): apiVersion: unsupported apiVersion"));
   EXPECT_TRUE(d.rs.receivers.empty());
@@ -43,8 +44,9 @@ TEST(DecodeErrors, WrongTypes) {
                   "  batchMaxSize: abc\n"
                   "  defaultSecretNamespace: {a: b}\n"
                   "  groupLabels: alertname\n");
-  EXPECT_TRUE(hasDiag(d.diags, "(NotificationManager/nm): spec.batchMaxSize: expected an "
-                               "integer, got \"abc\""))
+  EXPECT_TRUE(hasDiag(d.diags,
+                      "(NotificationManager/nm): spec.batchMaxSize: expected an "
+                      "integer, got \"abc\""))
       << d.diags.str();
   EXPECT_TRUE(hasDiag(d.diags, "spec.defaultSecretNamespace: expected a string, got a map"));
   EXPECT_TRUE(hasDiag(d.diags, "spec.groupLabels: expected a list of strings"));
@@ -54,9 +56,10 @@ TEST(DecodeErrors, BadRegexNamesPath) {
   auto d = decode(std::string(kHeader) +
                   "kind: Silence\nmetadata: {name: s}\nspec:\n  matcher:\n"
                   "    matchExpressions:\n    - {key: a, operator: Match, regexValue: '(x'}\n");
-  EXPECT_TRUE(hasDiag(d.diags, "f.yaml: document 1 (Silence/s): "
-                               "spec.matcher.matchExpressions[0].regexValue: invalid regular "
-                               "expression \"(x\""))
+  EXPECT_TRUE(hasDiag(d.diags,
+                      "f.yaml: document 1 (Silence/s): "
+                      "spec.matcher.matchExpressions[0].regexValue: invalid regular "
+                      "expression \"(x\""))
       << d.diags.str();
   auto r = decode(std::string(kHeader) +
                   "kind: Router\nmetadata: {name: r}\nspec:\n  alertSelector: {matchLabels: "
@@ -89,9 +92,10 @@ TEST(DecodeErrors, CredentialValueAndValueFrom) {
   Reader r(o, diags);
   YAML::Node both = YAML::Load("{value: x, valueFrom: {secretKeyRef: {name: s, key: k}}}");
   EXPECT_FALSE(decodeCredential(r, both, "spec.webhook.httpConfig.bearerToken"));
-  EXPECT_TRUE(hasDiag(diags, "f.yaml: document 2 (Receiver/r): "
-                             "spec.webhook.httpConfig.bearerToken: value and valueFrom are "
-                             "mutually exclusive"))
+  EXPECT_TRUE(hasDiag(diags,
+                      "f.yaml: document 2 (Receiver/r): "
+                      "spec.webhook.httpConfig.bearerToken: value and valueFrom are "
+                      "mutually exclusive"))
       << diags.str();
   Diagnostics d2;
   Reader r2(o, d2);
@@ -127,7 +131,8 @@ TEST(DecodeErrors, UnknownFieldIsNamed) {
 TEST(DecodeErrors, UnknownChannelType) {
   auto d = decode(std::string(kHeader) +
                   "kind: Receiver\nmetadata: {name: r}\nspec:\n  webhok: {url: http://x}\n"
-                  "---\n" + kHeader + "kind: Config\nmetadata: {name: c}\nspec: {mail: {}}\n");
+                  "---\n" +
+                  kHeader + "kind: Config\nmetadata: {name: c}\nspec: {mail: {}}\n");
   EXPECT_TRUE(hasDiag(d.diags, "document 1 (Receiver/r): spec.webhok: unknown channel type"))
       << d.diags.str();
   EXPECT_TRUE(hasDiag(d.diags, "document 2 (Config/c): spec.mail: unknown channel type"));
@@ -158,6 +163,17 @@ TEST(DecodeErrors, YamlSyntaxErrorHasLineAndColumn) {
   EXPECT_TRUE(hasDiag(d.diags, "column"));
 }
 
+TEST(DecodeErrors, StrayCommaDoesNotHangTheParser) {
+  // yaml-cpp 0.7's LoadAll loops forever on this (jbeder/yaml-cpp#1040).
+  for (const char* s : {",", "\n,\n", "a: b\n---\n,\n"}) {
+    auto d = decode(s);
+    EXPECT_TRUE(hasDiag(d.diags, "f.yaml: YAML syntax error at line ")) << s << d.diags.str();
+  }
+  auto ok = decode("---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n");
+  EXPECT_TRUE(ok.diags.ok()) << ok.diags.str();
+  EXPECT_EQ(ok.rs.configMaps.size(), 1u);
+}
+
 TEST(DecodeErrors, DocumentNotAMap) {
   auto d = decode("- a\n- b\n---\njust a string\n");
   ASSERT_EQ(d.diags.items().size(), 2u) << d.diags.str();
@@ -166,8 +182,9 @@ TEST(DecodeErrors, DocumentNotAMap) {
 }
 
 TEST(DecodeErrors, InvalidBase64SecretDoesNotEchoValue) {
-  auto d = decode("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
-                  "data: {token: 'not base64 secretvalue!'}\n");
+  auto d = decode(
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
+      "data: {token: 'not base64 secretvalue!'}\n");
   ASSERT_EQ(d.diags.items().size(), 1u) << d.diags.str();
   EXPECT_TRUE(hasDiag(d.diags, "(Secret/s): data.token: invalid base64"));
   EXPECT_EQ(d.diags.str().find("secretvalue"), std::string::npos);
@@ -183,12 +200,14 @@ TEST(DecodeErrors, SecretWhereMapExpectedIsNotEchoed) {
 }
 
 TEST(DecodeErrors, ListItemErrorsArePrefixed) {
-  auto d = decode("apiVersion: v1\nkind: List\nitems:\n"
-                  "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: ok}\n"
-                  "- apiVersion: notification.kubesphere.io/v2beta2\n  kind: Router\n"
-                  "  metadata: {name: r}\n  spec: {enabled: maybe, alertSelector: {}}\n");
-  EXPECT_TRUE(hasDiag(d.diags, "f.yaml: document 1 (Router/r): items[1].spec.enabled: expected a "
-                               "boolean, got \"maybe\""))
+  auto d = decode(
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: ok}\n"
+      "- apiVersion: notification.kubesphere.io/v2beta2\n  kind: Router\n"
+      "  metadata: {name: r}\n  spec: {enabled: maybe, alertSelector: {}}\n");
+  EXPECT_TRUE(hasDiag(d.diags,
+                      "f.yaml: document 1 (Router/r): items[1].spec.enabled: expected a "
+                      "boolean, got \"maybe\""))
       << d.diags.str();
   EXPECT_EQ(d.rs.configMaps.size(), 1u);
 }

@@ -1,4 +1,5 @@
-// Tests of the webhook and history JSON bodies, parsed back with nlohmann::json.
+// Tests of the webhook and history JSON bodies (shape, receiver label, escaping), parsed back
+// with nlohmann::json.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

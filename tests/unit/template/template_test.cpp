@@ -41,7 +41,9 @@ TEST(Template, ExecErrorHasLocationAndContext) {
   ASSERT_TRUE(t.parse("ab {{.a.b}}"));
   std::string err;
   EXPECT_EQ(render(t, R"({"a":1})", &err), "ERR");
-  EXPECT_EQ(err, "template: x:1:7: executing \"x\" at <.a.b>: can't evaluate field b in type interface {}");
+  EXPECT_EQ(
+      err,
+      "template: x:1:7: executing \"x\" at <.a.b>: can't evaluate field b in type interface {}");
 }
 
 TEST(Template, MissingKeyOptions) {
@@ -88,9 +90,7 @@ TEST(Template, UserFunctionsAndErrors) {
     return CallResult::ok(c.arena().str(s));
   };
   Function bad;
-  bad.fn = [](Context&, const Value&, std::span<const Value>) {
-    return CallResult::fail("nope");
-  };
+  bad.fn = [](Context&, const Value&, std::span<const Value>) { return CallResult::fail("nope"); };
   fm["up"] = up;
   fm["bad"] = bad;
   t.funcs(fm);

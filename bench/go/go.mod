@@ -1,0 +1,3 @@
+module nmtemplatebench
+
+go 1.19

@@ -68,7 +68,7 @@ stop
 echo "== ingest only: $TOTAL alerts, batches of 100, 4 connections (queue holds them all)"
 cp "$CFG/nm.yaml" "$DIR/nm-normal.yaml"
 cp "$DIR/nm-hold.yaml" "$CFG/nm.yaml"
-start --store.memory.queue $((TOTAL + 1000)) --shutdown.timeout 1s
+start --store.memory.queue $((TOTAL + 1000)) --shutdown.timeout 1s ${NM_BENCH_INGEST_ARGS:-}
 "$B/bench/nm-loadgen" --target "127.0.0.1:$NM_PORT" --sink "" --connections 4 --batch 100 \
   --total "$TOTAL" --tenants 1000 --pid $NM
 stop

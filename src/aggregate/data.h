@@ -8,6 +8,15 @@
 
 namespace nm {
 
+// "firing" when every alert fires, "resolved" when every alert is resolved, else "" (also for
+// none): the reference's Data.Status(), for any list of alerts (history uses it on its own list).
+inline const char* groupStatus(const AlertList& alerts) {
+  bool firing = false, resolved = false;
+  for (const auto& a : alerts) (a->status == AlertStatus::Firing ? firing : resolved) = true;
+  if (firing == resolved) return "";
+  return firing ? "firing" : "resolved";
+}
+
 struct Data {
   AlertList alerts;
   LabelSet groupLabels;        // empty values dropped
@@ -17,8 +26,7 @@ struct Data {
   // cloning each shared alert to add it.
   std::string receiverName;
 
-  // "firing" when every alert fires, "resolved" when every alert is resolved, else "".
-  std::string status() const;
+  std::string status() const { return groupStatus(alerts); }
 };
 
 }  // namespace nm

@@ -84,19 +84,6 @@ void trailer(Writer& w, const LabelSet& group, const LabelSet& common, const Lab
 
 }  // namespace
 
-std::string dataStatus(const AlertList& alerts) {
-  if (alerts.empty()) return "";
-  bool allFiring = true, allResolved = true;
-  for (const auto& a : alerts) {
-    if (a->status == AlertStatus::Firing)
-      allResolved = false;
-    else
-      allFiring = false;
-  }
-  if (allFiring) return "firing";
-  if (allResolved) return "resolved";
-  return "";
-}
 
 std::string dataJson(const Data& data) {
   std::string out;
@@ -107,7 +94,7 @@ std::string dataJson(const Data& data) {
   w.Key("receiver");
   str(w, data.receiverName);
   w.Key("status");
-  str(w, dataStatus(data.alerts));
+  str(w, groupStatus(data.alerts));
   w.Key("alerts");
   w.StartArray();
   for (const auto& a : data.alerts) {
@@ -133,7 +120,7 @@ std::string historyJson(const std::string& receiverName, const std::vector<Histo
   w.Key("receiver");
   str(w, receiverName);
   w.Key("status");
-  str(w, dataStatus(list));
+  str(w, groupStatus(list));
   w.Key("alerts");
   w.StartArray();
   for (const auto& h : alerts) {

@@ -32,7 +32,4 @@ struct HistoryAlert {
 // "notificationTime" and the "receiver" map. Alert labels are written as they are.
 std::string historyJson(const std::string& receiverName, const std::vector<HistoryAlert>& alerts);
 
-// Data.Status() of the reference: "firing" / "resolved" when all alerts agree, else "".
-std::string dataStatus(const AlertList& alerts);
-
 }  // namespace nm

@@ -1,5 +1,5 @@
-// Test helpers for the HTTP API: a fake AlertQueue with scripted answers, a server fixture on
-// 127.0.0.1:0, and a small Beast client plus raw-socket helpers.
+// Test helpers for the HTTP API: a fake AlertQueue with scripted answers, a small blocking Beast
+// client over one keep-alive connection, and an alert body builder.
 #pragma once
 
 #include <boost/asio/connect.hpp>

@@ -1,4 +1,5 @@
-// Small pure pieces of the API: Go listen addresses, query parameters and the JSON reply.
+// Small pure pieces of the API, tested without sockets: Go listen addresses, query parameters
+// and the JSON reply with its escaping.
 #include <gtest/gtest.h>
 
 #include "api/listen_address.h"

@@ -71,21 +71,24 @@ void Session::readHeader() {
       [self = shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
 }
 
+bool Session::readFailed(beast::error_code ec, const char* phase) {
+  if (!ec) return false;
+  if (ec == http::error::body_limit) {
+    reject(413, "request body too large");
+  } else if (ec == http::error::header_limit) {
+    reject(431, "request header fields too large");
+  } else if (ec == beast::error::timeout) {
+    log::debug("http client too slow, connection closed", {{"phase", phase}});
+  } else if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+    lingeringClose();
+  } else if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    reject(400, "malformed HTTP request: " + ec.message());
+  }  // else: connection reset and the like, nothing to answer
+  return true;
+}
+
 void Session::onHeader(beast::error_code ec) {
-  if (ec == http::error::body_limit) return reject(413, "request body too large");
-  if (ec == http::error::header_limit) return reject(431, "request header fields too large");
-  if (ec == beast::error::timeout) {
-    log::debug("http client too slow, connection closed", {{"phase", "header"}});
-    return;
-  }
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
-    return lingeringClose();
-  }
-  if (ec) {
-    if (ec.category() == http::make_error_code(http::error::bad_target).category())
-      return reject(400, "malformed HTTP request: " + ec.message());
-    return;  // connection reset and the like: nothing to answer
-  }
+  if (readFailed(ec, "header")) return;
   auto len = parser_->content_length();
   if (len && *len > limits_.maxBodyBytes) return reject(413, "request body too large");
   const auto& req = parser_->get();
@@ -107,19 +110,7 @@ void Session::readBody() {
 }
 
 void Session::onBody(beast::error_code ec) {
-  if (ec == http::error::body_limit) return reject(413, "request body too large");
-  if (ec == beast::error::timeout) {
-    log::debug("http client too slow, connection closed", {{"phase", "body"}});
-    return;
-  }
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
-    return lingeringClose();
-  }
-  if (ec) {
-    if (ec.category() == http::make_error_code(http::error::bad_target).category())
-      return reject(400, "malformed HTTP request: " + ec.message());
-    return;
-  }
+  if (readFailed(ec, "body")) return;
   auto msg = parser_->release();
   keepAlive_ = msg.keep_alive();
   version_ = msg.version();

@@ -58,6 +58,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void readHeader();
+  // Answers or closes after a failed read (413, 431, 400, timeout, EOF); true when `ec` is set.
+  bool readFailed(boost::beast::error_code ec, const char* phase);
   void onHeader(boost::beast::error_code ec);
   void readBody();
   void onBody(boost::beast::error_code ec);

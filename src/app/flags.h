@@ -23,7 +23,7 @@ struct Flags {
   size_t maxBodyBytes = 16u << 20;
   std::string bearerTokenFile;
   Duration shutdownTimeout = std::chrono::seconds(30);
-  int httpThreads = 1;
+  int httpThreads = 2;
   int workerThreads = 0;
 };
 

@@ -20,6 +20,7 @@ PACKAGES=(
   # run and test tools
   python3 curl openssl ca-certificates procps
   golang-go                          # Go text/template: the oracle of the template conformance suite
+  prometheus-alertmanager prometheus # real peers in the integration tests
 )
 
 SUDO=""

@@ -73,6 +73,20 @@ class BadInputTest(NMTestCase):
         wait_until(lambda: self.sink.alerts_on("/g"))
         slow.close()
 
+    def test_full_queue_answers_503_with_retry_after(self):
+        self.write("nm.yaml", nm_manifest(batch_max_size=1000, batch_max_wait="30s"))
+        self.start(["--store.memory.queue", "10", "--store.memory.pushTimeout", "100ms"])
+        first = [alert({"alertname": f"Q{i}"}) for i in range(8)]
+        self.assertEqual(self.post_alerts(first)[0], 200)
+        status, data, headers = self.daemon.request(
+            "POST", "/api/v2/alerts", {"alerts": [alert({"alertname": f"R{i}"}) for i in range(5)]})
+        self.assertEqual(status, 503, data)
+        self.assertIn("Retry-After", headers)
+        # nothing of the refused request was queued: after draining, only the first 8 arrive
+        self.assertEqual(self.daemon.terminate(), 0)
+        self.assertEqual(sorted(a["labels"]["alertname"] for a in self.sink.alerts_on("/g")),
+                         sorted(f"Q{i}" for i in range(8)))
+
     def test_unknown_path_and_method(self):
         self.start()
         self.assertEqual(self.daemon.get("/nope")[0], 404)

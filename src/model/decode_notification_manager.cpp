@@ -39,7 +39,7 @@ void decodeOptions(Reader& r, const YAML::Node& n, const std::string& path,
       o.notificationTimeout =
           r.integer(block["notificationTimeout"], joinPath(p, "notificationTimeout"));
       o.templateName = r.str(block["template"], joinPath(p, "template")).value_or("");
-      o.raw = block;
+      o.raw = YAML::Clone(block);  // not the whole document (see decodeReceiver)
     }
     nm.channelOptions[*type] = std::move(o);
   }
@@ -108,7 +108,8 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
     if (!Reader::absent(history) && r.map(history, "spec.history")) {
       r.onlyKeys(history, "spec.history", {"webhook"});
       const YAML::Node wh = history["webhook"];
-      if (!Reader::absent(wh) && r.map(wh, "spec.history.webhook")) nm.historyWebhook = wh;
+      if (!Reader::absent(wh) && r.map(wh, "spec.history.webhook"))
+        nm.historyWebhook = YAML::Clone(wh);
     }
     nm.groupLabels = r.strings(spec["groupLabels"], "spec.groupLabels");
     if (auto v = r.integer(spec["batchMaxSize"], "spec.batchMaxSize")) {

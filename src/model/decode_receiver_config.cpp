@@ -53,7 +53,9 @@ void decodeReceiver(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Resou
         ch.configSelector = decodeLabelSelector(r, block[selKey], joinPath(path, selKey));
         ch.templateName = r.str(block["template"], joinPath(path, "template")).value_or("");
         ch.tmplText = decodeConfigMapKeySelector(r, block["tmplText"], joinPath(path, "tmplText"));
-        ch.spec = block;
+        // A deep copy: the retained block must not keep the whole parsed document alive (yaml-cpp
+        // keeps every node a document ever created, lookups included, until its last node dies).
+        ch.spec = YAML::Clone(block);
         res.channels.push_back(std::move(ch));
       });
   out.receivers.push_back(std::move(res));
@@ -75,7 +77,7 @@ void decodeConfig(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Resourc
         ch.spec = YAML::Node(YAML::NodeType::Map);
         for (const auto& f : block) {
           if (f.first.IsScalar() && f.first.Scalar() == "labels") continue;
-          ch.spec[f.first] = f.second;
+          ch.spec[YAML::Clone(f.first)] = YAML::Clone(f.second);  // see decodeReceiver
         }
         res.channels.push_back(std::move(ch));
       });

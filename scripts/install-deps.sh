@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  g++ cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
+  g++ cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format ccache
   # libraries, each for its field
   libboost-dev libboost-system-dev   # Asio/Beast: the HTTP server
   libcurl4-openssl-dev               # HTTP(S)/SMTP client with TLS and proxies

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # The README's first command: install dependencies, build, start the example webhook sink and the
 # daemon on examples/config, post example alerts, and show what gets delivered. Ctrl-C stops both.
-# NM_EXAMPLE_ONESHOT=1 exits after the deliveries (used by the tests).
+# NM_EXAMPLE_ONESHOT=1 exits after the deliveries; NM_EXAMPLE_BUILD_DIR=DIR runs DIR's binaries
+# without installing or building (both used by the tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh build >/dev/null
+B="${NM_EXAMPLE_BUILD_DIR:-}"
+if [ -z "$B" ]; then
+  scripts/install-deps.sh
+  scripts/build.sh build >/dev/null
+  B=build
+fi
 PORT="${NM_EXAMPLE_PORT:-19093}"
 LOG="$(mktemp -d)/sink.log"
 
-build/bench/nm-sink --address 127.0.0.1:19099 --print >"$LOG" 2>&1 &
+"$B/bench/nm-sink" --address 127.0.0.1:19099 --print >"$LOG" 2>&1 &
 SINK=$!
-build/notification-manager --config.dir examples/config --webhook.address "127.0.0.1:$PORT" &
+"$B/notification-manager" --config.dir examples/config --webhook.address "127.0.0.1:$PORT" &
 DAEMON=$!
 cleanup() { kill -TERM "$DAEMON" "$SINK" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM

@@ -15,6 +15,8 @@ class ExampleTest(unittest.TestCase):
 
     def test_run_example_delivers(self):
         env = dict(os.environ, NM_EXAMPLE_ONESHOT="1", NM_EXAMPLE_PORT="19193")
+        if os.environ.get("NM_BINARY"):  # under ctest: the binaries of the build being tested
+            env["NM_EXAMPLE_BUILD_DIR"] = os.path.dirname(os.environ["NM_BINARY"])
         out = subprocess.run(["scripts/run-example.sh"], cwd=ROOT, env=env, capture_output=True,
                              text=True, timeout=600)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)

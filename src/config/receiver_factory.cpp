@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "config/secret_resolver.h"
 #include "notify/channel_registry.h"
 #include "notify/config_selection.h"
 #include "observe/log.h"
@@ -79,6 +80,17 @@ std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigR
 void bindReceiver(Receiver& receiver, const Snapshot& snapshot, HttpClient* http,
                   std::shared_ptr<const ConfigEntry> config) {
   receiver.config = config ? std::move(config) : selectConfig(receiver, snapshot);
+  if (receiver.tmplText && !receiver.renderer) {
+    // Ad-hoc receivers (verify, notifications): the loaded snapshot's builder did this already.
+    model::Diagnostics d;
+    bindReceiverTemplates(receiver, snapshot, d);
+    if (!d.ok()) {
+      receiver.notifierError = d.str();
+      log::warn("receiver has no notifier",
+                {{"receiver", receiver.key}, {"error", receiver.notifierError}});
+      return;
+    }
+  }
   if (!http || !receiver.spec || !snapshot.secrets) return;
   const ChannelDescriptor* d = findChannel(receiver.type);
   if (!d || !d->make) return;
@@ -93,6 +105,54 @@ void bindReceiver(Receiver& receiver, const Snapshot& snapshot, HttpClient* http
     log::warn("receiver has no notifier",
               {{"receiver", receiver.key}, {"error", receiver.notifierError}});
   }
+}
+
+const model::ConfigMapResource* selectConfigMap(
+    const std::vector<model::ConfigMapResource>& configMaps, const model::ConfigMapKeySelector& sel,
+    const std::string& defaultNs, std::vector<std::pair<std::string, std::string>>& out,
+    std::string& error) {
+  const std::string ns = sel.ns.empty() ? defaultNs : sel.ns;
+  for (const auto& cm : configMaps) {
+    if (cm.name != sel.name || cm.ns != ns) continue;
+    if (sel.key.empty()) {
+      for (const auto& kv : cm.data) out.push_back(kv);
+      return &cm;
+    }
+    auto it = cm.data.find(sel.key);
+    if (it == cm.data.end()) {
+      error = "ConfigMap " + ns + "/" + sel.name + " has no key \"" + sel.key + "\"";
+      return nullptr;
+    }
+    out.push_back(*it);
+    return &cm;
+  }
+  error = "ConfigMap " + ns + "/" + sel.name + " not found";
+  return nullptr;
+}
+
+void bindReceiverTemplates(Receiver& receiver, const Snapshot& snapshot,
+                           model::Diagnostics& diags) {
+  if (!receiver.tmplText) return;
+  const std::string path = "spec." + receiver.type + ".tmplText";
+  std::vector<std::pair<std::string, std::string>> texts;
+  std::string error;
+  const auto* cm = selectConfigMap(snapshot.resources.configMaps, *receiver.tmplText,
+                                   defaultSecretNamespace(snapshot.nm), texts, error);
+  if (!cm) {
+    diags.error(receiver.origin, path, error);
+    return;
+  }
+  std::string text;
+  for (const auto& [k, v] : texts) {
+    if (!text.empty()) text += '\n';
+    text += v;
+  }
+  auto base = snapshot.renderer ? snapshot.renderer : render::Renderer::builtin();
+  receiver.renderer = base->withTemplates(text, error);
+  if (!receiver.renderer)
+    diags.error(
+        receiver.origin, path,
+        "ConfigMap " + cm->ns + "/" + cm->name + " (" + cm->origin.describe() + "): " + error);
 }
 
 }  // namespace nm::config

@@ -31,4 +31,16 @@ std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigR
 void bindReceiver(Receiver& receiver, const Snapshot& snapshot, HttpClient* http,
                   std::shared_ptr<const ConfigEntry> config = nullptr);
 
+// The (key, value) texts a ConfigMapKeySelector selects from the loaded ConfigMaps (namespace
+// empty: `defaultNs`; key empty: every value, in key order). Null and `error` set when the
+// ConfigMap or key is missing.
+const model::ConfigMapResource* selectConfigMap(
+    const std::vector<model::ConfigMapResource>& configMaps, const model::ConfigMapKeySelector& sel,
+    const std::string& defaultNs, std::vector<std::pair<std::string, std::string>>& out,
+    std::string& error);
+
+// Sets receiver.renderer from its tmplText parsed on top of snapshot.renderer; a missing
+// ConfigMap or a parse error → diags at spec.<type>.tmplText.
+void bindReceiverTemplates(Receiver& receiver, const Snapshot& snapshot, model::Diagnostics& diags);
+
 }  // namespace nm::config

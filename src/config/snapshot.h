@@ -13,6 +13,7 @@
 #include "model/resources.h"
 #include "notify/channel_registry.h"
 #include "notify/notifier.h"
+#include "render/renderer.h"
 
 namespace nm::config {
 
@@ -58,6 +59,8 @@ struct Receiver {
   std::shared_ptr<Notifier> notifier;         // null when it could not be built
   std::string notifierError;                  // why not
   model::Origin origin;
+  // The snapshot's renderer with this receiver's tmplText parsed on top; null when it has none.
+  std::shared_ptr<const render::Renderer> renderer;
 };
 
 struct Snapshot {
@@ -80,7 +83,17 @@ struct Snapshot {
 
   ReceiverPtr history;  // spec.history.webhook as a virtual webhook receiver; null when unset
   std::shared_ptr<const SecretResolver> secrets;
+  // Built-in templates + spec.template.text + language packs; null only before a build.
+  std::shared_ptr<const render::Renderer> renderer;
 };
+
+// The renderer a receiver's notifier uses: its tmplText clone, else the snapshot's, else the
+// built-in set.
+inline std::shared_ptr<const render::Renderer> rendererFor(const Receiver& r, const Snapshot& s) {
+  if (r.renderer) return r.renderer;
+  if (s.renderer) return s.renderer;
+  return render::Renderer::builtin();
+}
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 

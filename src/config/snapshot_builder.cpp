@@ -53,6 +53,45 @@ void pickNotificationManager(Snapshot& s, model::Diagnostics& diags) {
   }
 }
 
+// The snapshot's renderer: spec.template.text and languagePack ConfigMaps over the built-in set.
+// A missing ConfigMap/key or a parse error is a load error naming the ConfigMap and data.<key>.
+void buildRenderer(Snapshot& s, model::Diagnostics& diags) {
+  const auto& spec = s.nm.templateSpec;
+  const std::string ns = defaultSecretNamespace(s.nm);
+  render::RendererOptions o;
+  o.language = spec.language;
+  struct Where {
+    const model::ConfigMapResource* cm;
+    std::string key;
+  };
+  std::vector<Where> textAt, packAt;
+  auto collect = [&](const model::ConfigMapKeySelector& sel, const std::string& path,
+                     std::vector<render::Source>& into, std::vector<Where>& at) {
+    std::vector<std::pair<std::string, std::string>> texts;
+    std::string error;
+    const auto* cm = selectConfigMap(s.resources.configMaps, sel, ns, texts, error);
+    if (!cm) {
+      diags.error(s.nm.origin, path, error);
+      return;
+    }
+    for (auto& [k, v] : texts) {
+      into.push_back({"ConfigMap " + cm->ns + "/" + cm->name + " data." + k, std::move(v)});
+      at.push_back({cm, k});
+    }
+  };
+  if (spec.text) collect(*spec.text, "spec.template.text", o.templates, textAt);
+  for (size_t i = 0; i < spec.languagePack.size(); ++i)
+    collect(spec.languagePack[i], "spec.template.languagePack[" + std::to_string(i) + "]",
+            o.languagePacks, packAt);
+  std::vector<render::LoadError> errors;
+  s.renderer = render::Renderer::build(o, errors);
+  for (const auto& e : errors) {
+    const Where& w = (e.languagePack ? packAt : textAt)[e.index];
+    diags.error(w.cm->origin, "data." + w.key,
+                (e.languagePack ? "language pack: " : "") + e.message);
+  }
+}
+
 void buildHistory(Snapshot& s, model::Diagnostics& diags, std::shared_ptr<Receiver>& out) {
   if (!s.nm.historyWebhook || s.nm.historyWebhook.IsNull()) return;
   auto r = std::make_shared<Receiver>();
@@ -101,6 +140,8 @@ BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options) {
     for (auto& e : makeConfigEntries(c, snap->nm, diags)) snap->configsByType[e->type].push_back(e);
   }
 
+  buildRenderer(*snap, diags);
+
   std::vector<std::shared_ptr<Receiver>> receivers;
   for (const auto& r : res.receivers) {
     const Classification cls = classifyReceiver(snap->nm, r.labels);
@@ -113,6 +154,8 @@ BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options) {
     }
     for (auto& x : makeReceivers(r, cls, diags)) receivers.push_back(std::move(x));
   }
+
+  for (auto& r : receivers) bindReceiverTemplates(*r, *snap, diags);
 
   std::shared_ptr<Receiver> history;
   buildHistory(*snap, diags, history);

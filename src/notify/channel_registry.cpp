@@ -4,13 +4,17 @@
 
 #include <array>
 
+#include "notify/channels/dingtalk.h"
 #include "notify/channels/webhook.h"
+#include "notify/channels/wechat.h"
 
 namespace nm {
 
 namespace {
-const std::array<ChannelDescriptor, 1> kChannels = {
+const std::array<ChannelDescriptor, 3> kChannels = {
     webhookDescriptor(),
+    dingtalkDescriptor(),
+    wechatDescriptor(),
 };
 }  // namespace
 

@@ -254,8 +254,7 @@ void goFormatFloat(std::string& out, double v, char fmt, int prec) {
       int eprec = prec;
       if (eprec > nd && nd >= g.dp) eprec = nd;
       if (shortest) eprec = 6;
-      int exp = g.dp - 1;
-      if (nd == 0) exp = 0;  // zero: Go's decimal has dp 0
+      int exp = g.dp - 1;  // zero: Go's decimal has nd = dp = 0, so exp is -1
       if (exp < -4 || exp >= eprec) {
         if (prec > nd) prec = nd;
         fmtE(out, g, prec - 1, fmt == 'g' ? 'e' : 'E');

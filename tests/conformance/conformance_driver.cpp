@@ -8,6 +8,8 @@
 #include <string>
 
 #include "case_file.h"
+#include "render/functions.h"
+#include "render/template_data.h"
 #include "template/json_value.h"
 #include "template/template.h"
 #include "test_model.h"
@@ -22,6 +24,24 @@ struct Outcome {
   std::string out, cls, err;
 };
 
+// The render module's functions plus the test helper parseTime (mirrors oracle/nm_funcs.go).
+const FuncMap& nmFuncs() {
+  static const FuncMap m = [] {
+    FuncMap m = nm::render::templateFuncs();
+    Function parseTime;
+    parseTime.params = {Param::String};
+    parseTime.fn = [](Context& c, const Value&, std::span<const Value> a) {
+      auto t = nm::parseRfc3339(a[0].s());
+      if (!t) return CallResult::fail("parsing time: bad input");
+      return CallResult::ok(
+          nm::render::timeValue(c.arena(), nm::render::GoTime::fromTimePoint(*t)));
+    };
+    m["parseTime"] = parseTime;
+    return m;
+  }();
+  return m;
+}
+
 Outcome runCase(const Case& c) {
   Outcome r;
   TemplateSet t("main");
@@ -29,7 +49,11 @@ Outcome runCase(const Case& c) {
     auto it = c.opts.find(k);
     return it == c.opts.end() ? "" : it->second;
   };
-  if (opt("funcs") != "none") t.funcs(stubFuncs());
+  if (opt("funcs") == "nm") {
+    t.funcs(nmFuncs());
+  } else if (opt("funcs") != "none") {
+    t.funcs(stubFuncs());
+  }
   if (!opt("missingkey").empty()) t.option("missingkey=" + opt("missingkey"));
   std::string err;
   if (!t.parse(c.main, &err)) return {false, "", "parse", err};
@@ -42,6 +66,9 @@ Outcome runCase(const Case& c) {
   }
   if (opt("model") == "nm") data = toModel(arena, data);
   if (opt("model") == "kv") data = toKV(arena, data);
+  // translate uses the English pack, as the oracle's.
+  nm::render::LanguageScope language(nm::render::LanguagePacks::builtin().find("English"),
+                                     "English");
   bool ok = c.opts.count("exec") ? t.executeTemplate(r.out, opt("exec"), data, &err)
                                  : t.execute(r.out, data, &err);
   if (!ok) return {false, "", "exec", err};

@@ -10,6 +10,8 @@
 #include "model/decode.h"
 #include "notify/data_json.h"
 #include "observe/log.h"
+#include "observe/metrics.h"
+#include "render/default_templates.h"
 
 namespace nm {
 
@@ -181,23 +183,22 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
     req.tls.serverName = t.serverName;
     req.tls.insecureSkipVerify = t.insecureSkipVerify;
   }
-  std::string templateName = ctx.receiver.templateName;
+  std::string channelTemplate;
   int timeoutSeconds = 5;
   if (auto it = ctx.snapshot.nm.channelOptions.find("webhook");
       it != ctx.snapshot.nm.channelOptions.end()) {
     if (it->second.notificationTimeout && *it->second.notificationTimeout > 0) {
       timeoutSeconds = *it->second.notificationTimeout;
     }
-    if (templateName.empty()) templateName = it->second.templateName;
+    channelTemplate = it->second.templateName;
   }
   req.timeout = std::chrono::seconds(timeoutSeconds);
-  if (!templateName.empty() && templateName != "webhook.default.message" &&
-      templateName != "nm.default.history") {
-    log::debug("webhook template not supported yet, sending the Data JSON",
-               {{"receiver", ctx.receiver.key}, {"template", templateName}});
-  }
-  return std::make_unique<WebhookNotifier>(ctx.http, std::move(req), ctx.receiver.name,
-                                           RetryPolicy{});
+  auto n =
+      std::make_unique<WebhookNotifier>(ctx.http, std::move(req), ctx.receiver.name, RetryPolicy{});
+  n->setTemplate(config::rendererFor(ctx.receiver, ctx.snapshot),
+                 render::chooseTemplate("webhook.default.message", ctx.snapshot.nm.globalTemplate,
+                                        channelTemplate, ctx.receiver.templateName));
+  return n;
 }
 
 }  // namespace
@@ -237,9 +238,31 @@ WebhookNotifier::WebhookNotifier(HttpClient& http, HttpRequest request, std::str
       policy_(policy),
       target_(webhookTarget(request_.url)) {}
 
+void WebhookNotifier::setTemplate(std::shared_ptr<const render::Renderer> renderer,
+                                  std::string templateName) {
+  renderer_ = std::move(renderer);
+  templateName_ = std::move(templateName);
+}
+
+std::string WebhookNotifier::body(const Data& data) const {
+  if (!renderer_ || templateName_.empty() || render::isJsonDataTemplate(templateName_))
+    return dataJson(data);
+  render::RenderResult r = renderer_->render(templateName_, data);
+  if (r.ok()) return std::move(r.text);
+  static auto& failures = metrics::Registry::global().counter(
+      "nm_template_render_failures_total",
+      "Notifications whose template failed to render (sent with the default body instead).",
+      {"type", "receiver"});
+  failures.with({"webhook", receiverName_}).inc();
+  log::warn(
+      "template failed to render, sending the Data JSON instead",
+      {{"receiver", "webhook/" + receiverName_}, {"template", templateName_}, {"error", r.error}});
+  return dataJson(data);
+}
+
 void WebhookNotifier::send(std::shared_ptr<const Data> data, TimePoint deadline,
                            std::function<void(SendOutcome)> done) {
-  postJson(dataJson(*data), deadline, policy_, std::move(done));
+  postJson(body(*data), deadline, policy_, std::move(done));
 }
 
 void WebhookNotifier::postJson(std::string body, TimePoint deadline, RetryPolicy policy,

@@ -11,6 +11,7 @@
 #include "notify/channel_registry.h"
 #include "notify/http_client.h"
 #include "notify/retry.h"
+#include "render/renderer.h"
 
 namespace nm {
 
@@ -53,12 +54,20 @@ class WebhookNotifier final : public Notifier {
   const std::string& target() const { return target_; }
   const HttpRequest& request() const { return request_; }
 
+  // Renders `templateName` with `renderer` as the body instead of the Data JSON (unless the name
+  // is webhook.default.message / nm.default.history). A render failure falls back to the JSON.
+  void setTemplate(std::shared_ptr<const render::Renderer> renderer, std::string templateName);
+  // The body send() posts for `data`: the rendered template or the Data JSON.
+  std::string body(const Data& data) const;
+
  private:
   HttpClient& http_;
   HttpRequest request_;
   std::string receiverName_;
   RetryPolicy policy_;
   std::string target_;
+  std::shared_ptr<const render::Renderer> renderer_;
+  std::string templateName_;
 };
 
 const ChannelDescriptor& webhookDescriptor();

@@ -192,7 +192,9 @@ func decode(s string) (interface{}, error) {
 func run(c *Case) Result {
 	r := Result{Name: c.Name}
 	t := template.New("main")
-	if c.Opts["funcs"] != "none" {
+	if c.Opts["funcs"] == "nm" {
+		t.Funcs(nmFuncs())
+	} else if c.Opts["funcs"] != "none" {
 		t.Funcs(stubFuncs())
 	}
 	if mk, ok := c.Opts["missingkey"]; ok {

@@ -1,0 +1,297 @@
+// The WeCom notifier: renders and splits a Data, sends each chunk through the app (token from the
+// shared cache, recipients batched) and to the group robot, with retries.
+#include "notify/channels/wechat.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "config/snapshot.h"
+#include "notify/channels/webhook.h"
+#include "notify/retry.h"
+#include "notify/signing/encoding.h"
+#include "notify/throttle.h"
+#include "notify/token_cache.h"
+#include "notify/vendor_classify.h"
+#include "observe/log.h"
+#include "render/split.h"
+
+namespace nm {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string batch(const std::vector<std::string>& v, size_t i, size_t size) {
+  std::string out;
+  for (size_t k = i * size; k < v.size() && k < (i + 1) * size; ++k) {
+    if (!out.empty()) out += '|';
+    out += v[k];
+  }
+  return out;
+}
+
+size_t batches(size_t n, size_t size) {
+  return (n + size - 1) / size;
+}
+
+// classifyVendor plus WeCom's partial failure: recipients it could not reach. Permanent, since a
+// retry would repeat the message to everyone else.
+Classification classifyAppSend(const HttpResponse& r) {
+  Classification c = classifyVendor(r, wecomCodes());
+  if (c.verdict != Verdict::Success) return c;
+  auto j = json::parse(r.body, nullptr, false);
+  std::string bad;
+  for (const char* f : {"invaliduser", "invalidparty", "invalidtag"}) {
+    auto it = j.is_object() ? j.find(f) : j.end();
+    if (it != j.end() && it->is_string() && !it->get<std::string>().empty()) {
+      if (!bad.empty()) bad += ", ";
+      bad += std::string(f) + " " + it->get<std::string>();
+    }
+  }
+  if (bad.empty()) return c;
+  return {Verdict::Permanent, "wecom: " + bad};
+}
+
+struct WecomApp {
+  std::string apiUrl;
+  std::string corpId;
+  std::string agentId;
+  std::string secret;
+};
+
+class WechatNotifier final : public Notifier {
+ public:
+  WechatNotifier(HttpClient& http, std::shared_ptr<const WechatSpec> spec,
+                 std::optional<WecomApp> app, std::string botUrl, WechatOptions opts, bool markdown,
+                 std::shared_ptr<const render::Renderer> renderer, std::string templateName,
+                 std::string receiverName)
+      : http_(http),
+        spec_(std::move(spec)),
+        app_(std::move(app)),
+        botUrl_(std::move(botUrl)),
+        opts_(std::move(opts)),
+        markdown_(markdown),
+        renderer_(std::move(renderer)),
+        templateName_(std::move(templateName)),
+        receiverName_(std::move(receiverName)) {}
+
+  void send(std::shared_ptr<const Data> data, TimePoint deadline,
+            std::function<void(SendOutcome)> done) override {
+    std::vector<ChatJob> jobs;
+    std::string error;
+    if (app_) addAppJobs(*data, jobs, error);
+    if (!botUrl_.empty() && error.empty()) addBotJobs(*data, jobs, error);
+    if (!error.empty()) {
+      log::warn("wechat: template failed to render",
+                {{"receiver", "wechat/" + receiverName_}, {"error", error}});
+      SendOutcome o;
+      o.error = "template: " + error;
+      return done(std::move(o));
+    }
+    runChatJobs(
+        http_, std::move(jobs), deadline,
+        [name = receiverName_, done = std::move(done)](SendOutcome o) {
+          if (!o.ok) {
+            log::warn("wechat: send failed", {{"receiver", "wechat/" + name}, {"error", o.error}});
+          }
+          done(std::move(o));
+        });
+  }
+
+ private:
+  HttpRequest baseRequest() const {
+    HttpRequest req;
+    req.method = "POST";
+    req.headers = {{"Content-Type", "application/json"}};
+    req.timeout = std::chrono::seconds(opts_.timeoutSeconds);
+    return req;
+  }
+
+  void addAppJobs(const Data& data, std::vector<ChatJob>& jobs, std::string& error) {
+    auto split = render::splitMessages(*renderer_, templateName_, data, opts_.messageMaxSize);
+    if (!split.ok()) {
+      error = split.error;
+      return;
+    }
+    const std::string tokenKey = TokenCache::key("wecom", app_->corpId, app_->secret);
+    for (const auto& c : split.chunks) {
+      for (auto& body : wecomAppBodies(spec_->toUser, spec_->toParty, spec_->toTag, app_->agentId,
+                                       markdown_, c.text)) {
+        ChatJob job;
+        job.target = "wecom-app:" + app_->agentId;
+        job.run = [this, tokenKey, body = std::move(body)](TimePoint dl,
+                                                           std::function<void(SendOutcome)> cb) {
+          HttpRequest get;
+          get.method = "GET";
+          get.timeout = std::chrono::seconds(opts_.timeoutSeconds);
+          get.url = app_->apiUrl + "gettoken?corpid=" + signing::percentEncode(app_->corpId) +
+                    "&corpsecret=" + signing::percentEncode(app_->secret);
+          auto fetch = tokenFetcher(http_, std::move(get), wecomCodes(), opts_.tokenExpires, dl);
+          HttpRequest post = baseRequest();
+          post.body = body;
+          auto build = [post = std::move(post), base = app_->apiUrl](const std::string& token) {
+            HttpRequest r = post;
+            r.url = base + "message/send?access_token=" + signing::percentEncode(token);
+            return r;
+          };
+          sendWithToken(http_, tokenKey, std::move(fetch), std::move(build), wecomCodes(),
+                        classifyAppSend, RetryPolicy{}, dl, std::move(cb));
+        };
+        jobs.push_back(std::move(job));
+      }
+    }
+  }
+
+  void addBotJobs(const Data& data, std::vector<ChatJob>& jobs, std::string& error) {
+    const WechatChatbotSpec& bot = *spec_->chatbot;
+    size_t limit = kWecomBotTextMax;
+    if (markdown_) {
+      const size_t suffix = wecomBotMarkdownSuffix(bot.atUsers).size();
+      limit = kWecomBotMarkdownMax > suffix + 64 ? kWecomBotMarkdownMax - suffix : 64;
+    }
+    auto split = render::splitMessages(*renderer_, templateName_, data, limit);
+    if (!split.ok()) {
+      error = split.error;
+      return;
+    }
+    for (const auto& c : split.chunks) {
+      ChatJob job;
+      job.target = webhookTarget(botUrl_);
+      HttpRequest req = baseRequest();
+      req.url = botUrl_;
+      req.body = wecomBotBody(bot, markdown_, c.text);
+      job.run = [this, req = std::move(req)](TimePoint dl, std::function<void(SendOutcome)> cb) {
+        sendWithRetry(
+            http_, req, RetryPolicy{}, dl,
+            [](const HttpResponse& r) { return classifyVendor(r, wecomCodes()); }, std::move(cb));
+      };
+      jobs.push_back(std::move(job));
+    }
+  }
+
+  HttpClient& http_;
+  std::shared_ptr<const WechatSpec> spec_;
+  std::optional<WecomApp> app_;
+  std::string botUrl_;
+  WechatOptions opts_;
+  bool markdown_;
+  std::shared_ptr<const render::Renderer> renderer_;
+  std::string templateName_;
+  std::string receiverName_;
+};
+
+std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
+  auto spec = std::dynamic_pointer_cast<const WechatSpec>(ctx.receiver.spec);
+  if (!spec) {
+    error = "wechat: receiver has no decoded wechat spec";
+    return nullptr;
+  }
+  WechatOptions opts = wechatOptions(ctx.snapshot.nm, error);
+  if (!error.empty()) {
+    error = "wechat: " + error;
+    return nullptr;
+  }
+  std::optional<WecomApp> app;
+  if (!spec->toUser.empty() || !spec->toParty.empty() || !spec->toTag.empty()) {
+    auto cfg =
+        ctx.config ? std::dynamic_pointer_cast<const WechatConfigSpec>(ctx.config->spec) : nullptr;
+    if (!cfg) {
+      error = "wechat: toUser/toParty/toTag need a wechat config";
+      return nullptr;
+    }
+    WecomApp a{cfg->apiUrl, cfg->corpId, cfg->agentId, ""};
+    std::string err;
+    auto s = ctx.secrets.resolve(cfg->secret, err);
+    if (!s) {
+      error = "wechat: wechatApiSecret: " + err;
+      return nullptr;
+    }
+    a.secret = std::move(*s);
+    app = std::move(a);
+  }
+  std::string botUrl;
+  if (spec->chatbot) {
+    std::string err;
+    auto s = ctx.secrets.resolve(spec->chatbot->webhook, err);
+    if (!s) {
+      error = "wechat: chatbot.webhook: " + err;
+      return nullptr;
+    }
+    botUrl = std::move(*s);
+  }
+  const std::string type = !spec->tmplType.empty() ? spec->tmplType : opts.tmplType;
+  const bool markdown = type == "markdown";
+  std::string tmpl = render::chooseTemplate(markdown ? "nm.default.markdown" : "nm.default.text",
+                                            ctx.snapshot.nm.globalTemplate, opts.templateName,
+                                            ctx.receiver.templateName);
+  return std::make_unique<WechatNotifier>(
+      ctx.http, spec, std::move(app), std::move(botUrl), std::move(opts), markdown,
+      config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl), ctx.receiver.name);
+}
+
+}  // namespace
+
+std::vector<std::string> wecomAppBodies(const std::vector<std::string>& users,
+                                        const std::vector<std::string>& parties,
+                                        const std::vector<std::string>& tags,
+                                        const std::string& agentId, bool markdown,
+                                        const std::string& text) {
+  const size_t n =
+      std::max({batches(users.size(), kWecomMaxUsers), batches(parties.size(), kWecomMaxParties),
+                batches(tags.size(), kWecomMaxTags)});
+  std::vector<std::string> out;
+  for (size_t i = 0; i < n; ++i) {
+    json j;
+    if (auto u = batch(users, i, kWecomMaxUsers); !u.empty()) j["touser"] = u;
+    if (auto p = batch(parties, i, kWecomMaxParties); !p.empty()) j["toparty"] = p;
+    if (auto t = batch(tags, i, kWecomMaxTags); !t.empty()) j["totag"] = t;
+    // agentid is an integer in the vendor's API; a non-numeric id is passed through as text.
+    bool numeric = !agentId.empty() &&
+                   agentId.find_first_not_of("0123456789") == std::string::npos &&
+                   agentId.size() < 10;
+    if (numeric) {
+      j["agentid"] = std::stol(agentId);
+    } else {
+      j["agentid"] = agentId;
+    }
+    j["msgtype"] = markdown ? "markdown" : "text";
+    j[markdown ? "markdown" : "text"] = {{"content", text}};
+    j["safe"] = 0;
+    out.push_back(dump(j));
+  }
+  return out;
+}
+
+std::string wecomBotMarkdownSuffix(const std::vector<std::string>& atUsers) {
+  if (atUsers.empty()) return "";
+  std::string s = "\n";
+  for (const auto& u : atUsers) s += "<@" + u + ">";
+  return s;
+}
+
+std::string wecomBotBody(const WechatChatbotSpec& bot, bool markdown, const std::string& text) {
+  json j;
+  if (markdown) {
+    j["msgtype"] = "markdown";
+    j["markdown"] = {{"content", text + wecomBotMarkdownSuffix(bot.atUsers)}};
+  } else {
+    j["msgtype"] = "text";
+    json t{{"content", text}};
+    if (!bot.atUsers.empty()) t["mentioned_list"] = bot.atUsers;
+    if (!bot.atMobiles.empty()) t["mentioned_mobile_list"] = bot.atMobiles;
+    j["text"] = t;
+  }
+  return dump(j);
+}
+
+const ChannelDescriptor& wechatDescriptor() {
+  static const ChannelDescriptor d{"wechat", &decodeWechatReceiver, &decodeWechatConfig, &make};
+  return d;
+}
+
+}  // namespace nm

@@ -1,0 +1,35 @@
+// Go's time.Time as templates see it: an instant with a zone (offset + abbreviation), Go layout
+// formatting (time.Format), time.Time.String(), and zone lookup from the system's TZif files.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+
+namespace nm::render {
+
+// An instant with the zone it is shown in. Go's zero time (kZeroTime) is 0001-01-01 UTC.
+struct GoTime {
+  int64_t unixSec = 0;  // seconds since 1970-01-01 UTC
+  int32_t nanos = 0;    // 0..999999999
+  int32_t offset = 0;   // seconds east of UTC
+  std::string zone = "UTC";
+
+  static GoTime fromTimePoint(TimePoint t);
+  bool isZero() const;
+  TimePoint toTimePoint() const;
+};
+
+// time.Time.Format(layout) with Go's reference-time layout tokens.
+std::string goFormatTime(const GoTime& t, std::string_view layout);
+// time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST".
+std::string goTimeString(const GoTime& t);
+
+// time.LoadLocation(name) + t.In(loc): "UTC", "" and "Local" (as UTC) or an IANA name read from
+// /usr/share/zoneinfo. nullopt and err set (Go's message) for an unknown zone.
+std::optional<GoTime> goTimeIn(const GoTime& t, std::string_view name, std::string& err);
+
+}  // namespace nm::render

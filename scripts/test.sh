@@ -10,6 +10,10 @@ quick=0
 scripts/install-deps.sh
 jobs="$(nproc)"
 
+echo "== format check (clang-format, .clang-format)"
+find src tests bench \( -name '*.cpp' -o -name '*.h' \) -print0 |
+  xargs -0 clang-format --dry-run --Werror
+
 echo "== build and test (RelWithDebInfo)"
 scripts/build.sh build
 ctest --test-dir build --output-on-failure -j "$jobs"

@@ -183,7 +183,8 @@ int main(int argc, char** argv) {
             poolDeliveries.resize(slot + 1, 0);
           }
           poolTs[slot].clear();
-          long long firstId = (static_cast<long long>(c) * 64 + static_cast<long long>(slot)) * o.batch;
+          long long firstId =
+              (static_cast<long long>(c) * 64 + static_cast<long long>(slot)) * o.batch;
           pool[slot] = makeBody(o, firstId, n, poolTs[slot], poolDeliveries[slot]);
           poolSizes[slot] = n;
         }
@@ -231,10 +232,10 @@ int main(int argc, char** argv) {
   }
   for (auto& t : threads) t.join();
   double sendSecs = std::chrono::duration<double>(SteadyClock::now() - t0).count();
-  std::printf("sent: accepted=%lld alerts in %.3fs -> %.0f alerts/s accepted; 503-retries=%lld "
-              "failed=%lld\n",
-              accepted.load(), sendSecs, accepted.load() / sendSecs, rejected.load(),
-              failed.load());
+  std::printf(
+      "sent: accepted=%lld alerts in %.3fs -> %.0f alerts/s accepted; 503-retries=%lld "
+      "failed=%lld\n",
+      accepted.load(), sendSecs, accepted.load() / sendSecs, rejected.load(), failed.load());
   if (o.pid) std::printf("daemon RSS after send: %s\n", procStatus(o.pid, "VmRSS").c_str());
 
   if (!o.sink.empty()) {
@@ -256,9 +257,10 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     double total = std::chrono::duration<double>(SteadyClock::now() - t0).count();
-    std::printf("delivered: %.0f of %.0f expected alert deliveries; %.0f deliveries/s over the "
-                "whole run (%.3fs)\n",
-                got, expected, got / total, total);
+    std::printf(
+        "delivered: %.0f of %.0f expected alert deliveries; %.0f deliveries/s over the "
+        "whole run (%.3fs)\n",
+        got, expected, got / total, total);
     std::printf("latency ingest-to-delivery: p50=%.2fms p99=%.2fms max=%.2fms (%0.f samples)\n",
                 jsonNumber(js, "p50_ms"), jsonNumber(js, "p99_ms"), jsonNumber(js, "max_ms"),
                 jsonNumber(js, "latency_samples"));

@@ -128,8 +128,8 @@ class Session : public std::enable_shared_from_this<Session> {
       if (gOpts.print) {
         static std::mutex printMu;
         std::lock_guard<std::mutex> g(printMu);
-        std::cout << "nm-sink: " << req_.method_string() << " " << req_.target() << " ("
-                  << n << " alerts)\n"
+        std::cout << "nm-sink: " << req_.method_string() << " " << req_.target() << " (" << n
+                  << " alerts)\n"
                   << req_.body() << "\n"
                   << std::flush;
       }
@@ -139,10 +139,11 @@ class Session : public std::enable_shared_from_this<Session> {
       res->result(http::status::not_found);
     }
     res->prepare_payload();
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      if (ec || !res->keep_alive()) return;
-      self->read();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                        if (ec || !res->keep_alive()) return;
+                        self->read();
+                      });
   }
 
   beast::tcp_stream stream_;

@@ -47,21 +47,21 @@ void directSend(const DirectSendContext& ctx, const YAML::Node& receiver, const 
   for (const auto& r : built.receivers) work.routed.push_back({r, alerts});
   AggregateStage().process(work);
   auto keepAlive = built.snapshot;
-  runNotify(std::move(work.notifications), work.deadline,
-            [done = std::move(done), okMessage = std::move(okMessage),
-             keepAlive](NotifyReport report) {
-              std::string failures;
-              for (const auto& r : report.results) {
-                if (r.outcome.ok) continue;
-                if (!failures.empty()) failures += "; ";
-                failures += r.receiver->key + ": " + r.outcome.error;
-              }
-              if (failures.empty()) {
-                done({200, okMessage});
-              } else {
-                done({400, failures});
-              }
-            });
+  runNotify(
+      std::move(work.notifications), work.deadline,
+      [done = std::move(done), okMessage = std::move(okMessage), keepAlive](NotifyReport report) {
+        std::string failures;
+        for (const auto& r : report.results) {
+          if (r.outcome.ok) continue;
+          if (!failures.empty()) failures += "; ";
+          failures += r.receiver->key + ": " + r.outcome.error;
+        }
+        if (failures.empty()) {
+          done({200, okMessage});
+        } else {
+          done({400, failures});
+        }
+      });
 }
 
 }  // namespace nm::app

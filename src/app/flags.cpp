@@ -12,7 +12,8 @@ namespace nm::app {
 
 namespace {
 // CLI11 option that parses a Go duration into `target`.
-void addDuration(CLI::App& app, const std::string& name, Duration& target, const std::string& help) {
+void addDuration(CLI::App& app, const std::string& name, Duration& target,
+                 const std::string& help) {
   app.add_option_function<std::string>(
          name,
          [&target, name](const std::string& v) {

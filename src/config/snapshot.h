@@ -23,16 +23,17 @@ class SecretResolver {
  public:
   virtual ~SecretResolver() = default;
   // nullopt and `error` set when the secret or key is missing.
-  virtual std::optional<std::string> resolve(const model::Credential& c, std::string& error) const = 0;
+  virtual std::optional<std::string> resolve(const model::Credential& c,
+                                             std::string& error) const = 0;
 };
 
 // One channel block of a Config CR, with its tenant classification.
 struct ConfigEntry {
   std::string name;  // Config CR name
   std::string type;
-  LabelSet labels;   // CR labels
-  bool isDefault = false;  // matched defaultConfigSelector
-  std::string tenant;      // from labels type=tenant + <tenantKey>
+  LabelSet labels;            // CR labels
+  bool isDefault = false;     // matched defaultConfigSelector
+  std::string tenant;         // from labels type=tenant + <tenantKey>
   int priority = 2147483646;  // label "priority"; unset = MaxInt32-1; lowest wins
   std::shared_ptr<const ChannelSpec> spec;
   model::Origin origin;
@@ -45,8 +46,8 @@ using ReceiverPtr = std::shared_ptr<const Receiver>;
 struct Receiver {
   std::string name;  // Receiver CR name
   std::string type;
-  std::string key;   // "type/name"
-  LabelSet labels;   // CR labels (Router selectors match these)
+  std::string key;  // "type/name"
+  LabelSet labels;  // CR labels (Router selectors match these)
   bool global = false;
   std::string tenant;  // empty for global receivers
   bool enabled = true;

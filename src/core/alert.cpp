@@ -7,7 +7,8 @@ namespace nm {
 void finalizeIdentity(Alert& a) {
   a.fingerprint = a.labels.fingerprint();
   uint64_t h = a.fingerprint;
-  uint64_t t = a.startsAt == kZeroTime ? 0 : static_cast<uint64_t>(a.startsAt.time_since_epoch().count());
+  uint64_t t =
+      a.startsAt == kZeroTime ? 0 : static_cast<uint64_t>(a.startsAt.time_since_epoch().count());
   // splitmix64 finalizer over fingerprint ^ startsAt: cheap and well distributed.
   uint64_t z = h ^ (t + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;

@@ -30,7 +30,9 @@ auto lowerBound(const std::vector<Label>& v, std::string_view name) {
 }
 }  // namespace
 
-LabelSet::LabelSet(std::initializer_list<Label> init) : pairs_(init) { normalize(); }
+LabelSet::LabelSet(std::initializer_list<Label> init) : pairs_(init) {
+  normalize();
+}
 
 void LabelSet::set(std::string name, std::string value) {
   auto it = std::lower_bound(pairs_.begin(), pairs_.end(), name,

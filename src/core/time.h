@@ -16,7 +16,9 @@ using Duration = std::chrono::nanoseconds;
 // Go's time.Time{} (0001-01-01T00:00:00Z): "unset".
 inline constexpr TimePoint kZeroTime = TimePoint::min();
 
-inline TimePoint now() { return std::chrono::time_point_cast<Duration>(Clock::now()); }
+inline TimePoint now() {
+  return std::chrono::time_point_cast<Duration>(Clock::now());
+}
 
 // RFC 3339 with optional fractional seconds and a Z or ±hh:mm offset.
 std::optional<TimePoint> parseRfc3339(std::string_view s);

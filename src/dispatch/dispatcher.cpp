@@ -52,7 +52,9 @@ Dispatcher::~Dispatcher() {
   pool_->join();
 }
 
-void Dispatcher::start() { loop_ = std::thread([this] { loop(); }); }
+void Dispatcher::start() {
+  loop_ = std::thread([this] { loop(); });
+}
 
 void Dispatcher::loop() {
   uint64_t seq = 0;

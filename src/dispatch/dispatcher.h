@@ -25,13 +25,13 @@ namespace nm {
 using AsyncTail = std::function<void(std::shared_ptr<Work> work, std::function<void()> finished)>;
 
 struct DispatcherOptions {
-  size_t maxInFlight = 1000;                               // --worker.queue
+  size_t maxInFlight = 1000;  // --worker.queue
   // Alerts between pull and ack. When notify is slower than ingest, alerts wait in the bounded
   // queue (whose fullness answers senders with 503) rather than pile up in flight; the daemon
   // sets it to the queue's capacity, so memory stays within twice the queue.
   size_t maxAlertsInFlight = 100000;
-  Duration workerTimeout = std::chrono::seconds(30);       // --worker.timeout
-  unsigned workerThreads = 0;                              // 0: hardware concurrency
+  Duration workerTimeout = std::chrono::seconds(30);  // --worker.timeout
+  unsigned workerThreads = 0;                         // 0: hardware concurrency
 };
 
 class Dispatcher {

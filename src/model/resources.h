@@ -74,8 +74,8 @@ struct NotificationManager {
   // Only matchLabels is used, and any single k=v match counts (reference semantics).
   std::map<std::string, std::string> globalReceiverSelector{{"type", "global"}};
   std::map<std::string, std::string> tenantReceiverSelector{{"type", "tenant"}};
-  std::string globalTemplate;  // options.global.template
-  std::string cluster = "default";  // options.global.cluster
+  std::string globalTemplate;                            // options.global.template
+  std::string cluster = "default";                       // options.global.cluster
   std::map<std::string, ChannelOptions> channelOptions;  // options.<type>
   YAML::Node historyWebhook;  // spec.history.webhook (a WebhookReceiver), null when unset
   std::vector<std::string> groupLabels;
@@ -106,7 +106,7 @@ struct ReceiverChannel {
   bool enabled = true;
   std::shared_ptr<const LabelSelector> alertSelector;
   std::shared_ptr<const LabelSelector> configSelector;  // <type>ConfigSelector
-  std::string templateName;  // template
+  std::string templateName;                             // template
   std::optional<ConfigMapKeySelector> tmplText;
   YAML::Node spec;  // the whole block, for the channel's own decoder
 };
@@ -128,13 +128,13 @@ struct RouterResource {
   std::string name;
   LabelSet labels;
   bool enabled = true;
-  std::shared_ptr<const LabelSelector> alertSelector;  // required
-  std::vector<std::string> receiverNames;                // spec.receivers.name
-  std::string regexName;                                 // spec.receivers.regexName
-  std::shared_ptr<const re2::RE2> regexNameCompiled;     // unanchored
+  std::shared_ptr<const LabelSelector> alertSelector;     // required
+  std::vector<std::string> receiverNames;                 // spec.receivers.name
+  std::string regexName;                                  // spec.receivers.regexName
+  std::shared_ptr<const re2::RE2> regexNameCompiled;      // unanchored
   std::shared_ptr<const LabelSelector> receiverSelector;  // spec.receivers.selector
-  std::vector<RouterChannelRef> channels;                // spec.receivers.channels
-  std::string type;                                      // spec.receivers.type filter
+  std::vector<RouterChannelRef> channels;                 // spec.receivers.channels
+  std::string type;                                       // spec.receivers.type filter
 };
 
 struct SilenceResource {

@@ -34,7 +34,8 @@ class LabelSelector {
   // - In: label present and value in values; NotIn: absent or not in values.
   // - Exists / DoesNotExist: presence.
   // - Match: label present and RE2 partial (unanchored) match of regexValue. A missing label
-  //   never matches (the Go v2.5.1 fix #257: a regex silence must not mute alerts lacking the label).
+  //   never matches (the Go v2.5.1 fix #257: a regex silence must not mute alerts lacking the
+  //   label).
   // - Empty label sets never match a selector (Go: nil labels never match).
   bool matches(const LabelSet& labels) const;
 

@@ -84,7 +84,6 @@ void trailer(Writer& w, const LabelSet& group, const LabelSet& common, const Lab
 
 }  // namespace
 
-
 std::string dataJson(const Data& data) {
   std::string out;
   out.reserve(512 + data.alerts.size() * 512);

@@ -334,8 +334,8 @@ class CurlHttpClient final : public HttpClient {
     t.cap = opts_.maxResponseBytes;
     auto waited = std::chrono::duration_cast<Duration>(t.start - t.queued);
     if (waited >= t.req.timeout) {
-      return fail(t, "timeout: waited " + formatGoDuration(waited) +
-                         " for a free connection to " + t.hostKey);
+      return fail(t, "timeout: waited " + formatGoDuration(waited) + " for a free connection to " +
+                         t.hostKey);
     }
     t.req.timeout -= waited;
     t.easy = takeEasy();

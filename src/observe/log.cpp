@@ -30,10 +30,14 @@ std::shared_ptr<spdlog::logger> logger() {
 
 const char* levelName(Level l) {
   switch (l) {
-    case Level::Debug: return "debug";
-    case Level::Info: return "info";
-    case Level::Warn: return "warn";
-    case Level::Error: return "error";
+    case Level::Debug:
+      return "debug";
+    case Level::Info:
+      return "info";
+    case Level::Warn:
+      return "warn";
+    case Level::Error:
+      return "error";
   }
   return "info";
 }
@@ -42,11 +46,21 @@ void appendJsonString(std::string& out, std::string_view s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char b[8];
@@ -82,15 +96,22 @@ void setup(Level level, bool json) {
 }
 
 bool parseLevel(std::string_view s, Level& out) {
-  if (s == "debug") out = Level::Debug;
-  else if (s == "info") out = Level::Info;
-  else if (s == "warn") out = Level::Warn;
-  else if (s == "error") out = Level::Error;
-  else return false;
+  if (s == "debug")
+    out = Level::Debug;
+  else if (s == "info")
+    out = Level::Info;
+  else if (s == "warn")
+    out = Level::Warn;
+  else if (s == "error")
+    out = Level::Error;
+  else
+    return false;
   return true;
 }
 
-bool enabled(Level l) { return static_cast<int>(l) >= gLevel.load(std::memory_order_relaxed); }
+bool enabled(Level l) {
+  return static_cast<int>(l) >= gLevel.load(std::memory_order_relaxed);
+}
 
 void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
   if (!enabled(l)) return;

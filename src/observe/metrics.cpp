@@ -59,9 +59,9 @@ Family<Histogram>& Registry::histogram(const std::string& name, const std::strin
   std::lock_guard<std::mutex> g(mu_);
   auto& f = histograms_[name];
   if (!f)
-    f = std::make_unique<Family<Histogram>>(
-        name, help, std::move(labelNames),
-        [bounds] { return std::make_unique<Histogram>(bounds); });
+    f = std::make_unique<Family<Histogram>>(name, help, std::move(labelNames), [bounds] {
+      return std::make_unique<Histogram>(bounds);
+    });
   return *f;
 }
 
@@ -93,10 +93,14 @@ void appendNumber(std::string& out, double v) {
 
 void appendEscaped(std::string& out, const std::string& v) {
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
 }
 

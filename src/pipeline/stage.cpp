@@ -6,11 +6,16 @@ namespace nm {
 
 const char* toString(DropReason r) {
   switch (r) {
-    case DropReason::GlobalSilence: return "global_silence";
-    case DropReason::TenantSilence: return "tenant_silence";
-    case DropReason::AlertSelector: return "alert_selector";
-    case DropReason::NoReceiver: return "no_receiver";
-    case DropReason::RoutePolicy: return "route_policy";
+    case DropReason::GlobalSilence:
+      return "global_silence";
+    case DropReason::TenantSilence:
+      return "tenant_silence";
+    case DropReason::AlertSelector:
+      return "alert_selector";
+    case DropReason::NoReceiver:
+      return "no_receiver";
+    case DropReason::RoutePolicy:
+      return "route_policy";
   }
   return "unknown";
 }

@@ -74,13 +74,14 @@ TEST(Dispatcher, InFlightIsBounded) {
   DispatcherOptions opts;
   opts.maxInFlight = 3;
   Dispatcher* dp = nullptr;
-  Dispatcher d(q, store, {},
-               [&](std::shared_ptr<Work>, std::function<void()> done) {
-                 std::lock_guard<std::mutex> g(mu);
-                 pending.push_back(std::move(done));
-                 maxSeen = std::max(maxSeen.load(), dp->inFlight());
-               },
-               opts);
+  Dispatcher d(
+      q, store, {},
+      [&](std::shared_ptr<Work>, std::function<void()> done) {
+        std::lock_guard<std::mutex> g(mu);
+        pending.push_back(std::move(done));
+        maxSeen = std::max(maxSeen.load(), dp->inFlight());
+      },
+      opts);
   dp = &d;
   d.start();
   q.push(makeAlerts(10), Duration::zero());
@@ -118,12 +119,13 @@ TEST(Dispatcher, AlertsInFlightAreBounded) {
   DispatcherOptions opts;
   opts.maxInFlight = 100;
   opts.maxAlertsInFlight = 25;  // two batches of 10 fit, the third waits
-  Dispatcher d(q, store, {},
-               [&](std::shared_ptr<Work>, std::function<void()> done) {
-                 std::lock_guard<std::mutex> g(mu);
-                 pending.push_back(std::move(done));
-               },
-               opts);
+  Dispatcher d(
+      q, store, {},
+      [&](std::shared_ptr<Work>, std::function<void()> done) {
+        std::lock_guard<std::mutex> g(mu);
+        pending.push_back(std::move(done));
+      },
+      opts);
   d.start();
   q.push(makeAlerts(50), Duration::zero());
   std::this_thread::sleep_for(std::chrono::milliseconds(100));

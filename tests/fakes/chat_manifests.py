@@ -1,32 +1,7 @@
-"""Manifests shared by the chat channel integration tests (DingTalk, WeCom): a NotificationManager
-with per-channel options, global receivers and default configs. Stdlib only."""
+"""Manifests shared by the chat channel integration tests (DingTalk, WeCom): global receivers and
+default configs (the NotificationManager comes from nmtest.nm_manifest). Stdlib only."""
 
 import json
-
-
-def nm_with_options(options, group_labels="[alertname, namespace]"):
-    """A NotificationManager whose spec.receivers.options is `options` (a dict)."""
-    return f"""apiVersion: notification.kubesphere.io/v2beta2
-kind: NotificationManager
-metadata:
-  name: notification-manager
-spec:
-  defaultConfigSelector:
-    matchLabels:
-      type: default
-  receivers:
-    tenantKey: namespace
-    globalReceiverSelector:
-      matchLabels:
-        type: global
-    tenantReceiverSelector:
-      matchLabels:
-        type: tenant
-    options: {json.dumps(options)}
-  batchMaxSize: 100
-  batchMaxWait: 50ms
-  groupLabels: {group_labels}
-"""
 
 
 def global_receiver(name, type_, spec):

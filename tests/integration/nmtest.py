@@ -34,7 +34,7 @@ spec:
     tenantReceiverSelector:
       matchLabels:
         type: tenant
-  batchMaxSize: {batch_max_size}
+{options}  batchMaxSize: {batch_max_size}
   batchMaxWait: {batch_max_wait}
   routePolicy: {route_policy}
   groupLabels: {group_labels}
@@ -42,9 +42,12 @@ spec:
 
 
 def nm_manifest(batch_max_size=100, batch_max_wait="50ms", route_policy="All",
-                group_labels="[alertname, namespace]", extra=""):
+                group_labels="[alertname, namespace]", extra="", options=None):
+    """A NotificationManager; `options` (a dict) becomes spec.receivers.options."""
+    opts = f"    options: {json.dumps(options)}\n" if options is not None else ""
     return NM_HEADER.format(batch_max_size=batch_max_size, batch_max_wait=batch_max_wait,
-                            route_policy=route_policy, group_labels=group_labels, extra=extra)
+                            route_policy=route_policy, group_labels=group_labels, extra=extra,
+                            options=opts)
 
 
 def webhook_receiver(name, url, labels, extra=""):

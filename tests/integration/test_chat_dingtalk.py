@@ -8,9 +8,9 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
 
-from chat_manifests import default_config, global_receiver, nm_with_options
+from chat_manifests import default_config, global_receiver
 from dingtalk_fake import DingTalkFake
-from nmtest import NMTestCase, alert, wait_until
+from nmtest import NMTestCase, alert, nm_manifest, wait_until
 
 
 class DingTalkTest(NMTestCase):
@@ -29,7 +29,7 @@ class DingTalkTest(NMTestCase):
         dt.setdefault("apiBaseUrl", self.fake.url(""))
         dt.setdefault("chatBotThrottle", {"threshold": 3, "unit": "2s", "maxWaitTime": "1s"})
         options["dingtalk"] = dt
-        self.write("nm.yaml", nm_with_options(options))
+        self.write("nm.yaml", nm_manifest(options=options))
         spec = {}
         if robot_spec:
             spec["chatbot"] = robot_spec

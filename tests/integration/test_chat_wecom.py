@@ -9,8 +9,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
 
-from chat_manifests import default_config, global_receiver, nm_with_options
-from nmtest import NMTestCase, alert, wait_until
+from chat_manifests import default_config, global_receiver
+from nmtest import NMTestCase, alert, nm_manifest, wait_until
 from wecom_fake import WeComFake
 
 USERS = [f"user{i}" for i in range(1005)]
@@ -31,7 +31,7 @@ class WeComTest(NMTestCase):
                 "wechatApiAgentId": "1000002", "wechatApiSecret": {"value": "s3cret"}}
 
     def start_with(self, spec, options=None):
-        self.write("nm.yaml", nm_with_options(options or {}))
+        self.write("nm.yaml", nm_manifest(options=options or {}))
         self.write("config.yaml", default_config("wc", "wechat", self.config()))
         if spec:
             self.write("receiver.yaml", global_receiver("wc", "wechat", spec))

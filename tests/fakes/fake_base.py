@@ -1,5 +1,7 @@
 """Shared base of the fake vendor servers: a threaded stdlib HTTP server on 127.0.0.1 that records
-every request and can be scripted to fail the next N requests with a status."""
+every request (method, path, query, headers, JSON or form body) and can be scripted to fail the
+next N requests with a status. handle() answers JSON by default; it may also return a third element
+{"Content-Type": ..., other headers} with a str/bytes answer (XML, text) or None (empty body)."""
 
 import http.server
 import json
@@ -13,6 +15,7 @@ class FakeServer:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.current = None  # the request being handled (headers etc.), set under lock
         self.requests = []  # dicts: method, path, query, body (parsed JSON or None), at
         self._failures = []  # statuses to answer next, in order
         fake = self
@@ -28,8 +31,17 @@ class FakeServer:
                     body = json.loads(raw) if raw else None
                 except ValueError:
                     body = None
+                ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                form = None
+                if ctype == "application/x-www-form-urlencoded":
+                    form = {k: v[0] for k, v in
+                            urllib.parse.parse_qs(raw.decode("utf-8", "replace"),
+                                                  keep_blank_values=True).items()}
                 rec = {"method": method, "path": u.path, "query": query, "body": body,
-                       "raw": raw, "at": time.time()}
+                       "raw": raw, "form": form, "target": self.path,
+                       "headers": {k.lower(): v for k, v in self.headers.items()},
+                       "at": time.time()}
+                extra = {}
                 with fake.lock:
                     fake.requests.append(rec)
                     scripted = fake._failures.pop(0) if fake._failures else None
@@ -37,11 +49,24 @@ class FakeServer:
                     status, answer = scripted, {"errcode": -1, "errmsg": "scripted failure"}
                 else:
                     with fake.lock:
-                        status, answer = fake.handle(method, u.path, query, body, raw)
+                        fake.current = rec
+                        result = fake.handle(method, u.path, query, body, raw)
+                    status, answer = result[0], result[1]
+                    if len(result) > 2:
+                        extra = dict(result[2])
                 rec["answer"] = answer
-                data = json.dumps(answer).encode()
+                rec["status"] = status
+                if answer is None:
+                    data = b""
+                elif isinstance(answer, (bytes, str)):
+                    data = answer.encode() if isinstance(answer, str) else answer
+                    extra.setdefault("Content-Type", "text/plain; charset=utf-8")
+                else:
+                    data = json.dumps(answer).encode()
+                    extra.setdefault("Content-Type", "application/json")
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                for k, v in extra.items():
+                    self.send_header(k, v)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -51,6 +76,9 @@ class FakeServer:
 
             def do_POST(self):
                 self._serve("POST")
+
+            def do_PUT(self):
+                self._serve("PUT")
 
             def log_message(self, *args):
                 pass
@@ -72,7 +100,9 @@ class FakeServer:
         with self.lock:
             out = [r for r in self.requests if r["path"] == path]
         if answered_ok is not None:
-            out = [r for r in out if (r.get("answer", {}).get("errcode") == 0) == answered_ok]
+            out = [r for r in out
+                   if (isinstance(r.get("answer"), dict) and r["answer"].get("errcode") == 0)
+                   == answered_ok]
         return out
 
     def close(self):

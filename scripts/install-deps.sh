@@ -21,6 +21,7 @@ PACKAGES=(
   python3 curl openssl ca-certificates procps
   golang-go                          # Go text/template: the oracle of the template conformance suite
   prometheus-alertmanager prometheus # real peers in the integration tests
+  python3-aiosmtpd                   # a real SMTP server (STARTTLS, AUTH) for the email tests
 )
 
 SUDO=""

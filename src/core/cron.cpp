@@ -84,7 +84,11 @@ bool parseValue(const FieldSpec& f, std::string_view s, int& out, std::string& w
     }
   }
   if (!parseUint(s, out)) {
-    why = "\"" + std::string(s) + "\" is not a number" + (f.names ? " or name" : "");
+    // Appended piecewise: GCC 12 at -O3 reports a false -Wrestrict on the chained operator+.
+    why.assign(1, '"');
+    why.append(s);
+    why.append("\" is not a number");
+    if (f.names) why.append(" or name");
     return false;
   }
   return true;

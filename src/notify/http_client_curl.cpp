@@ -75,6 +75,14 @@ size_t onBody(char* ptr, size_t size, size_t n, void* user) {
   return len;  // the rest is read and dropped so the connection stays reusable
 }
 
+std::string_view headerValue(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) {
+    v.remove_suffix(1);
+  }
+  return v;
+}
+
 size_t onHeader(char* ptr, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
@@ -82,12 +90,12 @@ size_t onHeader(char* ptr, size_t size, size_t n, void* user) {
   if (line.starts_with("HTTP/")) {
     t->resp.retryAfter.clear();  // a new response (after 1xx): forget the previous one's headers
   } else if (line.size() > 12 && strncasecmp(ptr, "retry-after:", 12) == 0) {
-    std::string_view v = line.substr(12);
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) {
-      v.remove_suffix(1);
-    }
-    t->resp.retryAfter.assign(v);
+    t->resp.retryAfter.assign(headerValue(line.substr(12)));
+  } else if (line.size() > 22 && strncasecmp(ptr, "x-ogw-ratelimit-reset:", 22) == 0 &&
+             t->resp.retryAfter.empty()) {
+    // Feishu's rate-limit answer: seconds until the window resets, the same meaning as
+    // Retry-After (a Retry-After header, when also present, wins).
+    t->resp.retryAfter.assign(headerValue(line.substr(22)));
   }
   return len;
 }

@@ -116,6 +116,8 @@ const char* failureClass(const SendOutcome& o) {
   if (o.attempts == 0 && o.httpStatus == 0 && !o.error.starts_with("deadline")) return "config";
   if (o.httpStatus >= 500) return "http_5xx";
   if (o.httpStatus >= 400) return "http_4xx";
+  // A 2xx whose body carries the vendor's error (errcode, ok:false, Code != "OK").
+  if (o.httpStatus >= 200 && o.httpStatus < 300) return "vendor";
   if (o.error.starts_with("timeout") || o.error.starts_with("deadline")) return "timeout";
   return "transport";
 }

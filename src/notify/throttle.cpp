@@ -1,5 +1,5 @@
-// Throttle: a sliding-window log of reserved send times per key; the slot of a new send is the
-// later of now and the send `threshold` places earlier plus the window.
+// Throttle: a sliding-window log of sends per key; a send leaves one window after the answer to
+// the send `threshold` places earlier, so queueing in the HTTP client never pushes it over.
 #include "notify/throttle.h"
 
 #include <algorithm>
@@ -32,40 +32,131 @@ Throttle& Throttle::global() {
   return t;
 }
 
+namespace {
+// An unsettled send older than this is forgotten (no send stays in flight that long: batches
+// have deadlines); it only bounds memory if a caller never settles.
+constexpr Duration kForgetUnsettled = std::chrono::minutes(10);
+}  // namespace
+
+Throttle::Reservation Throttle::reserveLocked(const std::string& key, const ThrottleLimit& limit,
+                                              TimePoint at) {
+  Window& win = windows_[key];
+  auto& w = win.entries;
+  while (!w.empty() && w.front().waiters.empty() &&
+         (w.front().settled ? w.front().arrived + limit.unit <= at
+                            : w.front().slot + limit.unit + kForgetUnsettled <= at)) {
+    w.pop_front();
+  }
+  TimePoint slot = at;
+  const size_t n = static_cast<size_t>(limit.threshold);
+  if (w.size() >= n) {
+    for (size_t j = 0; j + n <= w.size(); ++j) {
+      const Entry& e = w[j];
+      slot = std::max(slot, (e.settled ? e.arrived : e.slot) + limit.unit);
+    }
+  }
+  if (!w.empty()) slot = std::max(slot, w.back().slot);
+  Entry e;
+  e.ticket = win.next++;
+  e.slot = slot;
+  w.push_back(std::move(e));
+  return {slot - at, w.back().ticket};
+}
+
 Duration Throttle::reserve(const std::string& key, const ThrottleLimit& limit, TimePoint at) {
   if (limit.threshold <= 0 || limit.unit <= Duration::zero()) return Duration::zero();
   std::lock_guard lock(mu_);
-  auto& w = windows_[key];
-  while (!w.empty() && w.front() + limit.unit <= at) w.pop_front();
-  TimePoint slot = at;
-  const size_t n = static_cast<size_t>(limit.threshold);
-  if (w.size() >= n) slot = std::max(at, w[w.size() - n] + limit.unit);
-  if (!w.empty()) slot = std::max(slot, w.back());
-  w.push_back(slot);
-  return slot - at;
+  return reserveLocked(key, limit, at).wait;
+}
+
+void Throttle::settle(const std::string& key, Ticket ticket, TimePoint at) {
+  if (ticket == 0) return;
+  std::vector<std::function<void()>> wake;
+  {
+    std::lock_guard lock(mu_);
+    auto it = windows_.find(key);
+    if (it == windows_.end()) return;
+    auto& w = it->second.entries;
+    if (w.empty() || ticket < w.front().ticket) return;
+    const size_t idx = static_cast<size_t>(ticket - w.front().ticket);
+    if (idx >= w.size()) return;
+    Entry& e = w[idx];
+    e.settled = true;
+    e.arrived = std::max(at, e.slot);
+    wake.swap(e.waiters);
+  }
+  for (auto& fn : wake) fn();
+}
+
+void Throttle::whenClear(const std::string& key, const ThrottleLimit& limit, Ticket ticket,
+                         TimePoint start, TimePoint reached, HttpClient& timers,
+                         std::function<void(Duration, Ticket)> go) {
+  const TimePoint at = std::max(now(), reached);
+  TimePoint target;
+  {
+    std::unique_lock lock(mu_);
+    auto& w = windows_[key].entries;
+    const size_t idx = w.empty() || ticket < w.front().ticket
+                           ? w.size()
+                           : static_cast<size_t>(ticket - w.front().ticket);
+    if (idx >= w.size()) {
+      lock.unlock();
+      return go(reached - start, ticket);  // forgotten (never settled): just send
+    }
+    Entry& self = w[idx];
+    target = self.slot;
+    const size_t n = static_cast<size_t>(limit.threshold);
+    for (size_t j = 0; j + n <= idx; ++j) {
+      Entry& e = w[j];
+      if (!e.settled) {
+        // Still on its way to the vendor: its arrival is unknown until it is answered.
+        e.waiters.push_back([this, key, limit, ticket, start, at, &timers, go = std::move(go)] {
+          whenClear(key, limit, ticket, start, at, timers, go);
+        });
+        return;
+      }
+      target = std::max(target, e.arrived + limit.unit);
+    }
+    self.slot = target;
+  }
+  if (target > at) {
+    timers.after(target - at,
+                 [this, key, limit, ticket, start, target, &timers, go = std::move(go)] {
+                   whenClear(key, limit, ticket, start, target, timers, go);
+                 });
+    return;
+  }
+  go(reached - start, ticket);
 }
 
 Duration Throttle::acquire(const std::string& key, const ThrottleLimit& limit, HttpClient& timers,
-                           std::function<void(Duration)> go) {
-  Duration wait = reserve(key, limit, now());
-  if (wait <= Duration::zero()) {
-    go(Duration::zero());
+                           std::function<void(Duration, Ticket)> go) {
+  if (limit.threshold <= 0 || limit.unit <= Duration::zero()) {
+    go(Duration::zero(), 0);
     return Duration::zero();
   }
-  static auto& throttled = metrics::Registry::global().counter(
-      "nm_throttle_delayed_total",
-      "Sends delayed by a channel throttle; outcome waited (within maxWaitTime) or deferred.",
-      {"outcome"});
-  const bool deferred = wait > limit.maxWait;
-  throttled.with({deferred ? "deferred" : "waited"}).inc();
-  if (deferred) {
-    log::info(
-        "throttle: send deferred past maxWaitTime",
-        {{"wait_ms",
-          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count())}});
+  const TimePoint start = now();
+  Reservation r;
+  {
+    std::lock_guard lock(mu_);
+    r = reserveLocked(key, limit, start);
   }
-  timers.after(wait, [go = std::move(go), wait] { go(wait); });
-  return wait;
+  if (r.wait > Duration::zero()) {
+    static auto& throttled = metrics::Registry::global().counter(
+        "nm_throttle_delayed_total",
+        "Sends delayed by a channel throttle; outcome waited (within maxWaitTime) or deferred.",
+        {"outcome"});
+    const bool deferred = r.wait > limit.maxWait;
+    throttled.with({deferred ? "deferred" : "waited"}).inc();
+    if (deferred) {
+      log::debug("throttle: send deferred past maxWaitTime",
+                 {{"wait_ms",
+                   std::to_string(
+                       std::chrono::duration_cast<std::chrono::milliseconds>(r.wait).count())}});
+    }
+  }
+  whenClear(key, limit, r.ticket, start, start, timers, std::move(go));
+  return r.wait;
 }
 
 namespace {
@@ -105,11 +196,14 @@ struct JobRun : std::enable_shared_from_this<JobRun> {
     }
     ChatJob& job = jobs[next++];
     addTarget(job.target);
-    auto go = [self = shared_from_this(), &job](Duration waited) {
-      job.run(self->deadline + waited, [self](SendOutcome o) { self->finished(std::move(o)); });
+    auto go = [self = shared_from_this(), &job](Duration waited, Throttle::Ticket ticket) {
+      job.run(self->deadline + waited, [self, &job, ticket](SendOutcome o) {
+        if (ticket != 0) Throttle::global().settle(job.throttleKey, ticket, now());
+        self->finished(std::move(o));
+      });
     };
     if (job.throttleKey.empty()) {
-      go(Duration::zero());
+      go(Duration::zero(), 0);
     } else {
       Throttle::global().acquire(job.throttleKey, job.limit, http, std::move(go));
     }

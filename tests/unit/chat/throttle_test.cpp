@@ -52,9 +52,10 @@ TEST(Throttle, AcquireWaitsOrDefersButAlwaysRunsOnce) {
   int runs = 0;
   std::vector<Duration> waits;
   for (int i = 0; i < 3; ++i) {
-    t.acquire("k", lim, timers, [&](Duration w) {
+    t.acquire("k", lim, timers, [&](Duration w, Throttle::Ticket ticket) {
       ++runs;
       waits.push_back(w);
+      t.settle("k", ticket, now());
     });
   }
   EXPECT_EQ(runs, 3);
@@ -62,6 +63,30 @@ TEST(Throttle, AcquireWaitsOrDefersButAlwaysRunsOnce) {
   EXPECT_GT(timers.delays[0], seconds(58));
   EXPECT_GT(timers.delays[1], seconds(118));
   EXPECT_EQ(waits[0], Duration::zero());
+}
+
+TEST(Throttle, LaterSendCountsFromTheAnswerOfTheEarlierOne) {
+  // The HTTP client may hold a request for a while before the vendor sees it; the send one
+  // threshold later must leave one window after the earlier send was answered, not reserved.
+  Throttle t;
+  test::FakeHttp timers;
+  ThrottleLimit lim{1, seconds(10), seconds(60)};
+  Throttle::Ticket first = 0;
+  TimePoint t0 = now();
+  t.acquire("slow", lim, timers, [&](Duration, Throttle::Ticket tk) { first = tk; });
+  ASSERT_NE(first, 0u);
+  int secondRuns = 0;
+  Duration secondWait{};
+  t.acquire("slow", lim, timers, [&](Duration w, Throttle::Ticket) {
+    ++secondRuns;
+    secondWait = w;
+  });
+  EXPECT_EQ(secondRuns, 0);  // the first is still on its way: its arrival is unknown
+  t.settle("slow", first, t0 + seconds(5));
+  EXPECT_EQ(secondRuns, 1);
+  EXPECT_GE(secondWait, seconds(14));   // answered at +5 s, so not before +15 s
+  ASSERT_EQ(timers.delays.size(), 1u);  // one timer, armed once the first was answered
+  EXPECT_GE(timers.delays[0], seconds(14));
 }
 
 TEST(RunChatJobs, RunsInOrderAndAggregates) {

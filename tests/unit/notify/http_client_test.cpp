@@ -70,6 +70,17 @@ TEST(HttpClient, CapturesRetryAfterAndCapsBody) {
   EXPECT_EQ(r.body.size(), 64u * 1024u);
 }
 
+TEST(HttpClient, FeishuRateLimitResetCountsAsRetryAfterUnlessRetryAfterIsSent) {
+  TestHttpServer server;
+  server.script({{429, "{}", {{"x-ogw-ratelimit-reset", "3"}}, {}},
+                 {429, "{}", {{"x-ogw-ratelimit-reset", "3"}, {"Retry-After", "9"}}, {}}});
+  auto client = makeCurlHttpClient();
+  HttpRequest req;
+  req.url = server.url();
+  EXPECT_EQ(roundTrip(*client, req).retryAfter, "3");
+  EXPECT_EQ(roundTrip(*client, req).retryAfter, "9");
+}
+
 TEST(HttpClient, TimesOut) {
   TestHttpServer server;
   server.script({{200, "late", {}, std::chrono::milliseconds(5000)}});

@@ -91,6 +91,7 @@ TEST(NotifyStage, FailureClasses) {
   EXPECT_STREQ(failureClass({false, "deadline exceeded before the first attempt", 0, 0, ""}),
                "timeout");
   EXPECT_STREQ(failureClass({false, "connect: refused", 0, 3, ""}), "transport");
+  EXPECT_STREQ(failureClass({false, "wecom errcode 40014: invalid token", 200, 1, ""}), "vendor");
 }
 
 }  // namespace

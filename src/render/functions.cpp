@@ -414,11 +414,13 @@ tmpl::FuncMap makeFuncs() {
   m["trimSpace"] = fn(s1, [](Context& c, const Value&, std::span<const Value> a) {
     return str(c, trimSpace(a[0].s()));
   });
-  auto identity = fn(s1, [](Context&, const Value&, std::span<const Value> a) {
-    return CallResult::ok(a[0].asIface(false));
+  // Go's template.HTML / template.URL: trusted as is by HTML mode in the matching context.
+  m["safeHtml"] = fn(s1, [](Context&, const Value&, std::span<const Value> a) {
+    return CallResult::ok(Value::typed(a[0].s(), tmpl::Content::HTML));
   });
-  m["safeHtml"] = identity;
-  m["safeUrl"] = identity;
+  m["safeUrl"] = fn(s1, [](Context&, const Value&, std::span<const Value> a) {
+    return CallResult::ok(Value::typed(a[0].s(), tmpl::Content::URL));
+  });
   m["urlUnescape"] = fn(s1, [](Context& c, const Value&, std::span<const Value> a) {
     std::string out, err;
     if (!queryUnescape(a[0].s(), out, err)) return CallResult::fail(err);

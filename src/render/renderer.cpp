@@ -137,6 +137,56 @@ RenderResult Renderer::render(std::string_view name, const Data& data,
   return r;
 }
 
+std::shared_ptr<const tmpl::HtmlTemplateSet> Renderer::htmlSet() const {
+  std::call_once(htmlOnce_, [this] { html_ = std::make_shared<tmpl::HtmlTemplateSet>(set_); });
+  return html_;
+}
+
+std::shared_ptr<const tmpl::HtmlTemplateSet> Renderer::htmlTextSet(std::string_view text,
+                                                                   std::string& err) const {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (auto it = htmlTexts_.find(text); it != htmlTexts_.end()) return it->second;
+  }
+  auto set = textSet(text, err);
+  if (!set) return nullptr;
+  auto h = std::make_shared<const tmpl::HtmlTemplateSet>(*set);
+  std::lock_guard<std::mutex> g(mu_);
+  if (auto it = htmlTexts_.find(text); it != htmlTexts_.end()) return it->second;
+  if (htmlTexts_.size() >= 256) htmlTexts_.clear();
+  htmlTexts_.emplace(std::string(text), h);
+  return h;
+}
+
+RenderResult Renderer::renderHtml(std::string_view name, const Data& data) const {
+  return renderHtml(name, data, std::span<const AlertPtr>(data.alerts));
+}
+
+RenderResult Renderer::renderHtml(std::string_view name, const Data& data,
+                                  std::span<const AlertPtr> alerts) const {
+  RenderResult r;
+  std::shared_ptr<const tmpl::HtmlTemplateSet> set;
+  const bool named = set_.has(name) && name != kMainName;
+  if (named) {
+    set = htmlSet();
+  } else {
+    set = htmlTextSet(name, r.error);
+    if (!set) return r;
+  }
+  tmpl::Arena arena;
+  const tmpl::Value v = dataValue(arena, data, alerts, now());
+  LanguageScope scope(shared_->dict, shared_->language);
+  const bool ok =
+      named ? set->executeTemplate(r.text, name, v, &r.error) : set->execute(r.text, v, &r.error);
+  if (!ok) {
+    r.text.clear();
+    if (r.error.empty()) r.error = "html/template: " + std::string(name) + ": execution failed";
+    return r;
+  }
+  trimRight(r.text);
+  return r;
+}
+
 RenderResult Renderer::renderBody(const Data& data) const {
   RenderResult r;
   tmpl::Arena arena;

@@ -13,6 +13,7 @@
 
 #include "aggregate/data.h"
 #include "render/language_pack.h"
+#include "template/html_escape.h"
 #include "template/template.h"
 
 namespace nm::render {
@@ -61,6 +62,13 @@ class Renderer {
   RenderResult render(std::string_view name, const Data& data,
                       std::span<const AlertPtr> alerts) const;
 
+  // render() in HTML mode (Go's html/template): contextual autoescaping of every action. The
+  // escaped set is built once per Renderer (lazily, thread-safe) and each template is escaped on
+  // its first use; escaping errors (e.g. branches ending in different contexts) are errors.
+  RenderResult renderHtml(std::string_view name, const Data& data) const;
+  RenderResult renderHtml(std::string_view name, const Data& data,
+                          std::span<const AlertPtr> alerts) const;
+
   // Executes the set's main body (the top-level text of the parsed sources, outside defines).
   RenderResult renderBody(const Data& data) const;
 
@@ -72,12 +80,19 @@ class Renderer {
 
  private:
   std::shared_ptr<const tmpl::TemplateSet> textSet(std::string_view text, std::string& err) const;
+  std::shared_ptr<const tmpl::HtmlTemplateSet> htmlSet() const;
+  std::shared_ptr<const tmpl::HtmlTemplateSet> htmlTextSet(std::string_view text,
+                                                           std::string& err) const;
 
   tmpl::TemplateSet set_;
   std::shared_ptr<Shared> shared_;
   mutable std::mutex mu_;
   mutable std::map<std::string, std::shared_ptr<const Renderer>, std::less<>> children_;
   mutable std::map<std::string, std::shared_ptr<const tmpl::TemplateSet>, std::less<>> texts_;
+  mutable std::once_flag htmlOnce_;
+  mutable std::shared_ptr<const tmpl::HtmlTemplateSet> html_;
+  mutable std::map<std::string, std::shared_ptr<const tmpl::HtmlTemplateSet>, std::less<>>
+      htmlTexts_;
 };
 
 // The template a channel uses: the last non-empty of built-in default < options.global.template

@@ -291,6 +291,10 @@ struct Unit {
   std::string text;
   std::string parseName;
   std::deque<std::unique_ptr<Node>> nodes;
+  // For a Unit holding copies made by HTML escaping: rewritten texts and the Units whose text
+  // the copied nodes still point into.
+  std::deque<std::string> texts;
+  std::vector<std::shared_ptr<const Unit>> deps;
   template <class T, class... A>
   T* make(int pos, A&&... a) {
     auto n = std::make_unique<T>(std::forward<A>(a)...);

@@ -268,6 +268,11 @@ class State {
       goQuote(q, t->name);
       errorf("template " + q + " not defined");
     }
+    if (!tree->root) {
+      std::string q;
+      goQuote(q, t->name);
+      errorf(q + " is an incomplete or empty template");
+    }
     if (depth_ >= opts_.maxDepth)
       errorf("exceeded maximum template depth (" + std::to_string(opts_.maxDepth) + ")");
     Value newDot = evalPipeline(dot, t->pipe);
@@ -623,8 +628,8 @@ class State {
       case Param::Value:
       case Param::Any:
         return v;
-      case Param::String:
-        ok = v.kind() == Kind::String;
+      case Param::String:  // a typed string (template.HTML) is not assignable to string
+        ok = v.kind() == Kind::String && v.content() == Content::Plain;
         break;
       case Param::Int:
         ok = v.kind() == Kind::Int;

@@ -61,6 +61,11 @@ bool TemplateSet::addTrees(const std::string& parseName, std::string_view text, 
   return true;
 }
 
+void TemplateSet::putTree(std::shared_ptr<const Tree> tree) {
+  std::string n = tree->name;
+  trees_[n] = std::move(tree);
+}
+
 bool TemplateSet::has(std::string_view name) const {
   return lookup(name) != nullptr;
 }

@@ -62,6 +62,12 @@ class TemplateSet {
   bool executeTemplate(std::string& out, std::string_view name, const Value& data,
                        std::string* err = nullptr) const;
 
+  // Adds or replaces one tree (HTML escaping installs escaped copies and derived templates).
+  void putTree(std::shared_ptr<const Tree> tree);
+  const std::map<std::string, std::shared_ptr<const Tree>, std::less<>>& trees() const {
+    return trees_;
+  }
+
   // Internal lookups for the executor.
   const Tree* lookup(std::string_view name) const;
   const Function* findFunc(std::string_view name) const;

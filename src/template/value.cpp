@@ -78,6 +78,28 @@ std::string elemTypeName(const TypeInfo& t) {
   return kindName(t.elem);
 }
 
+const char* contentTypeName(Content c) {
+  switch (c) {
+    case Content::CSS:
+      return "template.CSS";
+    case Content::HTML:
+      return "template.HTML";
+    case Content::HTMLAttr:
+      return "template.HTMLAttr";
+    case Content::JS:
+      return "template.JS";
+    case Content::JSStr:
+      return "template.JSStr";
+    case Content::URL:
+      return "template.URL";
+    case Content::Srcset:
+      return "template.Srcset";
+    case Content::Plain:
+      break;
+  }
+  return "string";
+}
+
 std::string typeName(const Value& v, bool concrete) {
   if (v.iface() && !concrete) return "interface {}";
   switch (v.kind()) {
@@ -93,6 +115,8 @@ std::string typeName(const Value& v, bool concrete) {
       return v.o().type().name;
     case Kind::Func:
       return "func(...interface {}) (interface {}, error)";
+    case Kind::String:
+      return contentTypeName(v.content());
     default:
       return kindName(v.kind());
   }

@@ -17,6 +17,10 @@ namespace nm::tmpl {
 // Invalid is Go's zero reflect.Value ("no value"); Nil is a nil interface{}.
 enum class Kind : uint8_t { Invalid, Nil, Bool, Int, Float, String, List, Map, Object, Func };
 
+// html/template's typed strings (Go's template.HTML, template.URL...): a String Value carrying
+// one is trusted in the matching HTML context. Plain is an ordinary string.
+enum class Content : uint8_t { Plain, CSS, HTML, HTMLAttr, JS, JSStr, URL, Srcset };
+
 struct ListData;
 struct MapData;
 class Object;
@@ -50,6 +54,12 @@ class Value {
     v.u_.s.n = s.size();
     return v;
   }
+  // A typed string (template.HTML etc.); borrows s like str().
+  static Value typed(std::string_view s, Content c) {
+    Value v = str(s);
+    v.content_ = c;
+    return v;
+  }
   static Value list(const ListData* l) {
     Value v = withKind(Kind::List);
     v.u_.l = l;
@@ -76,6 +86,7 @@ class Value {
   // True when the value was read from an interface{}-typed slot (an element of []interface{} or
   // map[string]interface{}): Go then reports its static type as "interface {}".
   bool iface() const { return iface_; }
+  Content content() const { return content_; }
   Value asIface(bool on = true) const {
     Value v = *this;
     v.iface_ = on || kind_ == Kind::Nil;
@@ -100,6 +111,7 @@ class Value {
   }
   Kind kind_;
   bool iface_ = false;
+  Content content_ = Content::Plain;
   union {
     bool b;
     int64_t i;
@@ -227,6 +239,8 @@ class Context {
 // Go's static type name of v ("int", "string", "map[string]interface {}", "interface {}" when
 // read from an interface slot unless concrete is set).
 std::string typeName(const Value& v, bool concrete = false);
+// "string" or html/template's type name of a typed string ("template.HTML").
+const char* contentTypeName(Content c);
 // The type name of a list/map's elements.
 std::string elemTypeName(const TypeInfo& t);
 // The zero value of a container's element type (missingkey=zero, index of a missing key).

@@ -129,6 +129,10 @@ int main(int argc, char** argv) {
                  "file's top-level text");
   app.add_option("-l,--language", language, "language of translate/message (English, zh-cn, ...)");
   app.add_option("-p,--language-pack", packs, "language pack YAML file (repeatable)");
+  bool htmlMode = false;
+  app.add_flag("--html", htmlMode,
+               "HTML mode as email bodies use it: Go html/template's contextual autoescaping "
+               "(needs --name)");
   CLI11_PARSE(app, argc, argv);
 
   auto fail = [](const std::string& msg) {
@@ -136,6 +140,7 @@ int main(int argc, char** argv) {
     return 1;
   };
   if (name.empty() && templateFile.empty()) return fail("give --file and/or --name");
+  if (htmlMode && name.empty()) return fail("--html needs --name (the template to render)");
 
   nm::render::RendererOptions o;
   o.language = language;
@@ -163,8 +168,9 @@ int main(int argc, char** argv) {
   nm::Data data;
   if (!decodeData(dataText, data, err)) return fail(dataFile + ": " + err);
 
-  nm::render::RenderResult r =
-      name.empty() ? renderer->renderBody(data) : renderer->render(name, data);
+  nm::render::RenderResult r = htmlMode       ? renderer->renderHtml(name, data)
+                               : name.empty() ? renderer->renderBody(data)
+                                              : renderer->render(name, data);
   if (!r.ok()) return fail(r.error);
   std::cout << r.text << "\n";
   return 0;

@@ -10,6 +10,7 @@
 #include "case_file.h"
 #include "render/functions.h"
 #include "render/template_data.h"
+#include "template/html_escape.h"
 #include "template/json_value.h"
 #include "template/template.h"
 #include "test_model.h"
@@ -69,6 +70,20 @@ Outcome runCase(const Case& c) {
   // translate uses the English pack, as the oracle's.
   nm::render::LanguageScope language(nm::render::LanguagePacks::builtin().find("English"),
                                      "English");
+  if (opt("html") == "1") {
+    HtmlTemplateSet h(t);
+    bool ok = c.opts.count("exec") ? h.executeTemplate(r.out, opt("exec"), data, &err)
+                                   : h.execute(r.out, data, &err);
+    if (!ok) {
+      // Escaper errors are Go's *html/template.Error; lookups fail with plain errors.
+      bool escape = err.rfind("html/template:", 0) == 0 &&
+                    err.find(" is undefined") == std::string::npos &&
+                    err.find(" is an incomplete template") == std::string::npos;
+      return {false, "", escape ? "escape" : "exec", err};
+    }
+    r.ok = true;
+    return r;
+  }
   bool ok = c.opts.count("exec") ? t.executeTemplate(r.out, opt("exec"), data, &err)
                                  : t.execute(r.out, data, &err);
   if (!ok) return {false, "", "exec", err};

@@ -347,7 +347,12 @@ const FuncMap& stubFuncs() {
       while (i < s.size() && sp(s[i])) ++i;
       return s.substr(i);
     });
-    m["safeHtml"] = s1([](std::string s) { return s; });
+    Function safeHtml;  // Go's func(string) template.HTML
+    safeHtml.params = {Param::String};
+    safeHtml.fn = [](Context&, const Value&, std::span<const Value> a) {
+      return CallResult::ok(Value::typed(a[0].s(), Content::HTML));
+    };
+    m["safeHtml"] = safeHtml;
     Function join;
     join.params = {Param::String, Param::StringList};
     join.fn = [](Context& c, const Value&, std::span<const Value> a) {

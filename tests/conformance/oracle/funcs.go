@@ -3,6 +3,7 @@
 package main
 
 import (
+	htmltemplate "html/template"
 	"errors"
 	"sort"
 	"strings"
@@ -21,7 +22,7 @@ func stubFuncs() map[string]interface{} {
 		"mulf":      func(a, b float64) float64 { return a * b },
 		"isTrue":    func(b bool) string { if b { return "yes" }; return "no" },
 		"fail":      func(s string) (string, error) { return "", errors.New(s) },
-		"safeHtml":  func(s string) string { return s },
+		"safeHtml":  func(s string) htmltemplate.HTML { return htmltemplate.HTML(s) },
 		"stringSlice": func(s ...string) []string { return s },
 		"kindOf": func(v interface{}) string {
 			switch v.(type) {

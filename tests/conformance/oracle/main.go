@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	htmltemplate "html/template"
 	"text/template"
 )
 
@@ -189,7 +190,64 @@ func decode(s string) (interface{}, error) {
 	return convert(v), nil
 }
 
+// runHTML renders a case with html/template (option html=1): contextual autoescaping. Errors
+// of the escaper (*html/template.Error) are class "escape".
+func runHTML(c *Case) Result {
+	r := Result{Name: c.Name}
+	t := htmltemplate.New("main")
+	if c.Opts["funcs"] == "nm" {
+		t.Funcs(nmFuncs())
+	} else if c.Opts["funcs"] != "none" {
+		t.Funcs(stubFuncs())
+	}
+	if mk, ok := c.Opts["missingkey"]; ok {
+		t.Option("missingkey=" + mk)
+	}
+	if _, err := t.Parse(c.Main); err != nil {
+		return Result{Name: c.Name, Class: "parse", Err: err.Error()}
+	}
+	for _, e := range c.Extra {
+		if _, err := t.New(e[0]).Parse(e[1]); err != nil {
+			return Result{Name: c.Name, Class: "parse", Err: err.Error()}
+		}
+	}
+	var data interface{}
+	if c.HasData && strings.TrimSpace(c.Data) != "" {
+		v, err := decode(c.Data)
+		if err != nil {
+			return Result{Name: c.Name, Class: "data", Err: err.Error()}
+		}
+		data = v
+	}
+	switch c.Opts["model"] {
+	case "nm":
+		data = toModel(data)
+	case "kv":
+		data = toKV(data)
+	}
+	var b strings.Builder
+	var err error
+	if name, ok := c.Opts["exec"]; ok {
+		err = t.ExecuteTemplate(&b, name, data)
+	} else {
+		err = t.Execute(&b, data)
+	}
+	if err != nil {
+		var he *htmltemplate.Error
+		if errors.As(err, &he) {
+			return Result{Name: c.Name, Class: "escape", Err: err.Error()}
+		}
+		return Result{Name: c.Name, Class: "exec", Err: err.Error()}
+	}
+	r.OK = true
+	r.Out = b.String()
+	return r
+}
+
 func run(c *Case) Result {
+	if c.Opts["html"] == "1" {
+		return runHTML(c)
+	}
 	r := Result{Name: c.Name}
 	t := template.New("main")
 	if c.Opts["funcs"] == "nm" {

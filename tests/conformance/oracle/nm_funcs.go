@@ -3,6 +3,7 @@
 package main
 
 import (
+	htmltemplate "html/template"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -76,8 +77,8 @@ func nmFuncs() map[string]interface{} {
 		"reReplaceAll": func(pattern, repl, text string) string {
 			return regexp.MustCompile(pattern).ReplaceAllString(text, repl)
 		},
-		"safeHtml":    func(s string) string { return s },
-		"safeUrl":     func(s string) string { return s },
+		"safeHtml":    func(s string) htmltemplate.HTML { return htmltemplate.HTML(s) },
+		"safeUrl":     func(s string) htmltemplate.URL { return htmltemplate.URL(s) },
 		"stringSlice": func(s ...string) []string { return s },
 		"urlUnescape": url.QueryUnescape,
 		"escape": func(s string) string {

@@ -3,6 +3,11 @@
 #include "notify/channel_registry.h"
 
 #include "notify/channels/dingtalk.h"
+#include "notify/channels/discord.h"
+#include "notify/channels/feishu.h"
+#include "notify/channels/pushover.h"
+#include "notify/channels/slack.h"
+#include "notify/channels/telegram.h"
 #include "notify/channels/webhook.h"
 #include "notify/channels/wechat.h"
 
@@ -11,9 +16,8 @@ namespace nm {
 namespace {
 // One line per channel, in the reference's order of Receiver types.
 const ChannelDescriptor& (*const kChannels[])() = {
-    &webhookDescriptor,
-    &dingtalkDescriptor,
-    &wechatDescriptor,
+    &webhookDescriptor,  &dingtalkDescriptor, &feishuDescriptor, &wechatDescriptor,
+    &pushoverDescriptor, &telegramDescriptor, &slackDescriptor,  &discordDescriptor,
 };
 }  // namespace
 

@@ -1,4 +1,5 @@
-// Vendor reply parsing (nlohmann::json) and the errcode classifiers of DingTalk and WeCom.
+// Vendor reply parsing (nlohmann::json) and the code classifiers of DingTalk, WeCom (errcode) and
+// Feishu (code, also in 4xx bodies).
 #include "notify/vendor_classify.h"
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,64 @@ long numberField(const nlohmann::json& j, const char* name) {
     }
   }
   return 0;
+}
+
+// A reply read with a vendor's own code/message fields (VendorCodes::codeFields).
+struct CodeReply {
+  bool found = false;  // a code field was present
+  long code = 0;
+  std::string field;
+  std::string message;
+};
+
+std::optional<CodeReply> readCodeReply(const std::string& body, const VendorCodes& codes) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  CodeReply r;
+  r.field = codes.codeFields.front();
+  for (const auto& f : codes.codeFields) {
+    if (j.contains(f)) {
+      r.found = true;
+      r.field = f;
+      r.code = numberField(j, f.c_str());
+      break;
+    }
+  }
+  for (const auto& f : codes.messageFields) {
+    if (auto it = j.find(f); it != j.end() && it->is_string()) {
+      r.message = *it;
+      break;
+    }
+  }
+  return r;
+}
+
+Classification classifyByCodeFields(const HttpResponse& r, const VendorCodes& codes) {
+  Classification base = defaultClassify(r);
+  if (base.verdict != Verdict::Success) {
+    if (codes.codesInErrorBodies && r.status >= 400) {
+      auto reply = readCodeReply(r.body, codes);
+      if (reply && reply->found && reply->code != 0) {
+        const bool transient =
+            base.verdict == Verdict::Transient || codes.transient.contains(reply->code);
+        return {transient ? Verdict::Transient : Verdict::Permanent,
+                codes.vendor + " " + reply->field + " " + std::to_string(reply->code) + ": " +
+                    reply->message};
+      }
+    }
+    base.reason = codes.vendor + ": " + base.reason;
+    return base;
+  }
+  auto reply = readCodeReply(r.body, codes);
+  if (!reply) {
+    return {Verdict::Permanent,
+            codes.vendor + ": response is not a JSON object: " + r.body.substr(0, 256)};
+  }
+  if (reply->code == 0) return {Verdict::Success, ""};
+  std::string reason =
+      codes.vendor + " " + reply->field + " " + std::to_string(reply->code) + ": " + reply->message;
+  return {codes.transient.contains(reply->code) ? Verdict::Transient : Verdict::Permanent,
+          std::move(reason)};
 }
 
 }  // namespace
@@ -46,7 +105,18 @@ const VendorCodes& wecomCodes() {
   return c;
 }
 
+const VendorCodes& feishuCodes() {
+  static const VendorCodes c{"feishu",
+                             {9499, 11232, 99991400},
+                             {99991661, 99991663, 99991664, 99991671, 99991677},
+                             {"code", "StatusCode"},
+                             {"msg", "StatusMessage"},
+                             true};
+  return c;
+}
+
 Classification classifyVendor(const HttpResponse& r, const VendorCodes& codes) {
+  if (!codes.codeFields.empty()) return classifyByCodeFields(r, codes);
   Classification base = defaultClassify(r);
   if (base.verdict != Verdict::Success) {
     base.reason = codes.vendor + ": " + base.reason;
@@ -66,6 +136,11 @@ Classification classifyVendor(const HttpResponse& r, const VendorCodes& codes) {
 }
 
 bool isTokenInvalid(const HttpResponse& r, const VendorCodes& codes) {
+  if (!codes.codeFields.empty()) {
+    if (r.status < 200 || (r.status >= 300 && !codes.codesInErrorBodies)) return false;
+    auto reply = readCodeReply(r.body, codes);
+    return reply && reply->found && codes.tokenInvalid.contains(reply->code);
+  }
   if (r.status < 200 || r.status >= 300) return false;
   auto reply = parseVendorReply(r.body);
   return reply && codes.tokenInvalid.contains(reply->errcode);

@@ -1,0 +1,243 @@
+// The Slack notifier: renders and splits a Data, then posts each chunk to every bot channel
+// (chat.postMessage with the config token) and to the incoming webhook, in order, with retries.
+#include "notify/channels/slack.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "config/snapshot.h"
+#include "notify/channels/webhook.h"
+#include "notify/throttle.h"
+#include "observe/log.h"
+#include "render/split.h"
+
+namespace nm {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr size_t kReasonBytes = 256;
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool transientSlackError(const std::string& e) {
+  // fatal_error is left permanent: Slack says the post may have partly succeeded.
+  return e == "ratelimited" || e == "rate_limited" || e == "internal_error" ||
+         e == "service_unavailable" || e == "request_timeout";
+}
+
+std::string firstLine(const std::string& body) {
+  std::string s = body.substr(0, std::min(body.find_first_of("\r\n"), kReasonBytes));
+  return s.empty() ? std::string("(empty body)") : s;
+}
+
+class SlackNotifier final : public Notifier {
+ public:
+  SlackNotifier(HttpClient& http, std::string token, std::vector<std::string> channels,
+                std::string webhook, SlackOptions opts,
+                std::shared_ptr<const render::Renderer> renderer, std::string templateName,
+                std::string receiverName)
+      : http_(http),
+        token_(std::move(token)),
+        channels_(std::move(channels)),
+        webhook_(std::move(webhook)),
+        opts_(std::move(opts)),
+        renderer_(std::move(renderer)),
+        templateName_(std::move(templateName)),
+        receiverName_(std::move(receiverName)) {}
+
+  void send(std::shared_ptr<const Data> data, TimePoint deadline,
+            std::function<void(SendOutcome)> done) override {
+    auto split = render::splitMessages(*renderer_, templateName_, *data, kSlackTextMax);
+    if (!split.ok()) {
+      log::warn("slack: template failed to render",
+                {{"receiver", "slack/" + receiverName_}, {"error", split.error}});
+      SendOutcome o;
+      o.error = "template: " + split.error;
+      return done(std::move(o));
+    }
+    // Chunk-major: every channel gets chunk 1 before any gets chunk 2, so chunks arrive in order
+    // per channel and consecutive posts go to different channels (Slack limits 1/s per channel).
+    std::vector<ChatJob> jobs;
+    for (const auto& c : split.chunks) {
+      for (const auto& channel : channels_) jobs.push_back(botJob(channel, c.text));
+      if (!webhook_.empty()) jobs.push_back(webhookJob(c.text));
+    }
+    runChatJobs(
+        http_, std::move(jobs), deadline,
+        [name = receiverName_, done = std::move(done)](SendOutcome o) {
+          if (!o.ok) {
+            log::warn("slack: send failed", {{"receiver", "slack/" + name}, {"error", o.error}});
+          }
+          done(std::move(o));
+        });
+  }
+
+ private:
+  HttpRequest baseRequest() const {
+    HttpRequest req;
+    req.method = "POST";
+    req.headers = {{"Content-Type", "application/json; charset=utf-8"}};
+    req.timeout = std::chrono::seconds(opts_.timeoutSeconds);
+    return req;
+  }
+
+  ChatJob botJob(const std::string& channel, const std::string& text) {
+    ChatJob job;
+    job.target = "channel:" + channel;
+    HttpRequest req = baseRequest();
+    req.url = opts_.apiBaseUrl + "/chat.postMessage";
+    req.headers.emplace_back("Authorization", "Bearer " + token_);
+    req.body = slackPostBody(channel, text);
+    job.run = [this, req = std::move(req)](TimePoint dl, std::function<void(SendOutcome)> cb) {
+      sendWithRetry(http_, req, RetryPolicy{}, dl, &classifySlackApi, std::move(cb));
+    };
+    return job;
+  }
+
+  ChatJob webhookJob(const std::string& text) {
+    ChatJob job;
+    job.target = slackWebhookTarget(webhook_);
+    HttpRequest req = baseRequest();
+    req.url = webhook_;
+    req.body = slackWebhookBody(text);
+    job.run = [this, req = std::move(req)](TimePoint dl, std::function<void(SendOutcome)> cb) {
+      sendWithRetry(http_, req, RetryPolicy{}, dl, &classifySlackWebhook, std::move(cb));
+    };
+    return job;
+  }
+
+  HttpClient& http_;
+  std::string token_;
+  std::vector<std::string> channels_;
+  std::string webhook_;
+  SlackOptions opts_;
+  std::shared_ptr<const render::Renderer> renderer_;
+  std::string templateName_;
+  std::string receiverName_;
+};
+
+bool resolve(const NotifierContext& ctx, const model::Credential& c, const char* what,
+             std::string& out, std::string& error) {
+  std::string err;
+  auto v = ctx.secrets.resolve(c, err);
+  if (!v) {
+    error = std::string("slack: ") + what + ": " + err;
+    return false;
+  }
+  out = std::move(*v);
+  return true;
+}
+
+std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
+  auto spec = std::dynamic_pointer_cast<const SlackSpec>(ctx.receiver.spec);
+  if (!spec) {
+    error = "slack: receiver has no decoded slack spec";
+    return nullptr;
+  }
+  SlackOptions opts = slackOptions(ctx.snapshot.nm, error);
+  if (!error.empty()) {
+    error = "slack: " + error;
+    return nullptr;
+  }
+  std::string token;
+  if (!spec->channels.empty()) {
+    auto cfg =
+        ctx.config ? std::dynamic_pointer_cast<const SlackConfigSpec>(ctx.config->spec) : nullptr;
+    if (!cfg) {
+      error = "slack: channels need a slack config with slackTokenSecret";
+      return nullptr;
+    }
+    if (!resolve(ctx, cfg->token, "slackTokenSecret", token, error)) return nullptr;
+    if (token.empty()) {
+      error = "slack: slackTokenSecret is empty";
+      return nullptr;
+    }
+  }
+  std::string webhook;
+  if (spec->webhook && !resolve(ctx, *spec->webhook, "webhook", webhook, error)) return nullptr;
+  if (spec->webhook && webhook.empty()) {
+    error = "slack: webhook is empty";
+    return nullptr;
+  }
+  std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
+                                            opts.templateName, ctx.receiver.templateName);
+  return std::make_unique<SlackNotifier>(
+      ctx.http, std::move(token), spec->channels, std::move(webhook), std::move(opts),
+      config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl), ctx.receiver.name);
+}
+
+}  // namespace
+
+std::string slackPostBody(const std::string& channel, const std::string& text) {
+  return dump(json{{"channel", channel}, {"text", text}});
+}
+
+std::string slackWebhookBody(const std::string& text) {
+  return dump(json{{"text", text}});
+}
+
+Classification classifySlackApi(const HttpResponse& r) {
+  if (r.status == 0) {
+    Classification c = defaultClassify(r);
+    c.reason = "slack: " + c.reason;
+    return c;
+  }
+  const bool transientStatus = r.status == 429 || r.status >= 500;
+  auto j = json::parse(r.body, nullptr, false);
+  auto ok = j.is_object() ? j.find("ok") : j.end();
+  if (ok == j.end() || !ok->is_boolean()) {
+    if (r.status == 200) {
+      return {Verdict::Permanent, "slack: not a Slack API answer: " + firstLine(r.body)};
+    }
+    Classification c = defaultClassify(r);
+    c.reason = "slack: " + c.reason;
+    return c;
+  }
+  if (ok->get<bool>() && r.status == 200) return {Verdict::Success, ""};
+  std::string error = "unknown_error";
+  if (auto e = j.find("error"); e != j.end() && e->is_string()) {
+    error = e->get<std::string>().substr(0, kReasonBytes);
+  }
+  std::string reason = "slack error " + error;
+  if (r.status != 200) reason += " (HTTP " + std::to_string(r.status) + ")";
+  return {transientStatus || transientSlackError(error) ? Verdict::Transient : Verdict::Permanent,
+          std::move(reason)};
+}
+
+Classification classifySlackWebhook(const HttpResponse& r) {
+  if (r.status == 0) {
+    Classification c = defaultClassify(r);
+    c.reason = "slack webhook: " + c.reason;
+    return c;
+  }
+  std::string text = firstLine(r.body);
+  if (r.status == 200) {
+    if (text == "ok") return {Verdict::Success, ""};
+    return {Verdict::Permanent, "slack webhook: unexpected answer: " + text};
+  }
+  const bool transient = r.status == 429 || r.status >= 500;
+  return {transient ? Verdict::Transient : Verdict::Permanent,
+          "slack webhook error " + text + " (HTTP " + std::to_string(r.status) + ")"};
+}
+
+std::string slackWebhookTarget(const std::string& url) {
+  std::string t = webhookTarget(url);
+  const size_t scheme = t.find("://");
+  const size_t pathStart = t.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (pathStart == std::string::npos) return t;
+  const size_t end = t.find_last_not_of('/');  // a trailing slash must not expose the secret
+  if (end == std::string::npos || end <= pathStart) return t;  // no path segment at all
+  return t.substr(0, t.rfind('/', end) + 1) + "***";
+}
+
+const ChannelDescriptor& slackDescriptor() {
+  static const ChannelDescriptor d{"slack", &decodeSlackReceiver, &decodeSlackConfig, &make};
+  return d;
+}
+
+}  // namespace nm

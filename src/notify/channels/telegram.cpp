@@ -1,0 +1,253 @@
+// The Telegram notifier: renders and splits a Data, then posts each chunk to every chat through
+// sendMessage, throttled per chat and retried (retry_after honoured); the token never leaves the
+// URL.
+#include "notify/channels/telegram.h"
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "config/snapshot.h"
+#include "notify/signing/crypto.h"
+#include "observe/log.h"
+#include "render/split.h"
+
+namespace nm {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr size_t kReasonBodyBytes = 256;
+constexpr size_t kMinChunk = 256;  // the text budget left when mentions are very long
+
+// Copies parameters.retry_after of a 429 body into the response's Retry-After, which
+// sendWithRetry already honours (the Bot API sends it in the body, not always as a header).
+class RetryAfterFromBody final : public HttpClient {
+ public:
+  explicit RetryAfterFromBody(HttpClient& inner) : inner_(inner) {}
+  void send(HttpRequest request, std::function<void(HttpResponse)> done) override {
+    inner_.send(std::move(request), [done = std::move(done)](HttpResponse r) {
+      if (r.retryAfter.empty()) {
+        if (auto s = telegramRetryAfter(r.body)) r.retryAfter = std::to_string(*s);
+      }
+      done(std::move(r));
+    });
+  }
+  void after(Duration delay, std::function<void()> fn) override {
+    inner_.after(delay, std::move(fn));
+  }
+
+ private:
+  HttpClient& inner_;
+};
+
+class TelegramNotifier final : public Notifier {
+ public:
+  TelegramNotifier(HttpClient& http, std::string token, std::vector<std::string> chats,
+                   std::string mentionSuffix, TelegramOptions opts,
+                   std::shared_ptr<const render::Renderer> renderer, std::string templateName,
+                   std::string receiverName)
+      : http_(http),
+        retrying_(http),
+        token_(std::move(token)),
+        chats_(std::move(chats)),
+        suffix_(std::move(mentionSuffix)),
+        opts_(std::move(opts)),
+        renderer_(std::move(renderer)),
+        templateName_(std::move(templateName)),
+        receiverName_(std::move(receiverName)),
+        throttlePrefix_("telegram|" + signing::sha256Hex(token_) + "|") {}
+
+  void send(std::shared_ptr<const Data> data, TimePoint deadline,
+            std::function<void(SendOutcome)> done) override {
+    const size_t limit = kTelegramMaxText > suffix_.size() + kMinChunk
+                             ? kTelegramMaxText - suffix_.size()
+                             : kMinChunk;
+    auto split = render::splitMessages(*renderer_, templateName_, *data, limit);
+    if (!split.ok()) {
+      log::warn("telegram: template failed to render",
+                {{"receiver", "telegram/" + receiverName_}, {"error", split.error}});
+      SendOutcome o;
+      o.error = "template: " + split.error;
+      return done(std::move(o));
+    }
+    std::vector<ChatJob> jobs;
+    for (const auto& c : split.chunks) {
+      for (const auto& chat : chats_) {
+        ChatJob job;
+        job.throttleKey = throttlePrefix_ + chat;
+        job.limit = kTelegramChatThrottle;
+        job.target = "chat:" + chat;
+        HttpRequest req;
+        req.method = "POST";
+        req.url = telegramSendUrl(opts_.apiBaseUrl, token_);
+        req.headers = {{"Content-Type", "application/json"}};
+        req.timeout = std::chrono::seconds(opts_.timeoutSeconds);
+        req.body = telegramBody(chat, c.text + suffix_);
+        job.run = [this, req = std::move(req)](TimePoint dl, std::function<void(SendOutcome)> cb) {
+          sendWithRetry(
+              retrying_, req, RetryPolicy{}, dl,
+              [token = token_](const HttpResponse& resp) {
+                Classification c = classifyTelegram(resp);
+                c.reason = telegramRedact(std::move(c.reason), token);
+                return c;
+              },
+              std::move(cb));
+        };
+        jobs.push_back(std::move(job));
+      }
+    }
+    runChatJobs(http_, std::move(jobs), deadline,
+                [name = receiverName_, done = std::move(done)](SendOutcome o) {
+                  if (!o.ok) {
+                    log::warn("telegram: send failed",
+                              {{"receiver", "telegram/" + name}, {"error", o.error}});
+                  }
+                  done(std::move(o));
+                });
+  }
+
+ private:
+  HttpClient& http_;
+  RetryAfterFromBody retrying_;
+  std::string token_;
+  std::vector<std::string> chats_;
+  std::string suffix_;
+  TelegramOptions opts_;
+  std::shared_ptr<const render::Renderer> renderer_;
+  std::string templateName_;
+  std::string receiverName_;
+  std::string throttlePrefix_;
+};
+
+std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
+  auto spec = std::dynamic_pointer_cast<const TelegramSpec>(ctx.receiver.spec);
+  if (!spec) {
+    error = "telegram: receiver has no decoded telegram spec";
+    return nullptr;
+  }
+  TelegramOptions opts = telegramOptions(ctx.snapshot.nm, error);
+  if (!error.empty()) {
+    error = "telegram: " + error;
+    return nullptr;
+  }
+  auto cfg =
+      ctx.config ? std::dynamic_pointer_cast<const TelegramConfigSpec>(ctx.config->spec) : nullptr;
+  if (!cfg) {
+    error = "telegram: no telegram config with telegramTokenSecret matched the receiver";
+    return nullptr;
+  }
+  std::string err;
+  auto token = ctx.secrets.resolve(cfg->token, err);
+  if (!token) {
+    error = "telegram: telegramTokenSecret: " + err;
+    return nullptr;
+  }
+  if (token->empty()) {
+    error = "telegram: telegramTokenSecret is empty";
+    return nullptr;
+  }
+  std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
+                                            opts.templateName, ctx.receiver.templateName);
+  return std::make_unique<TelegramNotifier>(
+      ctx.http, std::move(*token), spec->channels, telegramMentionSuffix(spec->mentionedUsers),
+      std::move(opts), config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl),
+      ctx.receiver.name);
+}
+
+}  // namespace
+
+std::string telegramMentionSuffix(const std::vector<std::string>& users) {
+  std::string s;
+  for (const auto& u : users) {
+    if (u.empty()) continue;
+    s += s.empty() ? "\n" : " ";
+    if (u.front() != '@') s += '@';
+    s += u;
+  }
+  return s;
+}
+
+std::string telegramBody(const std::string& chatId, const std::string& text) {
+  return json{{"chat_id", chatId}, {"text", text}}.dump(-1, ' ', false,
+                                                        json::error_handler_t::replace);
+}
+
+std::string telegramSendUrl(const std::string& base, const std::string& token) {
+  // A bot token is "<digits>:<letters, digits, - and _>"; anything else is percent-encoded so it
+  // cannot change the path.
+  static const char* kHex = "0123456789ABCDEF";
+  std::string url = base + "/bot";
+  for (unsigned char c : token) {
+    if (std::isalnum(c) || c == ':' || c == '-' || c == '_' || c == '.' || c == '~') {
+      url += static_cast<char>(c);
+    } else {
+      url += '%';
+      url += kHex[c >> 4];
+      url += kHex[c & 15];
+    }
+  }
+  return url + "/sendMessage";
+}
+
+std::string telegramRedact(std::string s, const std::string& token) {
+  if (token.empty()) return s;
+  for (size_t p = 0; (p = s.find(token, p)) != std::string::npos;) {
+    s.replace(p, token.size(), "<redacted>");
+    p += 10;
+  }
+  return s;
+}
+
+std::optional<int> telegramRetryAfter(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  auto p = j.find("parameters");
+  if (p == j.end() || !p->is_object()) return std::nullopt;
+  auto ra = p->find("retry_after");
+  if (ra == p->end() || !ra->is_number_integer()) return std::nullopt;
+  const long long v = ra->get<long long>();
+  if (v < 0 || v > 24 * 3600) return std::nullopt;
+  return static_cast<int>(v);
+}
+
+Classification classifyTelegram(const HttpResponse& r) {
+  if (r.status == 0) {
+    Classification c = defaultClassify(r);
+    c.reason = "telegram: " + c.reason;
+    return c;
+  }
+  const bool transient = r.status >= 500 || r.status == 429;
+  auto j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("ok") || !j["ok"].is_boolean()) {
+    std::string reason = "telegram: HTTP " + std::to_string(r.status);
+    if (!r.body.empty()) reason += ": " + r.body.substr(0, kReasonBodyBytes);
+    if (r.status >= 200 && r.status < 300) return {Verdict::Permanent, reason};
+    return {transient ? Verdict::Transient : Verdict::Permanent, std::move(reason)};
+  }
+  if (j["ok"].get<bool>() && r.status >= 200 && r.status < 300) return {Verdict::Success, ""};
+  long code = r.status;
+  if (auto c = j.find("error_code"); c != j.end() && c->is_number_integer()) code = c->get<long>();
+  std::string description;
+  if (auto d = j.find("description"); d != j.end() && d->is_string()) description = *d;
+  std::string reason =
+      "telegram " + std::to_string(code) + ": " +
+      (description.empty() ? std::string("no description")
+                           : std::string(render::escapedPrefix(description, kReasonBodyBytes)));
+  // A group upgraded to a supergroup has a new id: name it so the receiver can be fixed.
+  if (auto p = j.find("parameters"); p != j.end() && p->is_object()) {
+    if (auto m = p->find("migrate_to_chat_id"); m != p->end() && m->is_number_integer()) {
+      reason += " (migrate_to_chat_id " + std::to_string(m->get<long long>()) + ")";
+    }
+  }
+  return {transient || code == 429 ? Verdict::Transient : Verdict::Permanent, std::move(reason)};
+}
+
+const ChannelDescriptor& telegramDescriptor() {
+  static const ChannelDescriptor d{"telegram", &decodeTelegramReceiver, &decodeTelegramConfig,
+                                   &make};
+  return d;
+}
+
+}  // namespace nm

@@ -4,6 +4,7 @@
 
 #include "notify/channels/dingtalk.h"
 #include "notify/channels/discord.h"
+#include "notify/channels/email.h"
 #include "notify/channels/feishu.h"
 #include "notify/channels/pushover.h"
 #include "notify/channels/slack.h"
@@ -16,8 +17,9 @@ namespace nm {
 namespace {
 // One line per channel, in the reference's order of Receiver types.
 const ChannelDescriptor& (*const kChannels[])() = {
-    &webhookDescriptor,  &dingtalkDescriptor, &feishuDescriptor, &wechatDescriptor,
-    &pushoverDescriptor, &telegramDescriptor, &slackDescriptor,  &discordDescriptor,
+    &webhookDescriptor,  &dingtalkDescriptor, &emailDescriptor,
+    &feishuDescriptor,   &wechatDescriptor,   &pushoverDescriptor,
+    &telegramDescriptor, &slackDescriptor,    &discordDescriptor,
 };
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "notify/channels/feishu.h"
 #include "notify/channels/pushover.h"
 #include "notify/channels/slack.h"
+#include "notify/channels/sms.h"
 #include "notify/channels/telegram.h"
 #include "notify/channels/webhook.h"
 #include "notify/channels/wechat.h"
@@ -17,9 +18,9 @@ namespace nm {
 namespace {
 // One line per channel, in the reference's order of Receiver types.
 const ChannelDescriptor& (*const kChannels[])() = {
-    &webhookDescriptor,  &dingtalkDescriptor, &emailDescriptor,
-    &feishuDescriptor,   &wechatDescriptor,   &pushoverDescriptor,
-    &telegramDescriptor, &slackDescriptor,    &discordDescriptor,
+    &webhookDescriptor, &dingtalkDescriptor, &emailDescriptor,    &feishuDescriptor,
+    &wechatDescriptor,  &pushoverDescriptor, &telegramDescriptor, &slackDescriptor,
+    &discordDescriptor, &smsDescriptor,
 };
 }  // namespace
 

@@ -1,0 +1,117 @@
+// The SMS notifier: renders the message once (nm.default.text by default), builds the chosen
+// provider and runs its requests (batches of numbers) in order, reporting per-request failures.
+#include "notify/channels/sms.h"
+
+#include <utility>
+
+#include "config/snapshot.h"
+#include "notify/channels/sms_provider.h"
+#include "observe/log.h"
+#include "render/renderer.h"
+
+namespace nm {
+
+namespace {
+
+class SmsNotifier final : public Notifier {
+ public:
+  SmsNotifier(HttpClient& http, std::unique_ptr<SmsProvider> provider,
+              std::vector<std::string> phones, std::shared_ptr<const render::Renderer> renderer,
+              std::string templateName, std::string receiverName)
+      : http_(http),
+        provider_(std::move(provider)),
+        phones_(std::move(phones)),
+        renderer_(std::move(renderer)),
+        templateName_(std::move(templateName)),
+        receiverName_(std::move(receiverName)) {}
+
+  void send(std::shared_ptr<const Data> data, TimePoint deadline,
+            std::function<void(SendOutcome)> done) override {
+    auto r = renderer_->render(templateName_, *data);
+    if (!r.ok()) {
+      log::warn("sms: template failed to render",
+                {{"receiver", "sms/" + receiverName_}, {"error", r.error}});
+      SendOutcome o;
+      o.error = "template: " + r.error;
+      return done(std::move(o));
+    }
+    auto jobs = provider_->jobs(*data, r.text, phones_);
+    runChatJobs(http_, std::move(jobs), deadline,
+                [name = receiverName_, provider = std::string(provider_->name()),
+                 done = std::move(done)](SendOutcome o) {
+                  if (!o.ok) {
+                    log::warn(
+                        "sms: send failed",
+                        {{"receiver", "sms/" + name}, {"provider", provider}, {"error", o.error}});
+                  }
+                  done(std::move(o));
+                });
+  }
+
+ private:
+  HttpClient& http_;
+  std::unique_ptr<SmsProvider> provider_;
+  std::vector<std::string> phones_;
+  std::shared_ptr<const render::Renderer> renderer_;
+  std::string templateName_;
+  std::string receiverName_;
+};
+
+std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
+  auto spec = std::dynamic_pointer_cast<const SmsSpec>(ctx.receiver.spec);
+  if (!spec) {
+    error = "sms: receiver has no decoded sms spec";
+    return nullptr;
+  }
+  auto cfg =
+      ctx.config ? std::dynamic_pointer_cast<const SmsConfigSpec>(ctx.config->spec) : nullptr;
+  if (!cfg) {
+    error = "sms: no sms config matched the receiver";
+    return nullptr;
+  }
+  SmsOptions opts = smsOptions(ctx.snapshot.nm, error);
+  if (!error.empty()) {
+    error = "sms: " + error;
+    return nullptr;
+  }
+  const std::string chosen = smsChooseProvider(*cfg);
+  SmsProviderContext pc{ctx.http, std::chrono::seconds(opts.timeoutSeconds),
+                        [&](const model::Credential& c, const char* field, std::string& out) {
+                          std::string err;
+                          auto v = ctx.secrets.resolve(c, err);
+                          if (!v) {
+                            error = "sms: " + chosen + "." + field + ": " + err;
+                            return false;
+                          }
+                          out = std::move(*v);
+                          return true;
+                        }};
+  std::unique_ptr<SmsProvider> provider;
+  if (chosen == "aliyun" && cfg->aliyun) {
+    provider = makeAliyunSms(pc, *cfg->aliyun);
+  } else if (chosen == "tencent" && cfg->tencent) {
+    provider = makeTencentSms(pc, *cfg->tencent);
+  } else if (chosen == "huawei" && cfg->huawei) {
+    provider = makeHuaweiSms(pc, *cfg->huawei);
+  } else if (chosen == "aws" && cfg->aws) {
+    provider = makeAwsSms(pc, *cfg->aws);
+  } else if (error.empty()) {
+    error = chosen.empty() ? "sms: the config has no provider"
+                           : "sms: provider \"" + chosen + "\" is not configured";
+  }
+  if (!provider) return nullptr;
+  std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
+                                            opts.templateName, ctx.receiver.templateName);
+  return std::make_unique<SmsNotifier>(ctx.http, std::move(provider), spec->phoneNumbers,
+                                       config::rendererFor(ctx.receiver, ctx.snapshot),
+                                       std::move(tmpl), ctx.receiver.name);
+}
+
+}  // namespace
+
+const ChannelDescriptor& smsDescriptor() {
+  static const ChannelDescriptor d{"sms", &decodeSmsReceiver, &decodeSmsConfig, &make};
+  return d;
+}
+
+}  // namespace nm

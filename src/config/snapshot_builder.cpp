@@ -2,6 +2,9 @@
 // classification and binding, router/silence indexes and the history receiver.
 #include "config/snapshot_builder.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <map>
 #include <set>
 
@@ -79,6 +82,24 @@ void buildRenderer(Snapshot& s, model::Diagnostics& diags) {
       at.push_back({cm, k});
     }
   };
+  // options.global.templateFile (deprecated in the reference, still honoured): files parsed
+  // before the ConfigMap text, as the Go daemon does. Read at each (re)load.
+  const size_t files = s.nm.globalTemplateFiles.size();
+  const std::string filesPath = "spec.receivers.options.global.templateFile";
+  for (size_t i = 0; i < files; ++i) {
+    const std::string& f = s.nm.globalTemplateFiles[i];
+    std::ifstream in(f, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) {
+      diags.error(s.nm.origin, filesPath + "[" + std::to_string(i) + "]",
+                  "cannot read template file \"" + f + "\"");
+      o.templates.push_back({"file " + f, ""});
+    } else {
+      o.templates.push_back({"file " + f, text.str()});
+    }
+    textAt.push_back({nullptr, f});
+  }
   if (spec.text) collect(*spec.text, "spec.template.text", o.templates, textAt);
   for (size_t i = 0; i < spec.languagePack.size(); ++i)
     collect(spec.languagePack[i], "spec.template.languagePack[" + std::to_string(i) + "]",
@@ -87,6 +108,11 @@ void buildRenderer(Snapshot& s, model::Diagnostics& diags) {
   s.renderer = render::Renderer::build(o, errors);
   for (const auto& e : errors) {
     const Where& w = (e.languagePack ? packAt : textAt)[e.index];
+    if (!w.cm) {  // a templateFile
+      diags.error(s.nm.origin, filesPath + "[" + std::to_string(e.index) + "]",
+                  "template file \"" + w.key + "\": " + e.message);
+      continue;
+    }
     diags.error(w.cm->origin, "data." + w.key,
                 (e.languagePack ? "language pack: " : "") + e.message);
   }

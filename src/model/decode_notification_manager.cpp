@@ -26,7 +26,7 @@ void decodeOptions(Reader& r, const YAML::Node& n, const std::string& path,
       nm.globalTemplate = r.str(block["template"], joinPath(p, "template")).value_or("");
       if (auto c = r.str(block["cluster"], joinPath(p, "cluster")); c && !c->empty())
         nm.cluster = *c;
-      r.strings(block["templateFile"], joinPath(p, "templateFile"));
+      nm.globalTemplateFiles = r.strings(block["templateFile"], joinPath(p, "templateFile"));
       continue;
     }
     if (!isKnownChannelType(*type)) {

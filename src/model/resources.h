@@ -75,6 +75,7 @@ struct NotificationManager {
   std::map<std::string, std::string> globalReceiverSelector{{"type", "global"}};
   std::map<std::string, std::string> tenantReceiverSelector{{"type", "tenant"}};
   std::string globalTemplate;                            // options.global.template
+  std::vector<std::string> globalTemplateFiles;          // options.global.templateFile
   std::string cluster = "default";                       // options.global.cluster
   std::map<std::string, ChannelOptions> channelOptions;  // options.<type>
   YAML::Node historyWebhook;  // spec.history.webhook (a WebhookReceiver), null when unset

@@ -3,6 +3,8 @@
 // path, and the webhook body (template rendered, JSON names, fallback to JSON on a failure).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "config/snapshot_builder.h"
@@ -185,4 +187,28 @@ TEST(SnapshotWiring, NoTemplateConfigurationUsesBuiltinsInEnglish) {
   ASSERT_TRUE(r.snapshot) << r.diags.str();
   ASSERT_TRUE(r.snapshot->renderer);
   EXPECT_EQ(r.snapshot->renderer->language(), "English");
+}
+
+TEST(SnapshotWiring, GlobalTemplateFilesAreParsedBeforeTheConfigMap) {
+  const std::string path = ::testing::TempDir() + "nm_template_file_test.tmpl";
+  {
+    std::ofstream f(path);
+    f << R"({{ define "from.file" }}file {{ len .Alerts }}{{ end }})"
+      << R"({{ define "my.text" }}file version, replaced by the ConfigMap{{ end }})";
+  }
+  std::string yaml = kNm;
+  replace(yaml, "global: {template: nm.default.subject}",
+          "global: {template: nm.default.subject, templateFile: [\"" + path + "\"]}");
+  auto r = build(yaml + receivers(""), nullptr);
+  ASSERT_TRUE(r.snapshot) << r.diags.str();
+  EXPECT_EQ(renderWith(*r.snapshot->renderer, "from.file", threeAlerts()), "file 3");
+  EXPECT_EQ(renderWith(*r.snapshot->renderer, "my.text", threeAlerts()), "3 团队");
+  std::remove(path.c_str());
+
+  auto missing = build(yaml + receivers(""), nullptr);
+  EXPECT_FALSE(missing.snapshot);
+  EXPECT_NE(missing.diags.str().find("spec.receivers.options.global.templateFile[0]: cannot read "
+                                     "template file"),
+            std::string::npos)
+      << missing.diags.str();
 }

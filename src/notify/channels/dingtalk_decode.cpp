@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "model/decode.h"
+#include "notify/channel_common.h"
 #include "notify/channels/dingtalk.h"
 
 namespace nm {
@@ -78,48 +79,33 @@ std::shared_ptr<const ChannelSpec> decodeDingtalkConfig(const DecodeContext& ctx
 
 DingtalkOptions dingtalkOptions(const model::NotificationManager& nm, std::string& error) {
   DingtalkOptions o;
-  if (const char* env = std::getenv("NM_DINGTALK_API_BASE")) o.apiBaseUrl = env;
-  auto it = nm.channelOptions.find("dingtalk");
-  if (it != nm.channelOptions.end()) {
-    const model::ChannelOptions& co = it->second;
-    if (co.notificationTimeout && *co.notificationTimeout > 0) {
-      o.timeoutSeconds = *co.notificationTimeout;
-    }
-    o.templateName = co.templateName;
-    const YAML::Node& n = co.raw;
-    if (n && n.IsMap()) {
-      model::Diagnostics diags;
-      Reader r(nm.origin, diags);
-      const std::string p = "spec.receivers.options.dingtalk";
-      o.titleTemplate = r.str(n["titleTemplate"], joinPath(p, "titleTemplate")).value_or("");
-      o.tmplType = r.str(n["tmplType"], joinPath(p, "tmplType")).value_or("");
-      if (auto d = r.duration(n["tokenExpires"], joinPath(p, "tokenExpires"));
-          d && *d > Duration::zero()) {
-        o.tokenExpires = *d;
-      }
-      if (auto v =
-              r.integer(n["conversationMessageMaxSize"], joinPath(p, "conversationMessageMaxSize"));
-          v && *v > 0) {
-        o.conversationMaxSize = static_cast<size_t>(*v);
-      }
-      if (auto v = r.integer(n["chatbotMessageMaxSize"], joinPath(p, "chatbotMessageMaxSize"));
-          v && *v > 0) {
-        o.chatbotMaxSize = static_cast<size_t>(*v);
-      }
-      o.chatbotThrottle = decodeThrottleLimit(r, n["chatBotThrottle"],
-                                              joinPath(p, "chatBotThrottle"), o.chatbotThrottle);
-      o.conversationThrottle =
-          decodeThrottleLimit(r, n["conversationThrottle"], joinPath(p, "conversationThrottle"),
-                              o.conversationThrottle);
-      if (auto b = r.str(n["apiBaseUrl"], joinPath(p, "apiBaseUrl")); b && !b->empty()) {
-        o.apiBaseUrl = *b;
-      }
-      if (!diags.items().empty())
-        error = diags.items().front().path + ": " + diags.items().front().message;
-    }
-  }
-  if (o.apiBaseUrl.empty()) o.apiBaseUrl = "https://oapi.dingtalk.com";
-  while (!o.apiBaseUrl.empty() && o.apiBaseUrl.back() == '/') o.apiBaseUrl.pop_back();
+  std::string base;
+  readChannelOptions(
+      nm, "dingtalk", o.timeoutSeconds, o.templateName, error,
+      [&](Reader& r, const YAML::Node& n, const std::string& p) {
+        o.titleTemplate = r.str(n["titleTemplate"], joinPath(p, "titleTemplate")).value_or("");
+        o.tmplType = r.str(n["tmplType"], joinPath(p, "tmplType")).value_or("");
+        if (auto d = r.duration(n["tokenExpires"], joinPath(p, "tokenExpires"));
+            d && *d > Duration::zero()) {
+          o.tokenExpires = *d;
+        }
+        if (auto v = r.integer(n["conversationMessageMaxSize"],
+                               joinPath(p, "conversationMessageMaxSize"));
+            v && *v > 0) {
+          o.conversationMaxSize = static_cast<size_t>(*v);
+        }
+        if (auto v = r.integer(n["chatbotMessageMaxSize"], joinPath(p, "chatbotMessageMaxSize"));
+            v && *v > 0) {
+          o.chatbotMaxSize = static_cast<size_t>(*v);
+        }
+        o.chatbotThrottle = decodeThrottleLimit(r, n["chatBotThrottle"],
+                                                joinPath(p, "chatBotThrottle"), o.chatbotThrottle);
+        o.conversationThrottle =
+            decodeThrottleLimit(r, n["conversationThrottle"], joinPath(p, "conversationThrottle"),
+                                o.conversationThrottle);
+        base = r.str(n["apiBaseUrl"], joinPath(p, "apiBaseUrl")).value_or("");
+      });
+  o.apiBaseUrl = chooseApiBase(base, "NM_DINGTALK_API_BASE", "https://oapi.dingtalk.com");
   return o;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "model/decode.h"
+#include "notify/channel_common.h"
 #include "notify/channels/discord.h"
 
 namespace nm {
@@ -65,20 +66,10 @@ std::shared_ptr<const ChannelSpec> decodeDiscordReceiver(const DecodeContext& ct
 
 DiscordOptions discordOptions(const model::NotificationManager& nm, std::string& error) {
   DiscordOptions o;
-  auto it = nm.channelOptions.find("discord");
-  if (it == nm.channelOptions.end()) return o;
-  const model::ChannelOptions& co = it->second;
-  if (co.notificationTimeout && *co.notificationTimeout > 0) {
-    o.timeoutSeconds = *co.notificationTimeout;
-  }
-  o.templateName = co.templateName;
-  if (co.raw && co.raw.IsMap()) {
-    model::Diagnostics diags;
-    Reader r(nm.origin, diags);
-    r.onlyKeys(co.raw, "spec.receivers.options.discord", {"notificationTimeout", "template"});
-    if (!diags.items().empty())
-      error = diags.items().front().path + ": " + diags.items().front().message;
-  }
+  readChannelOptions(nm, "discord", o.timeoutSeconds, o.templateName, error,
+                     [](Reader& r, const YAML::Node& n, const std::string& p) {
+                       r.onlyKeys(n, p, {"notificationTimeout", "template"});
+                     });
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "config/snapshot.h"
+#include "notify/channel_common.h"
 #include "notify/channels/email_mime.h"
 #include "notify/smtp_client_curl.h"
 #include "observe/log.h"
@@ -145,14 +146,7 @@ struct BatchRun : std::enable_shared_from_this<BatchRun> {
 
 bool resolve(const NotifierContext& ctx, const model::Credential& c, const char* what,
              std::string& out, std::string& error) {
-  std::string err;
-  auto v = ctx.secrets.resolve(c, err);
-  if (!v) {
-    error = std::string("email: ") + what + ": " + err;
-    return false;
-  }
-  out = std::move(*v);
-  return true;
+  return resolveCredential(ctx, c, "email", what, out, error);
 }
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {

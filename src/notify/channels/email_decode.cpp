@@ -1,6 +1,7 @@
 // Decoding of the email blocks: Receiver spec.email (validated recipients), Config spec.email
 // (smart host, AUTH, TLS) and NotificationManager options.email; recipient batching.
 #include "model/decode.h"
+#include "notify/channel_common.h"
 #include "notify/channels/email.h"
 #include "notify/channels/email_mime.h"
 
@@ -113,32 +114,22 @@ std::shared_ptr<const ChannelSpec> decodeEmailConfig(const DecodeContext& ctx) {
 
 EmailOptions emailOptions(const model::NotificationManager& nm, std::string& error) {
   EmailOptions o;
-  auto it = nm.channelOptions.find("email");
-  if (it == nm.channelOptions.end()) return o;
-  const model::ChannelOptions& co = it->second;
-  if (co.notificationTimeout && *co.notificationTimeout > 0) {
-    o.timeoutSeconds = *co.notificationTimeout;
-  }
-  o.templateName = co.templateName;
-  const YAML::Node& n = co.raw;
-  if (!n || !n.IsMap()) return o;
-  model::Diagnostics diags;
-  Reader r(nm.origin, diags);
-  const std::string p = "spec.receivers.options.email";
-  o.subjectTemplate = r.str(n["subjectTemplate"], joinPath(p, "subjectTemplate")).value_or("");
-  o.tmplType = r.str(n["tmplType"], joinPath(p, "tmplType")).value_or("");
-  if (!validTmplType(o.tmplType)) r.error(joinPath(p, "tmplType"), "must be html or text");
-  if (auto v = r.integer(n["maxEmailReceivers"], joinPath(p, "maxEmailReceivers"))) {
-    if (*v < 0) {
-      r.error(joinPath(p, "maxEmailReceivers"), "must not be negative");
-    } else {
-      o.maxEmailReceivers = static_cast<size_t>(*v);
-    }
-  }
-  r.str(n["deliveryType"], joinPath(p, "deliveryType"));  // deprecated, accepted and unused
-  if (!diags.items().empty()) {
-    error = diags.items().front().path + ": " + diags.items().front().message;
-  }
+  readChannelOptions(
+      nm, "email", o.timeoutSeconds, o.templateName, error,
+      [&](Reader& r, const YAML::Node& n, const std::string& p) {
+        o.subjectTemplate =
+            r.str(n["subjectTemplate"], joinPath(p, "subjectTemplate")).value_or("");
+        o.tmplType = r.str(n["tmplType"], joinPath(p, "tmplType")).value_or("");
+        if (!validTmplType(o.tmplType)) r.error(joinPath(p, "tmplType"), "must be html or text");
+        if (auto v = r.integer(n["maxEmailReceivers"], joinPath(p, "maxEmailReceivers"))) {
+          if (*v < 0) {
+            r.error(joinPath(p, "maxEmailReceivers"), "must not be negative");
+          } else {
+            o.maxEmailReceivers = static_cast<size_t>(*v);
+          }
+        }
+        r.str(n["deliveryType"], joinPath(p, "deliveryType"));  // deprecated, accepted, unused
+      });
   return o;
 }
 

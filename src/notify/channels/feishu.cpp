@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "config/snapshot.h"
+#include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
 #include "notify/retry.h"
 #include "notify/signing/crypto.h"
@@ -280,14 +281,7 @@ class FeishuNotifier final : public Notifier {
 
 bool resolve(const NotifierContext& ctx, const model::Credential& c, const char* what,
              std::string& out, std::string& error) {
-  std::string err;
-  auto v = ctx.secrets.resolve(c, err);
-  if (!v) {
-    error = std::string("feishu: ") + what + ": " + err;
-    return false;
-  }
-  out = std::move(*v);
-  return true;
+  return resolveCredential(ctx, c, "feishu", what, out, error);
 }
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {

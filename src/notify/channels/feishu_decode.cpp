@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "model/decode.h"
+#include "notify/channel_common.h"
 #include "notify/channels/feishu.h"
 
 namespace nm {
@@ -84,35 +85,19 @@ std::shared_ptr<const ChannelSpec> decodeFeishuConfig(const DecodeContext& ctx) 
 
 FeishuOptions feishuOptions(const model::NotificationManager& nm, std::string& error) {
   FeishuOptions o;
-  if (const char* env = std::getenv("NM_FEISHU_API_BASE")) o.apiBaseUrl = env;
-  auto it = nm.channelOptions.find("feishu");
-  if (it != nm.channelOptions.end()) {
-    const model::ChannelOptions& co = it->second;
-    if (co.notificationTimeout && *co.notificationTimeout > 0) {
-      o.timeoutSeconds = *co.notificationTimeout;
-    }
-    o.templateName = co.templateName;
-    const YAML::Node& n = co.raw;
-    if (n && n.IsMap()) {
-      model::Diagnostics diags;
-      Reader r(nm.origin, diags);
-      const std::string p = "spec.receivers.options.feishu";
-      o.tmplType = r.str(n["tmplType"], joinPath(p, "tmplType")).value_or("");
-      if (!validTmplType(o.tmplType)) r.error(joinPath(p, "tmplType"), "must be post or text");
-      if (auto d = r.duration(n["tokenExpires"], joinPath(p, "tokenExpires"));
-          d && *d > Duration::zero()) {
-        o.tokenExpires = *d;
-      }
-      if (auto b = r.str(n["apiBaseUrl"], joinPath(p, "apiBaseUrl")); b && !b->empty()) {
-        o.apiBaseUrl = *b;
-      }
-      if (!diags.items().empty()) {
-        error = diags.items().front().path + ": " + diags.items().front().message;
-      }
-    }
-  }
-  if (o.apiBaseUrl.empty()) o.apiBaseUrl = "https://open.feishu.cn";
-  while (!o.apiBaseUrl.empty() && o.apiBaseUrl.back() == '/') o.apiBaseUrl.pop_back();
+  std::string base;
+  readChannelOptions(nm, "feishu", o.timeoutSeconds, o.templateName, error,
+                     [&](Reader& r, const YAML::Node& n, const std::string& p) {
+                       o.tmplType = r.str(n["tmplType"], joinPath(p, "tmplType")).value_or("");
+                       if (!validTmplType(o.tmplType))
+                         r.error(joinPath(p, "tmplType"), "must be post or text");
+                       if (auto d = r.duration(n["tokenExpires"], joinPath(p, "tokenExpires"));
+                           d && *d > Duration::zero()) {
+                         o.tokenExpires = *d;
+                       }
+                       base = r.str(n["apiBaseUrl"], joinPath(p, "apiBaseUrl")).value_or("");
+                     });
+  o.apiBaseUrl = chooseApiBase(base, "NM_FEISHU_API_BASE", "https://open.feishu.cn");
   return o;
 }
 

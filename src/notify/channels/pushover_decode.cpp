@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "model/decode.h"
+#include "notify/channel_common.h"
 #include "notify/channels/pushover.h"
 
 namespace nm {
@@ -99,31 +100,15 @@ std::shared_ptr<const ChannelSpec> decodePushoverConfig(const DecodeContext& ctx
 
 PushoverOptions pushoverOptions(const model::NotificationManager& nm, std::string& error) {
   PushoverOptions o;
-  if (const char* env = std::getenv("NM_PUSHOVER_API_BASE")) o.apiBaseUrl = env;
-  auto it = nm.channelOptions.find("pushover");
-  if (it != nm.channelOptions.end()) {
-    const model::ChannelOptions& co = it->second;
-    if (co.notificationTimeout && *co.notificationTimeout > 0) {
-      o.timeoutSeconds = *co.notificationTimeout;
-    }
-    o.templateName = co.templateName;
-    const YAML::Node& n = co.raw;
-    if (n && n.IsMap()) {
-      model::Diagnostics diags;
-      Reader r(nm.origin, diags);
-      const std::string p = "spec.receivers.options.pushover";
-      r.onlyKeys(n, p, {"notificationTimeout", "template", "titleTemplate", "apiBaseUrl"});
-      o.titleTemplate = r.str(n["titleTemplate"], joinPath(p, "titleTemplate")).value_or("");
-      if (auto b = r.str(n["apiBaseUrl"], joinPath(p, "apiBaseUrl")); b && !b->empty()) {
-        o.apiBaseUrl = *b;
-      }
-      if (!diags.items().empty()) {
-        error = diags.items().front().path + ": " + diags.items().front().message;
-      }
-    }
-  }
-  if (o.apiBaseUrl.empty()) o.apiBaseUrl = "https://api.pushover.net";
-  while (!o.apiBaseUrl.empty() && o.apiBaseUrl.back() == '/') o.apiBaseUrl.pop_back();
+  std::string base;
+  readChannelOptions(
+      nm, "pushover", o.timeoutSeconds, o.templateName, error,
+      [&](Reader& r, const YAML::Node& n, const std::string& p) {
+        r.onlyKeys(n, p, {"notificationTimeout", "template", "titleTemplate", "apiBaseUrl"});
+        o.titleTemplate = r.str(n["titleTemplate"], joinPath(p, "titleTemplate")).value_or("");
+        base = r.str(n["apiBaseUrl"], joinPath(p, "apiBaseUrl")).value_or("");
+      });
+  o.apiBaseUrl = chooseApiBase(base, "NM_PUSHOVER_API_BASE", "https://api.pushover.net");
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "config/snapshot.h"
+#include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
 #include "notify/throttle.h"
 #include "observe/log.h"
@@ -123,14 +124,7 @@ class SlackNotifier final : public Notifier {
 
 bool resolve(const NotifierContext& ctx, const model::Credential& c, const char* what,
              std::string& out, std::string& error) {
-  std::string err;
-  auto v = ctx.secrets.resolve(c, err);
-  if (!v) {
-    error = std::string("slack: ") + what + ": " + err;
-    return false;
-  }
-  out = std::move(*v);
-  return true;
+  return resolveCredential(ctx, c, "slack", what, out, error);
 }
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "model/decode.h"
+#include "notify/channel_common.h"
 #include "notify/channels/slack.h"
 
 namespace nm {
@@ -51,29 +52,13 @@ std::shared_ptr<const ChannelSpec> decodeSlackConfig(const DecodeContext& ctx) {
 
 SlackOptions slackOptions(const model::NotificationManager& nm, std::string& error) {
   SlackOptions o;
-  if (const char* env = std::getenv("NM_SLACK_API_BASE")) o.apiBaseUrl = env;
-  auto it = nm.channelOptions.find("slack");
-  if (it != nm.channelOptions.end()) {
-    const model::ChannelOptions& co = it->second;
-    if (co.notificationTimeout && *co.notificationTimeout > 0) {
-      o.timeoutSeconds = *co.notificationTimeout;
-    }
-    o.templateName = co.templateName;
-    const YAML::Node& n = co.raw;
-    if (n && n.IsMap()) {
-      model::Diagnostics diags;
-      Reader r(nm.origin, diags);
-      const std::string p = "spec.receivers.options.slack";
-      r.onlyKeys(n, p, {"notificationTimeout", "template", "apiBaseUrl"});
-      if (auto b = r.str(n["apiBaseUrl"], joinPath(p, "apiBaseUrl")); b && !b->empty()) {
-        o.apiBaseUrl = *b;
-      }
-      if (!diags.items().empty())
-        error = diags.items().front().path + ": " + diags.items().front().message;
-    }
-  }
-  if (o.apiBaseUrl.empty()) o.apiBaseUrl = "https://slack.com/api";
-  while (!o.apiBaseUrl.empty() && o.apiBaseUrl.back() == '/') o.apiBaseUrl.pop_back();
+  std::string base;
+  readChannelOptions(nm, "slack", o.timeoutSeconds, o.templateName, error,
+                     [&](Reader& r, const YAML::Node& n, const std::string& p) {
+                       r.onlyKeys(n, p, {"notificationTimeout", "template", "apiBaseUrl"});
+                       base = r.str(n["apiBaseUrl"], joinPath(p, "apiBaseUrl")).value_or("");
+                     });
+  o.apiBaseUrl = chooseApiBase(base, "NM_SLACK_API_BASE", "https://slack.com/api");
   return o;
 }
 

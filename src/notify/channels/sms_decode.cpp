@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include "model/decode.h"
+#include "notify/channel_common.h"
 #include "notify/channels/sms.h"
 
 namespace nm {
@@ -209,21 +210,10 @@ std::shared_ptr<const ChannelSpec> decodeSmsConfig(const DecodeContext& ctx) {
 
 SmsOptions smsOptions(const model::NotificationManager& nm, std::string& error) {
   SmsOptions o;
-  auto it = nm.channelOptions.find("sms");
-  if (it == nm.channelOptions.end()) return o;
-  const model::ChannelOptions& co = it->second;
-  if (co.notificationTimeout && *co.notificationTimeout > 0) {
-    o.timeoutSeconds = *co.notificationTimeout;
-  }
-  o.templateName = co.templateName;
-  if (co.raw && co.raw.IsMap()) {
-    model::Diagnostics diags;
-    Reader r(nm.origin, diags);
-    r.onlyKeys(co.raw, "spec.receivers.options.sms", {"notificationTimeout", "template"});
-    if (!diags.items().empty()) {
-      error = diags.items().front().path + ": " + diags.items().front().message;
-    }
-  }
+  readChannelOptions(nm, "sms", o.timeoutSeconds, o.templateName, error,
+                     [](Reader& r, const YAML::Node& n, const std::string& p) {
+                       r.onlyKeys(n, p, {"notificationTimeout", "template"});
+                     });
   return o;
 }
 

@@ -1,6 +1,7 @@
 // Decoding of the WeCom blocks: Receiver spec.wechat (recipients, robot), Config spec.wechat (app
 // credentials) and NotificationManager options.wechat.
 #include "model/decode.h"
+#include "notify/channel_common.h"
 #include "notify/channels/wechat.h"
 
 namespace nm {
@@ -76,28 +77,18 @@ std::shared_ptr<const ChannelSpec> decodeWechatConfig(const DecodeContext& ctx) 
 
 WechatOptions wechatOptions(const model::NotificationManager& nm, std::string& error) {
   WechatOptions o;
-  auto it = nm.channelOptions.find("wechat");
-  if (it == nm.channelOptions.end()) return o;
-  const model::ChannelOptions& co = it->second;
-  if (co.notificationTimeout && *co.notificationTimeout > 0)
-    o.timeoutSeconds = *co.notificationTimeout;
-  o.templateName = co.templateName;
-  const YAML::Node& n = co.raw;
-  if (!n || !n.IsMap()) return o;
-  model::Diagnostics diags;
-  Reader r(nm.origin, diags);
-  const std::string p = "spec.receivers.options.wechat";
-  o.tmplType = r.str(n["tmplType"], joinPath(p, "tmplType")).value_or("");
-  if (auto v = r.integer(n["messageMaxSize"], joinPath(p, "messageMaxSize")); v && *v > 0) {
-    o.messageMaxSize = static_cast<size_t>(*v);
-  }
-  if (auto d = r.duration(n["tokenExpires"], joinPath(p, "tokenExpires"));
-      d && *d > Duration::zero()) {
-    o.tokenExpires = *d;
-  }
-  if (!diags.items().empty()) {
-    error = diags.items().front().path + ": " + diags.items().front().message;
-  }
+  readChannelOptions(nm, "wechat", o.timeoutSeconds, o.templateName, error,
+                     [&](Reader& r, const YAML::Node& n, const std::string& p) {
+                       o.tmplType = r.str(n["tmplType"], joinPath(p, "tmplType")).value_or("");
+                       if (auto v = r.integer(n["messageMaxSize"], joinPath(p, "messageMaxSize"));
+                           v && *v > 0) {
+                         o.messageMaxSize = static_cast<size_t>(*v);
+                       }
+                       if (auto d = r.duration(n["tokenExpires"], joinPath(p, "tokenExpires"));
+                           d && *d > Duration::zero()) {
+                         o.tokenExpires = *d;
+                       }
+                     });
   return o;
 }
 

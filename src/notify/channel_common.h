@@ -1,0 +1,39 @@
+// What every channel factory shares: reading NotificationManager spec.receivers.options.<type>
+// (notificationTimeout, template, the API base) and resolving credentials with named errors.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "model/decode_reader.h"
+#include "model/resources.h"
+#include "notify/channel_registry.h"
+
+namespace nm {
+
+// The type's own fields of an options block: (reader, block, "spec.receivers.options.<type>").
+using OptionFields =
+    std::function<void(model::Reader&, const YAML::Node&, const std::string& path)>;
+
+// Reads options.<type>: a positive notificationTimeout into `timeoutSeconds`, template into
+// `templateName`, then `fields` when the block is a map. `error` gets the first diagnostic
+// ("<path>: <message>"); defaults stay where nothing is set.
+void readChannelOptions(const model::NotificationManager& nm, const std::string& type,
+                        int& timeoutSeconds, std::string& templateName, std::string& error,
+                        const OptionFields& fields = nullptr);
+
+// The API base URL: the option's value, else the environment variable, else `fallback`;
+// trailing slashes removed.
+std::string chooseApiBase(const std::string& fromOption, const char* envVar,
+                          std::string_view fallback);
+
+// Resolves `c` (value or Secret) into `out`; on failure `error` reads
+// "<channel>: <what>: <reason>" and false is returned.
+bool resolveCredential(const NotifierContext& ctx, const model::Credential& c,
+                       std::string_view channel, std::string_view what, std::string& out,
+                       std::string& error);
+
+}  // namespace nm

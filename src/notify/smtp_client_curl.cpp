@@ -206,7 +206,9 @@ class CurlSmtpClient final : public SmtpClient {
       }
       auto first = queue_.begin();
       if (first->first > Steady::now()) {
-        cv_.wait_until(lk, first->first);
+        // A copy: while this worker waits, another may run and erase that entry.
+        const Steady::time_point when = first->first;
+        cv_.wait_until(lk, when);
         continue;
       }
       auto fn = std::move(first->second);

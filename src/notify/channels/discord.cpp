@@ -185,13 +185,13 @@ std::string discordMentions(const std::vector<std::string>& users,
 
 std::string discordBody(const DiscordSpec& spec, const std::string& text) {
   const std::string mentions = discordMentions(spec.mentionedUsers, spec.mentionedRoles);
-  const std::string message = mentions.empty() ? text : text + "\n" + mentions;
   json body;
   if (spec.embed) {
-    body["content"] = "";
-    body["embeds"] = json::array({json{{"description", message}}});
+    // Discord pings only mentions in `content`, never those inside an embed.
+    body["content"] = mentions;
+    body["embeds"] = json::array({json{{"description", text}}});
   } else {
-    body["content"] = message;
+    body["content"] = mentions.empty() ? text : text + "\n" + mentions;
   }
   json parse = json::array();
   json users = json::array();

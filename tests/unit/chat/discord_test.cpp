@@ -57,9 +57,9 @@ TEST(DiscordBody, MentionsAndAllowedMentions) {
             json::parse(R"({"parse":["everyone"],"users":["111"],"roles":["222"]})"));
   spec.embed = true;
   json embed = json::parse(discordBody(spec, "hello"));
-  EXPECT_EQ(embed["content"], "");
+  EXPECT_EQ(embed["content"], "@everyone <@111> <@&222>");  // pings only work in content
   ASSERT_EQ(embed["embeds"].size(), 1u);
-  EXPECT_EQ(embed["embeds"][0]["description"], "hello\n@everyone <@111> <@&222>");
+  EXPECT_EQ(embed["embeds"][0]["description"], "hello");
   DiscordSpec plain;
   json p = json::parse(discordBody(plain, "@everyone look"));
   EXPECT_EQ(p["content"], "@everyone look");                 // no mentions appended

@@ -20,6 +20,9 @@ struct SendOutcome {
   // What the alert reached, for history's `receiver` field: webhook URL (credentials stripped),
   // chat ids, email addresses…
   std::string channelTarget;
+  // The failure's reason_class when the channel knows better than the HTTP status (SMTP
+  // replies); empty: derived from httpStatus and error.
+  std::string failureClass;
 };
 
 class Notifier {

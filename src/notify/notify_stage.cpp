@@ -113,6 +113,7 @@ void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoin
 }  // namespace
 
 const char* failureClass(const SendOutcome& o) {
+  if (!o.failureClass.empty()) return o.failureClass.c_str();
   if (o.attempts == 0 && o.httpStatus == 0 && !o.error.starts_with("deadline")) return "config";
   if (o.httpStatus >= 500) return "http_5xx";
   if (o.httpStatus >= 400) return "http_4xx";

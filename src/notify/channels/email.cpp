@@ -64,6 +64,7 @@ struct SendState {
       if (--pending > 0) return;
       o.ok = errors.empty();
       o.error = joined(errors, "; ");
+      if (!o.ok && lastCode >= 400) o.failureClass = lastCode >= 500 ? "smtp_5xx" : "smtp_4xx";
       o.attempts = attempts;
       o.channelTarget = target;
       cb = std::move(done);

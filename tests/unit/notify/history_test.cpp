@@ -38,9 +38,9 @@ struct Fixture {
     d3->alerts = {c};
     TimePoint t = now();
     report.results = {
-        {plainReceiver("r1", "webhook"), d1, {true, "", 200, 1, "http://one/"}, t},
-        {plainReceiver("r2", "email"), d2, {true, "", 0, 1, "x@y"}, t},
-        {plainReceiver("r3", "webhook"), d3, {false, "HTTP 500", 500, 3, "http://three/"}, t},
+        {plainReceiver("r1", "webhook"), d1, {true, "", 200, 1, "http://one/", ""}, t},
+        {plainReceiver("r2", "email"), d2, {true, "", 0, 1, "x@y", ""}, t},
+        {plainReceiver("r3", "webhook"), d3, {false, "HTTP 500", 500, 3, "http://three/", ""}, t},
     };
   }
 };

@@ -42,8 +42,8 @@ std::shared_ptr<const Data> data(const std::string& alertname) {
 }
 
 TEST(NotifyStage, ReportsEveryOutcomeInOrder) {
-  SendOutcome ok{true, "", 200, 1, "http://ok/"};
-  SendOutcome bad{false, "HTTP 503: down", 503, 4, "http://bad/"};
+  SendOutcome ok{true, "", 200, 1, "http://ok/", ""};
+  SendOutcome bad{false, "HTTP 503: down", 503, 4, "http://bad/", ""};
   auto& delivered = metrics::Registry::global()
                         .counter("nm_alerts_delivered_total", "", {"type"})
                         .with({"webhook"});
@@ -84,14 +84,18 @@ TEST(NotifyStage, EmptyCompletesInline) {
 }
 
 TEST(NotifyStage, FailureClasses) {
-  EXPECT_STREQ(failureClass({false, "no config", 0, 0, ""}), "config");
-  EXPECT_STREQ(failureClass({false, "HTTP 500", 500, 2, ""}), "http_5xx");
-  EXPECT_STREQ(failureClass({false, "HTTP 404", 404, 1, ""}), "http_4xx");
-  EXPECT_STREQ(failureClass({false, "timeout: x", 0, 3, ""}), "timeout");
-  EXPECT_STREQ(failureClass({false, "deadline exceeded before the first attempt", 0, 0, ""}),
+  EXPECT_STREQ(failureClass({false, "no config", 0, 0, "", ""}), "config");
+  EXPECT_STREQ(failureClass({false, "HTTP 500", 500, 2, "", ""}), "http_5xx");
+  EXPECT_STREQ(failureClass({false, "HTTP 404", 404, 1, "", ""}), "http_4xx");
+  EXPECT_STREQ(failureClass({false, "timeout: x", 0, 3, "", ""}), "timeout");
+  EXPECT_STREQ(failureClass({false, "deadline exceeded before the first attempt", 0, 0, "", ""}),
                "timeout");
-  EXPECT_STREQ(failureClass({false, "connect: refused", 0, 3, ""}), "transport");
-  EXPECT_STREQ(failureClass({false, "wecom errcode 40014: invalid token", 200, 1, ""}), "vendor");
+  EXPECT_STREQ(failureClass({false, "connect: refused", 0, 3, "", ""}), "transport");
+  EXPECT_STREQ(failureClass({false, "wecom errcode 40014: invalid token", 200, 1, "", ""}),
+               "vendor");
+  SendOutcome smtp{false, "rejected <a@b>: 550 no such user", 0, 1, "", ""};
+  smtp.failureClass = "smtp_5xx";
+  EXPECT_STREQ(failureClass(smtp), "smtp_5xx");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "render/template_data.h"
 #include "template/gofmt.h"
+#include "template/json_encode.h"
 
 namespace nm::render {
 
@@ -303,100 +304,44 @@ bool jsonFields(const Value& v, Context& ctx, std::string& out, std::string& err
   return true;
 }
 
-bool jsonValue(const Value& in, Context& ctx, std::string& out, std::string& err) {
-  const Value v = in.kind() == Kind::Nil ? in : in.asIface(false);
-  switch (v.kind()) {
-    case Kind::Invalid:
-    case Kind::Nil:
-      out += "null";
-      return true;
-    case Kind::Bool:
-      out += v.b() ? "true" : "false";
-      return true;
-    case Kind::Int:
-      out += std::to_string(v.i());
-      return true;
-    case Kind::Float: {
-      const double f = v.f();
-      if (std::isnan(f) || std::isinf(f)) {
-        err = "json: unsupported value: ";
-        tmpl::goFormatFloat(err, f, 'g', -1);
-        return false;
-      }
-      const double a = std::fabs(f);
-      const char fmt = a != 0 && (a < 1e-6 || a >= 1e21) ? 'e' : 'f';
-      std::string num;
-      tmpl::goFormatFloat(num, f, fmt, -1);
-      const size_t n = num.size();
-      if (fmt == 'e' && n >= 4 && num[n - 4] == 'e' && num[n - 3] == '-' && num[n - 2] == '0') {
-        num[n - 2] = num[n - 1];
-        num.pop_back();
-      }
-      out += num;
-      return true;
-    }
-    case Kind::String:
-      appendJsonString(out, v.s());
-      return true;
-    case Kind::List: {
-      if (v.l().isNil) {
-        out += "null";
-        return true;
-      }
-      out += '[';
-      for (size_t i = 0; i < v.l().items.size(); ++i) {
-        if (i) out += ',';
-        if (!jsonValue(v.l().items[i], ctx, out, err)) return false;
-      }
-      out += ']';
-      return true;
-    }
-    case Kind::Map: {
-      out += '{';
-      bool first = true;
-      for (const auto& [k, x] : v.m().entries) {
-        if (!first) out += ',';
-        first = false;
-        appendJsonString(out, k);
-        out += ':';
-        if (!jsonValue(x, ctx, out, err)) return false;
-      }
-      out += '}';
-      return true;
-    }
-    case Kind::Object: {
-      if (const GoTime* t = asTime(v)) {
-        appendJsonString(out, goFormatTime(*t, "2006-01-02T15:04:05.999999999Z07:00"));
-        return true;
-      }
-      Duration d;
-      if (asDuration(v, d)) {
-        out += std::to_string(d.count());
-        return true;
-      }
-      const std::string& type = v.o().type().name;
-      if (type == kAlertTypeName)
-        return jsonFields(v, ctx, out, err,
-                          {{"id", "ID"},
-                           {"status", "Status"},
-                           {"labels", "Labels"},
-                           {"annotations", "Annotations"},
-                           {"startsAt", "StartsAt"},
-                           {"endsAt", "EndsAt"},
-                           {"notificationTime", "NotificationTime"}});
-      if (type == "*template.Data")
-        return jsonFields(v, ctx, out, err,
-                          {{"alerts", "Alerts"},
-                           {"groupLabels", "GroupLabels"},
-                           {"commonLabels", "CommonLabels"},
-                           {"commonAnnotations", "CommonAnnotations"}});
-      return jsonFields(v, ctx, out, err, {{"Name", "Name"}, {"Value", "Value"}});
-    }
-    case Kind::Func:
-      err = "json: unsupported type: " + tmpl::typeName(v, true);
-      return false;
+// The data model's objects (Alert, Data, KV pairs, times, durations) as toJson writes them.
+bool jsonObject(const Value& v, Context& ctx, std::string& out, std::string& err) {
+  if (v.kind() == Kind::Func) {
+    err = "json: unsupported type: " + tmpl::typeName(v, true);
+    return false;
   }
-  return true;
+  if (const GoTime* t = asTime(v)) {
+    appendJsonString(out, goFormatTime(*t, "2006-01-02T15:04:05.999999999Z07:00"));
+    return true;
+  }
+  Duration d;
+  if (asDuration(v, d)) {
+    out += std::to_string(d.count());
+    return true;
+  }
+  const std::string& type = v.o().type().name;
+  if (type == kAlertTypeName)
+    return jsonFields(v, ctx, out, err,
+                      {{"id", "ID"},
+                       {"status", "Status"},
+                       {"labels", "Labels"},
+                       {"annotations", "Annotations"},
+                       {"startsAt", "StartsAt"},
+                       {"endsAt", "EndsAt"},
+                       {"notificationTime", "NotificationTime"}});
+  if (type == "*template.Data")
+    return jsonFields(v, ctx, out, err,
+                      {{"alerts", "Alerts"},
+                       {"groupLabels", "GroupLabels"},
+                       {"commonLabels", "CommonLabels"},
+                       {"commonAnnotations", "CommonAnnotations"}});
+  return jsonFields(v, ctx, out, err, {{"Name", "Name"}, {"Value", "Value"}});
+}
+
+bool jsonValue(const Value& v, Context& ctx, std::string& out, std::string& err) {
+  return tmpl::goJsonEncode(out, v, err, [&ctx](const Value& in, std::string& o, std::string& e) {
+    return jsonObject(in.asIface(false), ctx, o, e);
+  });
 }
 
 tmpl::FuncMap makeFuncs() {
@@ -535,49 +480,7 @@ LanguageScope::~LanguageScope() {
 }
 
 void jsonEscape(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      if (b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&') {
-        out += static_cast<char>(b);
-      } else {
-        switch (b) {
-          case '"':
-            out += "\\\"";
-            break;
-          case '\\':
-            out += "\\\\";
-            break;
-          case '\n':
-            out += "\\n";
-            break;
-          case '\r':
-            out += "\\r";
-            break;
-          case '\t':
-            out += "\\t";
-            break;
-          default:
-            out += "\\u00";
-            out += hex[b >> 4];
-            out += hex[b & 0xF];
-        }
-      }
-      ++i;
-      continue;
-    }
-    size_t w = 0;
-    const char32_t r = tmpl::decodeRune(s, i, w);
-    if (r == 0xFFFD && w == 1) {
-      out += "\\ufffd";
-    } else if (r == 0x2028 || r == 0x2029) {
-      out += r == 0x2028 ? "\\u2028" : "\\u2029";
-    } else {
-      out.append(s.substr(i, w));
-    }
-    i += w;
-  }
+  tmpl::goJsonEscape(out, s);
 }
 
 size_t jsonEscapedSize(std::string_view s) {

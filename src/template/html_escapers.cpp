@@ -7,6 +7,7 @@
 
 #include "template/gofmt.h"
 #include "template/html_context.h"
+#include "template/json_encode.h"
 
 namespace nm::tmpl::html {
 
@@ -353,117 +354,19 @@ bool equalFoldAscii(std::string_view a, std::string_view b) {
   return true;
 }
 
-// encoding/json's string encoding with HTML escaping (Go 1.19).
 void jsonString(std::string& out, std::string_view s) {
-  static const char* hex = "0123456789abcdef";
   out += '"';
-  for (size_t i = 0; i < s.size();) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      if (b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&') {
-        out += static_cast<char>(b);
-      } else if (b == '"' || b == '\\') {
-        out += '\\';
-        out += static_cast<char>(b);
-      } else if (b == '\n') {
-        out += "\\n";
-      } else if (b == '\r') {
-        out += "\\r";
-      } else if (b == '\t') {
-        out += "\\t";
-      } else {
-        out += "\\u00";
-        out += hex[b >> 4];
-        out += hex[b & 0xF];
-      }
-      ++i;
-      continue;
-    }
-    size_t w;
-    char32_t r = decodeRune(s, i, w);
-    if (r == 0xFFFD && w == 1) {
-      out += "\\ufffd";
-    } else if (r == 0x2028 || r == 0x2029) {
-      out += r == 0x2028 ? "\\u2028" : "\\u2029";
-    } else {
-      out.append(s.substr(i, w));
-    }
-    i += w;
-  }
+  goJsonEscape(out, s);
   out += '"';
 }
 
+// json.Marshal for jsValEscaper; data-model objects are refused rather than guessed.
 bool jsonValue(std::string& out, const Value& v, std::string& err) {
-  switch (v.kind()) {
-    case Kind::Invalid:
-    case Kind::Nil:
-      out += "null";
-      return true;
-    case Kind::Bool:
-      out += v.b() ? "true" : "false";
-      return true;
-    case Kind::Int:
-      out += std::to_string(v.i());
-      return true;
-    case Kind::Float: {
-      double f = v.f();
-      if (std::isnan(f) || std::isinf(f)) {
-        std::string s;
-        goFormatFloat(s, f, 'g', -1);
-        err = "json: unsupported value: " + s;
-        return false;
-      }
-      double a = std::fabs(f);
-      char fmt = a != 0 && (a < 1e-6 || a >= 1e21) ? 'e' : 'f';
-      std::string s;
-      goFormatFloat(s, f, fmt, -1);
-      if (fmt == 'e') {
-        size_t n = s.size();
-        if (n >= 4 && s[n - 4] == 'e' && s[n - 3] == '-' && s[n - 2] == '0') {
-          s[n - 2] = s[n - 1];
-          s.pop_back();
-        }
-      }
-      out += s;
-      return true;
-    }
-    case Kind::String:
-      jsonString(out, v.s());
-      return true;
-    case Kind::List: {
-      const ListData& l = v.l();
-      if (l.isNil) {
-        out += "null";
-        return true;
-      }
-      out += '[';
-      for (size_t i = 0; i < l.items.size(); ++i) {
-        if (i) out += ',';
-        if (!jsonValue(out, l.items[i], err)) return false;
-      }
-      out += ']';
-      return true;
-    }
-    case Kind::Map: {
-      out += '{';
-      bool first = true;
-      for (const auto& [k, x] : v.m().entries) {
-        if (!first) out += ',';
-        first = false;
-        jsonString(out, k);
-        out += ':';
-        if (!jsonValue(out, x, err)) return false;
-      }
-      out += '}';
-      return true;
-    }
-    case Kind::Object:
-    case Kind::Func:
-      break;
-  }
-  err = "html/template: a value of type " + typeName(v, true) +
+  return goJsonEncode(out, v, err, [](const Value& x, std::string&, std::string& e) {
+    e = "html/template: a value of type " + typeName(x, true) +
         " cannot be written into a JavaScript context (unsupported)";
-  return false;
+    return false;
+  });
 }
 
 Function variadicAny(std::string (*f)(std::string_view, Content)) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "config/snapshot.h"
+#include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
 #include "notify/throttle.h"
 #include "observe/log.h"
@@ -144,13 +145,9 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
     error = "discord: " + error;
     return nullptr;
   }
-  std::string err;
-  auto webhook = ctx.secrets.resolve(spec->webhook, err);
-  if (!webhook) {
-    error = "discord: webhook: " + err;
-    return nullptr;
-  }
-  if (webhook->empty()) {
+  std::string webhook;
+  if (!resolveCredential(ctx, spec->webhook, "discord", "webhook", webhook, error)) return nullptr;
+  if (webhook.empty()) {
     error = "discord: webhook is empty";
     return nullptr;
   }
@@ -165,7 +162,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
   std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
                                             opts.templateName, ctx.receiver.templateName);
   return std::make_unique<DiscordNotifier>(
-      ctx.http, std::move(spec), std::move(*webhook), max - suffix, std::move(opts),
+      ctx.http, std::move(spec), std::move(webhook), max - suffix, std::move(opts),
       config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl), ctx.receiver.name);
 }
 

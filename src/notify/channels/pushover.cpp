@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "config/snapshot.h"
+#include "notify/channel_common.h"
 #include "notify/throttle.h"
 #include "observe/log.h"
 #include "render/split.h"
@@ -168,20 +169,17 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
     error = "pushover: no pushover config with pushoverTokenSecret matched the receiver";
     return nullptr;
   }
-  std::string err;
-  auto token = ctx.secrets.resolve(cfg->token, err);
-  if (!token) {
-    error = "pushover: pushoverTokenSecret: " + err;
+  std::string token;
+  if (!resolveCredential(ctx, cfg->token, "pushover", "pushoverTokenSecret", token, error))
     return nullptr;
-  }
-  if (token->empty()) {
+  if (token.empty()) {
     error = "pushover: pushoverTokenSecret is empty";
     return nullptr;
   }
   std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
                                             opts.templateName, ctx.receiver.templateName);
   std::string title = render::chooseTemplate("", "", opts.titleTemplate, spec->titleTemplate);
-  return std::make_unique<PushoverNotifier>(ctx.http, std::move(*token), spec->profiles,
+  return std::make_unique<PushoverNotifier>(ctx.http, std::move(token), spec->profiles,
                                             std::move(opts),
                                             config::rendererFor(ctx.receiver, ctx.snapshot),
                                             std::move(tmpl), std::move(title), ctx.receiver.name);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "config/snapshot.h"
+#include "notify/channel_common.h"
 #include "notify/signing/crypto.h"
 #include "observe/log.h"
 #include "render/split.h"
@@ -138,20 +139,17 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
     error = "telegram: no telegram config with telegramTokenSecret matched the receiver";
     return nullptr;
   }
-  std::string err;
-  auto token = ctx.secrets.resolve(cfg->token, err);
-  if (!token) {
-    error = "telegram: telegramTokenSecret: " + err;
+  std::string token;
+  if (!resolveCredential(ctx, cfg->token, "telegram", "telegramTokenSecret", token, error))
     return nullptr;
-  }
-  if (token->empty()) {
+  if (token.empty()) {
     error = "telegram: telegramTokenSecret is empty";
     return nullptr;
   }
   std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
                                             opts.templateName, ctx.receiver.templateName);
   return std::make_unique<TelegramNotifier>(
-      ctx.http, std::move(*token), spec->channels, telegramMentionSuffix(spec->mentionedUsers),
+      ctx.http, std::move(token), spec->channels, telegramMentionSuffix(spec->mentionedUsers),
       std::move(opts), config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl),
       ctx.receiver.name);
 }

@@ -29,17 +29,19 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
   TimePoint deadline;
   Classifier classify;
   std::function<void(SendOutcome)> done;
+  RetryAfterReader retryAfter;
   SendOutcome outcome;
 
   RetryState(HttpClient& c, HttpRequest r, RetryPolicy p, TimePoint d, Classifier cl,
-             std::function<void(SendOutcome)> fn)
+             std::function<void(SendOutcome)> fn, RetryAfterReader ra)
       : client(c),
         request(std::move(r)),
         requestTimeout(request.timeout),
         policy(p),
         deadline(d),
         classify(std::move(cl)),
-        done(std::move(fn)) {}
+        done(std::move(fn)),
+        retryAfter(std::move(ra)) {}
 
   void finish(bool ok, std::string error) {
     outcome.ok = ok;
@@ -72,9 +74,7 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
     }
     TimePoint t = now();
     Duration delay = backoffDelay(policy, outcome.attempts);
-    if (!r.retryAfter.empty()) {
-      if (auto ra = parseRetryAfter(r.retryAfter, t)) delay = std::max(*ra, Duration::zero());
-    }
+    if (auto ra = retryAfter(r, t)) delay = std::max(*ra, Duration::zero());
     if (t + delay >= deadline) return finish(false, std::move(c.reason));
     outcome.error = std::move(c.reason);
     client.after(delay, [self = shared_from_this()] { self->attempt(); });
@@ -123,10 +123,17 @@ Duration backoffDelay(const RetryPolicy& p, int retry) {
 }
 
 void sendWithRetry(HttpClient& client, HttpRequest request, RetryPolicy policy, TimePoint deadline,
-                   Classifier classify, std::function<void(SendOutcome)> done) {
+                   Classifier classify, std::function<void(SendOutcome)> done,
+                   RetryAfterReader retryAfter) {
   if (!classify) classify = defaultClassify;
-  auto st = std::make_shared<RetryState>(client, std::move(request), policy, deadline,
-                                         std::move(classify), std::move(done));
+  if (!retryAfter) {
+    retryAfter = [](const HttpResponse& r, TimePoint t) {
+      return parseRetryAfter(r.retryAfter, t);
+    };
+  }
+  auto st =
+      std::make_shared<RetryState>(client, std::move(request), policy, deadline,
+                                   std::move(classify), std::move(done), std::move(retryAfter));
   st->attempt();
 }
 

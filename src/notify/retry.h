@@ -42,10 +42,17 @@ std::optional<Duration> parseRetryAfter(const std::string& value, TimePoint now)
 // [0, min(max, initial * multiplier^(retry-1))].
 Duration backoffDelay(const RetryPolicy& p, int retry);
 
+// How long the vendor asked to wait before the next attempt, read from a response at `now`;
+// nullopt: no request, back off exponentially. The default reads the Retry-After header.
+using RetryAfterReader = std::function<std::optional<Duration>(const HttpResponse&, TimePoint now)>;
+
 // Sends `request`, retrying transient failures. No retry is scheduled past `deadline`, and each
 // attempt's timeout is clipped to the time left. `done` runs exactly once (on the client's thread,
 // or inline when the deadline already passed). The outcome's channelTarget is left empty.
+// Vendors that say how long to wait in their body (Telegram's parameters.retry_after, Discord's
+// fractional retry_after) pass `retryAfter`.
 void sendWithRetry(HttpClient& client, HttpRequest request, RetryPolicy policy, TimePoint deadline,
-                   Classifier classify, std::function<void(SendOutcome)> done);
+                   Classifier classify, std::function<void(SendOutcome)> done,
+                   RetryAfterReader retryAfter = nullptr);
 
 }  // namespace nm

@@ -52,24 +52,10 @@ std::string firstFieldError(const json& errors, const std::string& path, int dep
   return "";
 }
 
-// Rewrites each response's Retry-After with discordRetryAfter, so sendWithRetry honours Discord's
-// fractional retry_after.
-class RetryAfterFromBody final : public HttpClient {
- public:
-  explicit RetryAfterFromBody(HttpClient& inner) : inner_(inner) {}
-  void send(HttpRequest request, std::function<void(HttpResponse)> done) override {
-    inner_.send(std::move(request), [done = std::move(done)](HttpResponse r) {
-      r.retryAfter = discordRetryAfter(r);
-      done(std::move(r));
-    });
-  }
-  void after(Duration delay, std::function<void()> fn) override {
-    inner_.after(delay, std::move(fn));
-  }
-
- private:
-  HttpClient& inner_;
-};
+// The wait before retrying: discordRetryAfter (fractional retry_after rounded up) as seconds.
+std::optional<Duration> discordWait(const HttpResponse& r, TimePoint t) {
+  return parseRetryAfter(discordRetryAfter(r), t);
+}
 
 class DiscordNotifier final : public Notifier {
  public:
@@ -78,7 +64,6 @@ class DiscordNotifier final : public Notifier {
                   std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                   std::string receiverName)
       : http_(http),
-        client_(http),
         spec_(std::move(spec)),
         webhook_(std::move(webhook)),
         chunkLimit_(chunkLimit),
@@ -108,7 +93,7 @@ class DiscordNotifier final : public Notifier {
       req.timeout = std::chrono::seconds(opts_.timeoutSeconds);
       req.body = discordBody(*spec_, c.text);
       job.run = [this, req = std::move(req)](TimePoint dl, std::function<void(SendOutcome)> cb) {
-        sendWithRetry(client_, req, RetryPolicy{}, dl, &classifyDiscord, std::move(cb));
+        sendWithRetry(http_, req, RetryPolicy{}, dl, &classifyDiscord, std::move(cb), &discordWait);
       };
       jobs.push_back(std::move(job));
     }
@@ -124,7 +109,6 @@ class DiscordNotifier final : public Notifier {
 
  private:
   HttpClient& http_;
-  RetryAfterFromBody client_;
   std::shared_ptr<const DiscordSpec> spec_;
   std::string webhook_;
   size_t chunkLimit_;

@@ -22,26 +22,13 @@ using json = nlohmann::json;
 constexpr size_t kReasonBodyBytes = 256;
 constexpr size_t kMinChunk = 256;  // the text budget left when mentions are very long
 
-// Copies parameters.retry_after of a 429 body into the response's Retry-After, which
-// sendWithRetry already honours (the Bot API sends it in the body, not always as a header).
-class RetryAfterFromBody final : public HttpClient {
- public:
-  explicit RetryAfterFromBody(HttpClient& inner) : inner_(inner) {}
-  void send(HttpRequest request, std::function<void(HttpResponse)> done) override {
-    inner_.send(std::move(request), [done = std::move(done)](HttpResponse r) {
-      if (r.retryAfter.empty()) {
-        if (auto s = telegramRetryAfter(r.body)) r.retryAfter = std::to_string(*s);
-      }
-      done(std::move(r));
-    });
-  }
-  void after(Duration delay, std::function<void()> fn) override {
-    inner_.after(delay, std::move(fn));
-  }
-
- private:
-  HttpClient& inner_;
-};
+// The wait before retrying a 429: the Retry-After header, else the body's
+// parameters.retry_after (the Bot API does not always send the header).
+std::optional<Duration> telegramWait(const HttpResponse& r, TimePoint t) {
+  if (!r.retryAfter.empty()) return parseRetryAfter(r.retryAfter, t);
+  if (auto s = telegramRetryAfter(r.body)) return std::chrono::seconds(*s);
+  return std::nullopt;
+}
 
 class TelegramNotifier final : public Notifier {
  public:
@@ -50,7 +37,6 @@ class TelegramNotifier final : public Notifier {
                    std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                    std::string receiverName)
       : http_(http),
-        retrying_(http),
         token_(std::move(token)),
         chats_(std::move(chats)),
         suffix_(std::move(mentionSuffix)),
@@ -88,13 +74,13 @@ class TelegramNotifier final : public Notifier {
         req.body = telegramBody(chat, c.text + suffix_);
         job.run = [this, req = std::move(req)](TimePoint dl, std::function<void(SendOutcome)> cb) {
           sendWithRetry(
-              retrying_, req, RetryPolicy{}, dl,
+              http_, req, RetryPolicy{}, dl,
               [token = token_](const HttpResponse& resp) {
                 Classification c = classifyTelegram(resp);
                 c.reason = telegramRedact(std::move(c.reason), token);
                 return c;
               },
-              std::move(cb));
+              std::move(cb), &telegramWait);
         };
         jobs.push_back(std::move(job));
       }
@@ -111,7 +97,6 @@ class TelegramNotifier final : public Notifier {
 
  private:
   HttpClient& http_;
-  RetryAfterFromBody retrying_;
   std::string token_;
   std::vector<std::string> chats_;
   std::string suffix_;

@@ -60,6 +60,27 @@ TEST(Retry, HonoursRetryAfterOverALongBackoff) {
   EXPECT_EQ(o.attempts, 2);
 }
 
+TEST(Retry, AVendorReaderTakesTheWaitFromTheBody) {
+  TestHttpServer server;
+  server.script({{429, R"({"retry_after":0})", {}, {}}, {200, "ok", {}, {}}});
+  auto client = makeCurlHttpClient();
+  RetryPolicy p{std::chrono::seconds(60), std::chrono::seconds(60), 2.0, 0};
+  int reads = 0;
+  Waiter<SendOutcome> w;
+  HttpRequest req;
+  req.url = server.url();
+  sendWithRetry(*client, req, p, now() + std::chrono::seconds(20), defaultClassify, w.callback(),
+                [&reads](const HttpResponse& r, TimePoint) -> std::optional<Duration> {
+                  ++reads;
+                  if (r.body == R"({"retry_after":0})") return Duration::zero();
+                  return std::nullopt;
+                });
+  SendOutcome o = w.get();
+  EXPECT_TRUE(o.ok);  // the 60 s backoff alone could have passed the deadline
+  EXPECT_EQ(o.attempts, 2);
+  EXPECT_EQ(reads, 1);
+}
+
 TEST(Retry, GivesUpWhenRetryAfterIsPastTheDeadline) {
   TestHttpServer server;
   server.setDefault({503, "maintenance", {{"Retry-After", "3600"}}, {}});

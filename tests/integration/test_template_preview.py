@@ -98,5 +98,30 @@ class TemplatePreviewTest(unittest.TestCase):
         self.assertIn("broken.json", err)
 
 
+    def test_html_mode_escapes_alert_text(self):
+        data = json.loads(json.dumps(DATA))
+        data["alerts"][0]["annotations"]["message"] = "<script>alert(1)</script>"
+        self.data = self.file("data-html.json", json.dumps(data))
+        tmpl = self.file("mail.tmpl", '{{ define "mail" }}<p title="{{ (index .Alerts 0).Annotations.message }}">'
+                                      '{{ (index .Alerts 0).Annotations.message }}</p>{{ end }}')
+        rc, out, err = self.run_tool("--file", tmpl, "--name", "mail", "--html")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.strip(), '<p title="&lt;script&gt;alert(1)&lt;/script&gt;">'
+                                      "&lt;script&gt;alert(1)&lt;/script&gt;</p>")
+        rc, out, err = self.run_tool("--file", tmpl, "--name", "mail")  # text mode: as written
+        self.assertEqual(rc, 0, err)
+        self.assertIn("<script>alert(1)</script></p>", out)
+
+    def test_html_mode_bad_input_is_reported(self):
+        rc, out, err = self.run_tool("--file", self.file("x.tmpl", "x"), "--html")
+        self.assertNotEqual(rc, 0)
+        self.assertIn("--html needs --name", err)
+        tmpl = self.file("bad.tmpl", '{{ define "bad" }}<a href="{{ if .Alerts }}x">{{ end }}{{ end }}')
+        rc, out, err = self.run_tool("--file", tmpl, "--name", "bad", "--html")
+        self.assertNotEqual(rc, 0)
+        self.assertIn("1:33: {{if}} branches end in different contexts", err)
+        self.assertEqual(out, "")
+
+
 if __name__ == "__main__":
     unittest.main()

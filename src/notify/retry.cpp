@@ -31,6 +31,8 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
   std::function<void(SendOutcome)> done;
   RetryAfterReader retryAfter;
   SendOutcome outcome;
+  bool clipped = false;      // the current attempt's timeout was cut to the time left
+  int lastVendorStatus = 0;  // the last HTTP status a vendor answered, kept across timeouts
 
   RetryState(HttpClient& c, HttpRequest r, RetryPolicy p, TimePoint d, Classifier cl,
              std::function<void(SendOutcome)> fn, RetryAfterReader ra)
@@ -58,6 +60,7 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
       return;
     }
     HttpRequest req = request;
+    clipped = left < requestTimeout;
     req.timeout = std::min(requestTimeout, left);
     ++outcome.attempts;
     client.send(std::move(req),
@@ -65,7 +68,14 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
   }
 
   void onResponse(HttpResponse r) {
+    if (r.status == 0 && clipped && lastVendorStatus != 0 && r.error.rfind("timeout", 0) == 0) {
+      // The attempt only ran out of the time the deadline left it: what the vendor said before
+      // is the better account of why the send failed.
+      outcome.httpStatus = lastVendorStatus;
+      return finish(false, "deadline exceeded: " + outcome.error);
+    }
     outcome.httpStatus = r.status;
+    if (r.status != 0) lastVendorStatus = r.status;
     Classification c = classify(r);
     if (c.verdict == Verdict::Success) return finish(true, "");
     if (c.verdict == Verdict::Permanent) return finish(false, std::move(c.reason));

@@ -115,12 +115,18 @@ int runDaemon(const Flags& flags) {
   HistoryStage history;
   AsyncTail tail = [&history](std::shared_ptr<Work> work, std::function<void()> finished) {
     auto notes = std::move(work->notifications);
-    runNotify(std::move(notes), work->deadline,
-              [&history, work, finished = std::move(finished)](NotifyReport report) {
-                history.record(report, work->snapshot->history);
-                finished();
-              });
+    // A send parked behind its throttle releases the batch; its outcome reaches history later.
+    runNotify(
+        std::move(notes), work->deadline,
+        [&history, work, finished = std::move(finished)](NotifyReport report) {
+          history.record(report, work->snapshot->history);
+          finished();
+        },
+        [&history, snapshot = work->snapshot](NotifyReport late) {
+          history.record(late, snapshot->history);
+        });
   };
+  ParkedSends::setLimit(static_cast<size_t>(flags.storeMemoryQueue));
   DispatcherOptions dopts;
   dopts.maxInFlight = static_cast<size_t>(flags.workerQueue);
   dopts.maxAlertsInFlight = static_cast<size_t>(flags.storeMemoryQueue);
@@ -195,12 +201,13 @@ int runDaemon(const Flags& flags) {
   reloader.stop();
   queue.close();
   bool drained = dispatcher.drain(flags.shutdownTimeout);
-  Duration left = std::max(Duration::zero(), deadline - now());
-  bool historyDone = history.waitIdle(left);
-  if (!drained || !historyDone) {
+  bool parkedDone = ParkedSends::waitIdle(std::max(Duration::zero(), deadline - now()));
+  bool historyDone = history.waitIdle(std::max(Duration::zero(), deadline - now()));
+  if (!drained || !parkedDone || !historyDone) {
     log::warn("shutdown timeout reached before everything was delivered",
               {{"queued", std::to_string(queue.size())},
                {"batches_in_flight", std::to_string(dispatcher.inFlight())},
+               {"parked_notifications", std::to_string(ParkedSends::notifications())},
                {"history_pending", std::to_string(history.pending())}});
   }
   server.stop();

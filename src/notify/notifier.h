@@ -6,6 +6,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "aggregate/data.h"
 #include "core/time.h"
@@ -25,13 +27,53 @@ struct SendOutcome {
   std::string failureClass;
 };
 
+// How a send reports back. The outcome callback runs exactly once. Before it, the send may say
+// once that it is parked: it waits for a throttle slot past the channel's maxWaitTime, so its
+// caller can release the batch instead of holding every other alert of it in flight.
+// Built implicitly from any callable taking a SendOutcome (no parked hook then).
+class SendDone {
+ public:
+  SendDone() = default;
+  template <class F, class = std::enable_if_t<std::is_invocable_v<F&, SendOutcome> &&
+                                              !std::is_same_v<std::decay_t<F>, SendDone>>>
+  SendDone(F f) : done_(std::move(f)) {}  // NOLINT: implicit on purpose
+  SendDone(std::function<void(SendOutcome)> done, std::function<void()> parked)
+      : done_(std::move(done)), parked_(std::move(parked)) {}
+
+  // Reports the outcome (exactly once); a later parked() does nothing.
+  void operator()(SendOutcome o) {
+    parked_ = nullptr;
+    auto fn = std::move(done_);
+    fn(std::move(o));
+  }
+  // The send is parked behind a throttle; runs the hook at most once.
+  void parked() {
+    if (!parked_) return;
+    auto fn = std::move(parked_);
+    parked_ = nullptr;
+    fn();
+  }
+  // The same hooks, with `before` run on the outcome first (logging, cleanup).
+  SendDone wrap(std::function<void(const SendOutcome&)> before) && {
+    return SendDone(
+        [before = std::move(before), done = std::move(done_)](SendOutcome o) {
+          before(o);
+          done(std::move(o));
+        },
+        std::move(parked_));
+  }
+
+ private:
+  std::function<void(SendOutcome)> done_;
+  std::function<void()> parked_;
+};
+
 class Notifier {
  public:
   virtual ~Notifier() = default;
   // Delivers `data` (retrying transient failures until `deadline`); `done` runs exactly once,
-  // on any thread.
-  virtual void send(std::shared_ptr<const Data> data, TimePoint deadline,
-                    std::function<void(SendOutcome)> done) = 0;
+  // on any thread, possibly after done.parked().
+  virtual void send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) = 0;
 };
 
 }  // namespace nm

@@ -3,6 +3,7 @@
 #include "notify/notify_stage.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 
 #include "config/snapshot.h"
@@ -36,6 +37,11 @@ struct NotifyMetrics {
           .with({});
   metrics::Gauge& inFlight =
       r.gauge("nm_notifications_in_flight", "Notifications being sent.").with({});
+  metrics::Gauge& parked =
+      r.gauge("nm_notifications_parked",
+              "Notifications waiting past maxWaitTime for a throttle slot, released from their "
+              "batch.")
+          .with({});
 };
 
 NotifyMetrics& m() {
@@ -43,12 +49,51 @@ NotifyMetrics& m() {
   return instance;
 }
 
+// States of one notification of a Run.
+enum : int { kSending = 0, kParked = 1, kAnswered = 2 };
+
 struct Run {
   std::vector<Notification> notes;
   NotifyReport report;
-  std::atomic<size_t> remaining{0};
+  std::atomic<size_t> remaining{0};  // notifications still holding `done`
+  std::unique_ptr<std::atomic<int>[]> state;
   std::function<void(NotifyReport)> done;
+  std::function<void(NotifyReport)> late;
 };
+
+struct ParkedState {
+  std::mutex mu;
+  std::condition_variable idle;
+  size_t limit = 100000;
+  size_t alerts = 0;
+  size_t notifications = 0;
+};
+
+ParkedState& parkedState() {
+  static ParkedState s;
+  return s;
+}
+
+bool admitParked(size_t alerts) {
+  auto& p = parkedState();
+  std::lock_guard g(p.mu);
+  if (p.notifications > 0 && p.alerts + alerts > p.limit) return false;
+  p.alerts += alerts;
+  ++p.notifications;
+  m().parked.add(1);
+  return true;
+}
+
+void releaseParked(size_t alerts) {
+  auto& p = parkedState();
+  {
+    std::lock_guard g(p.mu);
+    p.alerts -= alerts;
+    --p.notifications;
+  }
+  m().parked.add(-1);
+  p.idle.notify_all();
+}
 
 std::string fingerprints(const Data* d) {
   std::string out;
@@ -95,19 +140,53 @@ void record(const Notification& note, const SendOutcome& o, TimePoint started, T
                                      {"fingerprints", fps}});
 }
 
-void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoint started) {
-  TimePoint at = now();
-  const Notification& note = run->notes[i];
-  record(note, o, started, at);
-  DeliveryResult& r = run->report.results[i];
-  r.receiver = note.receiver;
-  r.data = note.data;
-  r.outcome = std::move(o);
-  r.sentAt = at;
+size_t alertCount(const Notification& note) {
+  return note.data ? note.data->alerts.size() : 0;
+}
+
+void release(const std::shared_ptr<Run>& run) {
   if (run->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     auto done = std::move(run->done);
     done(std::move(run->report));
   }
+}
+
+void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoint started) {
+  TimePoint at = now();
+  const Notification& note = run->notes[i];
+  record(note, o, started, at);
+  DeliveryResult r;
+  r.receiver = note.receiver;
+  r.data = note.data;
+  r.outcome = std::move(o);
+  r.sentAt = at;
+  if (run->state[i].exchange(kAnswered, std::memory_order_acq_rel) == kParked) {
+    // Released from the batch earlier: the outcome goes on alone.
+    releaseParked(alertCount(note));
+    NotifyReport lateReport;
+    lateReport.results.push_back(std::move(r));
+    run->late(std::move(lateReport));
+    return;
+  }
+  run->report.results[i] = std::move(r);
+  release(run);
+}
+
+// The send of notification i waits past maxWaitTime for its throttle slot.
+void park(const std::shared_ptr<Run>& run, size_t i) {
+  if (!run->late || !admitParked(alertCount(run->notes[i]))) return;  // keeps holding the batch
+  int expected = kSending;
+  if (!run->state[i].compare_exchange_strong(expected, kParked, std::memory_order_acq_rel)) {
+    releaseParked(alertCount(run->notes[i]));  // answered meanwhile
+    return;
+  }
+  DeliveryResult& r = run->report.results[i];
+  r.receiver = run->notes[i].receiver;
+  r.data = run->notes[i].data;
+  r.parked = true;
+  log::debug("notification parked behind its throttle; the batch goes on",
+             {{"receiver", r.receiver ? r.receiver->key : std::string()}});
+  release(run);
 }
 
 }  // namespace
@@ -124,7 +203,7 @@ const char* failureClass(const SendOutcome& o) {
 }
 
 void runNotify(std::vector<Notification> notes, TimePoint deadline,
-               std::function<void(NotifyReport)> done) {
+               std::function<void(NotifyReport)> done, std::function<void(NotifyReport)> late) {
   if (notes.empty()) {
     done(NotifyReport{});
     return;
@@ -133,7 +212,9 @@ void runNotify(std::vector<Notification> notes, TimePoint deadline,
   run->notes = std::move(notes);
   run->report.results.resize(run->notes.size());
   run->remaining.store(run->notes.size());
+  run->state = std::make_unique<std::atomic<int>[]>(run->notes.size());
   run->done = std::move(done);
+  run->late = std::move(late);
   for (size_t i = 0; i < run->notes.size(); ++i) {
     const Notification& note = run->notes[i];
     if (!note.receiver || !note.receiver->notifier || !note.data) {
@@ -147,11 +228,38 @@ void runNotify(std::vector<Notification> notes, TimePoint deadline,
     }
     m().inFlight.add(1);
     TimePoint started = now();
-    note.receiver->notifier->send(note.data, deadline, [run, i, started](SendOutcome o) {
-      m().inFlight.add(-1);
-      complete(run, i, std::move(o), started);
-    });
+    note.receiver->notifier->send(note.data, deadline,
+                                  SendDone(
+                                      [run, i, started](SendOutcome o) {
+                                        m().inFlight.add(-1);
+                                        complete(run, i, std::move(o), started);
+                                      },
+                                      [run, i] { park(run, i); }));
   }
+}
+
+void ParkedSends::setLimit(size_t alerts) {
+  auto& p = parkedState();
+  std::lock_guard g(p.mu);
+  p.limit = alerts;
+}
+
+size_t ParkedSends::alerts() {
+  auto& p = parkedState();
+  std::lock_guard g(p.mu);
+  return p.alerts;
+}
+
+size_t ParkedSends::notifications() {
+  auto& p = parkedState();
+  std::lock_guard g(p.mu);
+  return p.notifications;
+}
+
+bool ParkedSends::waitIdle(Duration timeout) {
+  auto& p = parkedState();
+  std::unique_lock lk(p.mu);
+  return p.idle.wait_for(lk, timeout, [&] { return p.notifications == 0; });
 }
 
 }  // namespace nm

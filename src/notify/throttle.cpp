@@ -130,7 +130,8 @@ void Throttle::whenClear(const std::string& key, const ThrottleLimit& limit, Tic
 }
 
 Duration Throttle::acquire(const std::string& key, const ThrottleLimit& limit, HttpClient& timers,
-                           std::function<void(Duration, Ticket)> go) {
+                           std::function<void(Duration, Ticket)> go,
+                           std::function<void()> deferredHook) {
   if (limit.threshold <= 0 || limit.unit <= Duration::zero()) {
     go(Duration::zero(), 0);
     return Duration::zero();
@@ -153,6 +154,7 @@ Duration Throttle::acquire(const std::string& key, const ThrottleLimit& limit, H
                  {{"wait_ms",
                    std::to_string(
                        std::chrono::duration_cast<std::chrono::milliseconds>(r.wait).count())}});
+      if (deferredHook) deferredHook();
     }
   }
   whenClear(key, limit, r.ticket, start, start, timers, std::move(go));
@@ -165,12 +167,12 @@ struct JobRun : std::enable_shared_from_this<JobRun> {
   HttpClient& http;
   std::vector<ChatJob> jobs;
   TimePoint deadline;
-  std::function<void(SendOutcome)> done;
+  SendDone done;
   SendOutcome total;
   size_t next = 0;
   int failures = 0;
 
-  JobRun(HttpClient& h, std::vector<ChatJob> j, TimePoint d, std::function<void(SendOutcome)> fn)
+  JobRun(HttpClient& h, std::vector<ChatJob> j, TimePoint d, SendDone fn)
       : http(h), jobs(std::move(j)), deadline(d), done(std::move(fn)) {
     total.ok = true;
   }
@@ -190,8 +192,7 @@ struct JobRun : std::enable_shared_from_this<JobRun> {
 
   void step() {
     if (next == jobs.size()) {
-      auto fn = std::move(done);
-      fn(std::move(total));
+      done(std::move(total));
       return;
     }
     ChatJob& job = jobs[next++];
@@ -205,7 +206,8 @@ struct JobRun : std::enable_shared_from_this<JobRun> {
     if (job.throttleKey.empty()) {
       go(Duration::zero(), 0);
     } else {
-      Throttle::global().acquire(job.throttleKey, job.limit, http, std::move(go));
+      Throttle::global().acquire(job.throttleKey, job.limit, http, std::move(go),
+                                 [self = shared_from_this()] { self->done.parked(); });
     }
   }
 
@@ -225,8 +227,7 @@ struct JobRun : std::enable_shared_from_this<JobRun> {
 
 }  // namespace
 
-void runChatJobs(HttpClient& http, std::vector<ChatJob> jobs, TimePoint deadline,
-                 std::function<void(SendOutcome)> done) {
+void runChatJobs(HttpClient& http, std::vector<ChatJob> jobs, TimePoint deadline, SendDone done) {
   if (jobs.empty()) {
     SendOutcome o;
     o.ok = true;

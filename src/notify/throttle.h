@@ -42,8 +42,10 @@ class Throttle {
   // vendor saw the request at some moment before that answer, so a send `threshold` places
   // later leaves only one window after the answer. This keeps the vendor's window under the
   // limit even when requests queue in the HTTP client for a while. Returns the first wait.
+  // `deferred` runs (before any wait) when the first wait exceeds maxWait.
   Duration acquire(const std::string& key, const ThrottleLimit& limit, HttpClient& timers,
-                   std::function<void(Duration waited, Ticket ticket)> go);
+                   std::function<void(Duration waited, Ticket ticket)> go,
+                   std::function<void()> deferred = nullptr);
 
   // The send of `ticket` was answered at `at` (later sends count from there).
   void settle(const std::string& key, Ticket ticket, TimePoint at);
@@ -91,8 +93,7 @@ struct ChatJob {
 // Runs `jobs` one after another (chunks arrive in order), each after its throttle slot; a
 // throttle wait extends that job's deadline by the wait, so waiting never eats the retry budget.
 // `done` gets ok when every job succeeded, the summed attempts, the first failures' reasons and
-// the distinct targets.
-void runChatJobs(HttpClient& http, std::vector<ChatJob> jobs, TimePoint deadline,
-                 std::function<void(SendOutcome)> done);
+// the distinct targets; done.parked() runs when a job is deferred past its maxWaitTime.
+void runChatJobs(HttpClient& http, std::vector<ChatJob> jobs, TimePoint deadline, SendDone done);
 
 }  // namespace nm

@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from chat_manifests import default_config, global_receiver
 from dingtalk_fake import DingTalkFake
-from nmtest import NMTestCase, alert, nm_manifest, wait_until
+from nmtest import NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
 
 
 class DingTalkTest(NMTestCase):
@@ -23,7 +23,7 @@ class DingTalkTest(NMTestCase):
         super().tearDown()
         self.fake.close()
 
-    def start_with(self, options, robot_spec=None, chatids=None):
+    def start_with(self, options, robot_spec=None, chatids=None, extra_args=()):
         options = dict(options)
         dt = dict(options.get("dingtalk", {}))
         dt.setdefault("apiBaseUrl", self.fake.url(""))
@@ -40,7 +40,7 @@ class DingTalkTest(NMTestCase):
                 "conversation": {"appkey": {"value": "ak1"}, "appsecret": {"value": "as1"}}}))
         if spec:
             self.write("receiver.yaml", global_receiver("dt", "dingtalk", spec))
-        self.start()
+        self.start(extra_args)
 
     def robot(self, token="rb1", secret="SEC123", keywords=("nm",)):
         url = self.fake.add_robot(token, secret, keywords)
@@ -85,6 +85,34 @@ class DingTalkTest(NMTestCase):
         texts = "".join(r["body"]["text"]["content"] for r in self.fake.on("/robot/send"))
         for i in range(7):
             self.assertIn(f"T{i}", texts)
+
+    def test_a_parked_send_does_not_hold_other_receivers(self):
+        # One batch in flight at most (--worker.queue 1) and a robot allowing one message per
+        # 4 s with no wait: the second robot message is parked behind the throttle. Its batch is
+        # released, so the next batch reaches the webhook while the robot still waits; before
+        # parking existed the webhook got nothing until the robot's slot came.
+        self.fake.close()
+        self.fake = DingTalkFake(rate_limit=1, rate_window=3.9)
+        self.write("hook.yaml", webhook_receiver("hook", self.sink.url("/hook"),
+                                                 {"type": "global"}))
+        self.start_with({"dingtalk": {"chatBotThrottle": {"threshold": 1, "unit": "4s",
+                                                          "maxWaitTime": "0s"}}},
+                        robot_spec=self.robot(secret=None), extra_args=("--worker.queue", "1"))
+        for i in range(3):
+            self.post_alerts([alert({"alertname": f"P{i}", "namespace": "n1"})])
+            wait_until(lambda: any(f"P{i}" == a["labels"]["alertname"]
+                                   for a in self.sink.alerts_on("/hook")),
+                       timeout=15, what=f"P{i} at the webhook")
+            # P1 and P2 reached the webhook while the robot had had only P0.
+            if i > 0:
+                self.assertLessEqual(len(self.fake.on("/robot/send", True)), i)
+        self.assertEqual(len(self.fake.on("/robot/send", True)), 1)
+        wait_until(lambda: len(self.fake.on("/robot/send", True)) == 3, timeout=30,
+                   what="the parked robot messages")
+        self.assertEqual(self.fake.on("/robot/send", False), [])  # none over the limit
+        metrics = self.daemon.get("/metrics")[1]
+        metrics = metrics.decode() if isinstance(metrics, bytes) else metrics
+        self.assertIn("nm_notifications_parked 0", metrics)
 
     def test_conversation_token_refreshed_after_revocation(self):
         self.start_with({}, chatids=["chat1", "chat2"])

@@ -8,6 +8,7 @@
 #include "config/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
+#include "notify/chat_notifier.h"
 #include "notify/retry.h"
 #include "notify/signing/crypto.h"
 #include "notify/signing/dingtalk.h"
@@ -43,43 +44,26 @@ struct DingtalkApp {
   std::vector<std::string> chatids;
 };
 
-class DingtalkNotifier final : public Notifier {
+class DingtalkNotifier final : public ChatNotifier {
  public:
   DingtalkNotifier(HttpClient& http, std::optional<DingtalkBot> bot, std::optional<DingtalkApp> app,
                    DingtalkOptions opts, bool markdown,
                    std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                    std::string titleName, std::string receiverName)
-      : http_(http),
+      : ChatNotifier(http, "dingtalk", receiverName),
         bot_(std::move(bot)),
         app_(std::move(app)),
         opts_(std::move(opts)),
         markdown_(markdown),
         renderer_(std::move(renderer)),
         templateName_(std::move(templateName)),
-        titleName_(std::move(titleName)),
-        receiverName_(std::move(receiverName)) {}
+        titleName_(std::move(titleName)) {}
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override {
-    std::vector<ChatJob> jobs;
+  std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) override {
     std::string error;
-    if (bot_) addBotJobs(*data, jobs, error);
-    if (app_ && error.empty()) addAppJobs(*data, jobs, error);
-    if (!error.empty()) {
-      log::warn("dingtalk: template failed to render",
-                {{"receiver", "dingtalk/" + receiverName_}, {"error", error}});
-      SendOutcome o;
-      o.error = "template: " + error;
-      return done(std::move(o));
-    }
-    runChatJobs(http_, std::move(jobs), deadline,
-                [name = receiverName_, done = std::move(done)](SendOutcome o) {
-                  if (!o.ok) {
-                    log::warn("dingtalk: send failed",
-                              {{"receiver", "dingtalk/" + name}, {"error", o.error}});
-                  }
-                  done(std::move(o));
-                });
+    if (bot_) addBotJobs(data, jobs, error);
+    if (app_ && error.empty()) addAppJobs(data, jobs, error);
+    return error.empty() ? error : "template: " + error;
   }
 
  private:
@@ -172,7 +156,6 @@ class DingtalkNotifier final : public Notifier {
     return std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
   }
 
-  HttpClient& http_;
   std::optional<DingtalkBot> bot_;
   std::optional<DingtalkApp> app_;
   DingtalkOptions opts_;
@@ -180,7 +163,6 @@ class DingtalkNotifier final : public Notifier {
   std::shared_ptr<const render::Renderer> renderer_;
   std::string templateName_;
   std::string titleName_;
-  std::string receiverName_;
 };
 
 bool resolve(const NotifierContext& ctx, const model::Credential& c, const char* what,

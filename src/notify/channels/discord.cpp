@@ -12,6 +12,7 @@
 #include "config/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
+#include "notify/chat_notifier.h"
 #include "notify/throttle.h"
 #include "observe/log.h"
 #include "render/split.h"
@@ -57,32 +58,23 @@ std::optional<Duration> discordWait(const HttpResponse& r, TimePoint t) {
   return parseRetryAfter(discordRetryAfter(r), t);
 }
 
-class DiscordNotifier final : public Notifier {
+class DiscordNotifier final : public ChatNotifier {
  public:
   DiscordNotifier(HttpClient& http, std::shared_ptr<const DiscordSpec> spec, std::string webhook,
                   size_t chunkLimit, DiscordOptions opts,
                   std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                   std::string receiverName)
-      : http_(http),
+      : ChatNotifier(http, "discord", receiverName),
         spec_(std::move(spec)),
         webhook_(std::move(webhook)),
         chunkLimit_(chunkLimit),
         opts_(std::move(opts)),
         renderer_(std::move(renderer)),
-        templateName_(std::move(templateName)),
-        receiverName_(std::move(receiverName)) {}
+        templateName_(std::move(templateName)) {}
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override {
-    auto split = render::splitMessages(*renderer_, templateName_, *data, chunkLimit_);
-    if (!split.ok()) {
-      log::warn("discord: template failed to render",
-                {{"receiver", "discord/" + receiverName_}, {"error", split.error}});
-      SendOutcome o;
-      o.error = "template: " + split.error;
-      return done(std::move(o));
-    }
-    std::vector<ChatJob> jobs;
+  std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) override {
+    auto split = render::splitMessages(*renderer_, templateName_, data, chunkLimit_);
+    if (!split.ok()) return "template: " + split.error;
     for (const auto& c : split.chunks) {
       ChatJob job;
       job.target = discordWebhookTarget(webhook_);
@@ -97,25 +89,16 @@ class DiscordNotifier final : public Notifier {
       };
       jobs.push_back(std::move(job));
     }
-    runChatJobs(http_, std::move(jobs), deadline,
-                [name = receiverName_, done = std::move(done)](SendOutcome o) {
-                  if (!o.ok) {
-                    log::warn("discord: send failed",
-                              {{"receiver", "discord/" + name}, {"error", o.error}});
-                  }
-                  done(std::move(o));
-                });
+    return "";
   }
 
  private:
-  HttpClient& http_;
   std::shared_ptr<const DiscordSpec> spec_;
   std::string webhook_;
   size_t chunkLimit_;
   DiscordOptions opts_;
   std::shared_ptr<const render::Renderer> renderer_;
   std::string templateName_;
-  std::string receiverName_;
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {

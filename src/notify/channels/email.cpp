@@ -288,8 +288,7 @@ bool EmailNotifier::messages(const Data& data, const std::vector<std::vector<std
   return true;
 }
 
-void EmailNotifier::send(std::shared_ptr<const Data> data, TimePoint deadline,
-                         std::function<void(SendOutcome)> done) {
+void EmailNotifier::send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) {
   auto batches = emailBatches(settings_.to, settings_.maxReceivers);
   std::vector<std::string> bare;
   for (const auto& t : settings_.to) bare.push_back(bareAddress(t));

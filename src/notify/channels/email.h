@@ -75,8 +75,7 @@ class EmailNotifier final : public Notifier {
   EmailNotifier(SmtpClient& smtp, EmailSettings settings,
                 std::shared_ptr<const render::Renderer> renderer, RetryPolicy policy = {});
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override;
+  void send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) override;
 
   // One message per batch of recipients (templates rendered once); false with `error` when a
   // template fails.

@@ -8,6 +8,7 @@
 #include "config/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
+#include "notify/chat_notifier.h"
 #include "notify/retry.h"
 #include "notify/signing/crypto.h"
 #include "notify/signing/feishu.h"
@@ -122,46 +123,30 @@ struct Message {
   std::string content;
 };
 
-class FeishuNotifier final : public Notifier {
+class FeishuNotifier final : public ChatNotifier {
  public:
   FeishuNotifier(HttpClient& http, std::optional<FeishuBot> bot, std::optional<FeishuApp> app,
                  FeishuOptions opts, bool post, std::shared_ptr<const render::Renderer> renderer,
                  std::string templateName, std::string receiverName)
-      : http_(http),
+      : ChatNotifier(http, "feishu", receiverName),
         bot_(std::move(bot)),
         app_(std::move(app)),
         opts_(std::move(opts)),
         post_(post),
         renderer_(std::move(renderer)),
-        templateName_(std::move(templateName)),
-        receiverName_(std::move(receiverName)) {}
+        templateName_(std::move(templateName)) {}
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override {
+  std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) override {
     std::vector<Message> messages;
-    std::string error = buildMessages(*data, messages);
-    if (!error.empty()) {
-      log::warn("feishu: template failed to render",
-                {{"receiver", "feishu/" + receiverName_}, {"error", error}});
-      SendOutcome o;
-      o.error = "template: " + error;
-      return done(std::move(o));
-    }
-    std::vector<ChatJob> jobs;
+    std::string error = buildMessages(data, messages);
+    if (!error.empty()) return "template: " + error;
     if (bot_) {
       for (const auto& m : messages) jobs.push_back(botJob(m));
     }
     if (app_) {
       for (const auto& m : messages) jobs.push_back(appJob(m));
     }
-    runChatJobs(
-        http_, std::move(jobs), deadline,
-        [name = receiverName_, done = std::move(done)](SendOutcome o) {
-          if (!o.ok) {
-            log::warn("feishu: send failed", {{"receiver", "feishu/" + name}, {"error", o.error}});
-          }
-          done(std::move(o));
-        });
+    return "";
   }
 
  private:
@@ -269,14 +254,12 @@ class FeishuNotifier final : public Notifier {
     return std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
   }
 
-  HttpClient& http_;
   std::optional<FeishuBot> bot_;
   std::optional<FeishuApp> app_;
   FeishuOptions opts_;
   bool post_;
   std::shared_ptr<const render::Renderer> renderer_;
   std::string templateName_;
-  std::string receiverName_;
 };
 
 bool resolve(const NotifierContext& ctx, const model::Credential& c, const char* what,

@@ -7,6 +7,7 @@
 
 #include "config/snapshot.h"
 #include "notify/channel_common.h"
+#include "notify/chat_notifier.h"
 #include "notify/throttle.h"
 #include "observe/log.h"
 #include "render/split.h"
@@ -62,31 +63,28 @@ std::string profileTarget(const PushoverProfile& p) {
   return t;
 }
 
-class PushoverNotifier final : public Notifier {
+class PushoverNotifier final : public ChatNotifier {
  public:
   PushoverNotifier(HttpClient& http, std::string token, std::vector<PushoverProfile> profiles,
                    PushoverOptions opts, std::shared_ptr<const render::Renderer> renderer,
                    std::string templateName, std::string titleName, std::string receiverName)
-      : http_(http),
+      : ChatNotifier(http, "pushover", receiverName),
         token_(std::move(token)),
         profiles_(std::move(profiles)),
         opts_(std::move(opts)),
         renderer_(std::move(renderer)),
         templateName_(std::move(templateName)),
-        titleName_(std::move(titleName)),
-        receiverName_(std::move(receiverName)) {}
+        titleName_(std::move(titleName)) {}
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override {
-    auto split = render::splitMessages(*renderer_, templateName_, *data, kPushoverMaxMessage);
-    if (!split.ok()) return fail("template: " + split.error, std::move(done));
-    std::vector<ChatJob> jobs;
+  std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) override {
+    auto split = render::splitMessages(*renderer_, templateName_, data, kPushoverMaxMessage);
+    if (!split.ok()) return "template: " + split.error;
     for (const auto& c : split.chunks) {
       std::string rendered;  // the titleTemplate (or default subject) title of this chunk
       if (needsRenderedTitle()) {
-        auto t = renderer_->render(titleName_.empty() ? kDefaultTitle : titleName_, *data,
+        auto t = renderer_->render(titleName_.empty() ? kDefaultTitle : titleName_, data,
                                    std::span<const AlertPtr>(c.alerts));
-        if (!t.ok()) return fail("title template: " + t.error, std::move(done));
+        if (!t.ok()) return "title template: " + t.error;
         rendered = std::move(t.text);
       }
       for (const auto& p : profiles_) {
@@ -113,14 +111,7 @@ class PushoverNotifier final : public Notifier {
         jobs.push_back(std::move(job));
       }
     }
-    runChatJobs(http_, std::move(jobs), deadline,
-                [name = receiverName_, done = std::move(done)](SendOutcome o) {
-                  if (!o.ok) {
-                    log::warn("pushover: send failed",
-                              {{"receiver", "pushover/" + name}, {"error", o.error}});
-                  }
-                  done(std::move(o));
-                });
+    return "";
   }
 
  private:
@@ -134,22 +125,12 @@ class PushoverNotifier final : public Notifier {
     return false;
   }
 
-  void fail(std::string error, std::function<void(SendOutcome)> done) {
-    log::warn("pushover: template failed to render",
-              {{"receiver", "pushover/" + receiverName_}, {"error", error}});
-    SendOutcome o;
-    o.error = std::move(error);
-    done(std::move(o));
-  }
-
-  HttpClient& http_;
   std::string token_;
   std::vector<PushoverProfile> profiles_;
   PushoverOptions opts_;
   std::shared_ptr<const render::Renderer> renderer_;
   std::string templateName_;
   std::string titleName_;  // the configured titleTemplate; empty: profile title, else default
-  std::string receiverName_;
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {

@@ -9,6 +9,7 @@
 #include "config/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
+#include "notify/chat_notifier.h"
 #include "notify/throttle.h"
 #include "observe/log.h"
 #include "render/split.h"
@@ -36,46 +37,30 @@ std::string firstLine(const std::string& body) {
   return s.empty() ? std::string("(empty body)") : s;
 }
 
-class SlackNotifier final : public Notifier {
+class SlackNotifier final : public ChatNotifier {
  public:
   SlackNotifier(HttpClient& http, std::string token, std::vector<std::string> channels,
                 std::string webhook, SlackOptions opts,
                 std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                 std::string receiverName)
-      : http_(http),
+      : ChatNotifier(http, "slack", receiverName),
         token_(std::move(token)),
         channels_(std::move(channels)),
         webhook_(std::move(webhook)),
         opts_(std::move(opts)),
         renderer_(std::move(renderer)),
-        templateName_(std::move(templateName)),
-        receiverName_(std::move(receiverName)) {}
+        templateName_(std::move(templateName)) {}
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override {
-    auto split = render::splitMessages(*renderer_, templateName_, *data, kSlackTextMax);
-    if (!split.ok()) {
-      log::warn("slack: template failed to render",
-                {{"receiver", "slack/" + receiverName_}, {"error", split.error}});
-      SendOutcome o;
-      o.error = "template: " + split.error;
-      return done(std::move(o));
-    }
+  std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) override {
+    auto split = render::splitMessages(*renderer_, templateName_, data, kSlackTextMax);
+    if (!split.ok()) return "template: " + split.error;
     // Chunk-major: every channel gets chunk 1 before any gets chunk 2, so chunks arrive in order
     // per channel and consecutive posts go to different channels (Slack limits 1/s per channel).
-    std::vector<ChatJob> jobs;
     for (const auto& c : split.chunks) {
       for (const auto& channel : channels_) jobs.push_back(botJob(channel, c.text));
       if (!webhook_.empty()) jobs.push_back(webhookJob(c.text));
     }
-    runChatJobs(
-        http_, std::move(jobs), deadline,
-        [name = receiverName_, done = std::move(done)](SendOutcome o) {
-          if (!o.ok) {
-            log::warn("slack: send failed", {{"receiver", "slack/" + name}, {"error", o.error}});
-          }
-          done(std::move(o));
-        });
+    return "";
   }
 
  private:
@@ -112,14 +97,12 @@ class SlackNotifier final : public Notifier {
     return job;
   }
 
-  HttpClient& http_;
   std::string token_;
   std::vector<std::string> channels_;
   std::string webhook_;
   SlackOptions opts_;
   std::shared_ptr<const render::Renderer> renderer_;
   std::string templateName_;
-  std::string receiverName_;
 };
 
 bool resolve(const NotifierContext& ctx, const model::Credential& c, const char* what,

@@ -6,6 +6,7 @@
 
 #include "config/snapshot.h"
 #include "notify/channels/sms_provider.h"
+#include "notify/chat_notifier.h"
 #include "observe/log.h"
 #include "render/renderer.h"
 
@@ -13,48 +14,31 @@ namespace nm {
 
 namespace {
 
-class SmsNotifier final : public Notifier {
+class SmsNotifier final : public ChatNotifier {
  public:
   SmsNotifier(HttpClient& http, std::unique_ptr<SmsProvider> provider,
               std::vector<std::string> phones, std::shared_ptr<const render::Renderer> renderer,
               std::string templateName, std::string receiverName)
-      : http_(http),
+      : ChatNotifier(http, "sms", receiverName),
         provider_(std::move(provider)),
         phones_(std::move(phones)),
         renderer_(std::move(renderer)),
-        templateName_(std::move(templateName)),
-        receiverName_(std::move(receiverName)) {}
+        templateName_(std::move(templateName)) {
+    logField_ = {"provider", std::string(provider_->name())};
+  }
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override {
-    auto r = renderer_->render(templateName_, *data);
-    if (!r.ok()) {
-      log::warn("sms: template failed to render",
-                {{"receiver", "sms/" + receiverName_}, {"error", r.error}});
-      SendOutcome o;
-      o.error = "template: " + r.error;
-      return done(std::move(o));
-    }
-    auto jobs = provider_->jobs(*data, r.text, phones_);
-    runChatJobs(http_, std::move(jobs), deadline,
-                [name = receiverName_, provider = std::string(provider_->name()),
-                 done = std::move(done)](SendOutcome o) {
-                  if (!o.ok) {
-                    log::warn(
-                        "sms: send failed",
-                        {{"receiver", "sms/" + name}, {"provider", provider}, {"error", o.error}});
-                  }
-                  done(std::move(o));
-                });
+  std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) override {
+    auto r = renderer_->render(templateName_, data);
+    if (!r.ok()) return "template: " + r.error;
+    jobs = provider_->jobs(data, r.text, phones_);
+    return "";
   }
 
  private:
-  HttpClient& http_;
   std::unique_ptr<SmsProvider> provider_;
   std::vector<std::string> phones_;
   std::shared_ptr<const render::Renderer> renderer_;
   std::string templateName_;
-  std::string receiverName_;
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {

@@ -9,6 +9,7 @@
 
 #include "config/snapshot.h"
 #include "notify/channel_common.h"
+#include "notify/chat_notifier.h"
 #include "notify/signing/crypto.h"
 #include "observe/log.h"
 #include "render/split.h"
@@ -30,36 +31,27 @@ std::optional<Duration> telegramWait(const HttpResponse& r, TimePoint t) {
   return std::nullopt;
 }
 
-class TelegramNotifier final : public Notifier {
+class TelegramNotifier final : public ChatNotifier {
  public:
   TelegramNotifier(HttpClient& http, std::string token, std::vector<std::string> chats,
                    std::string mentionSuffix, TelegramOptions opts,
                    std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                    std::string receiverName)
-      : http_(http),
+      : ChatNotifier(http, "telegram", receiverName),
         token_(std::move(token)),
         chats_(std::move(chats)),
         suffix_(std::move(mentionSuffix)),
         opts_(std::move(opts)),
         renderer_(std::move(renderer)),
         templateName_(std::move(templateName)),
-        receiverName_(std::move(receiverName)),
         throttlePrefix_("telegram|" + signing::sha256Hex(token_) + "|") {}
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override {
+  std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) override {
     const size_t limit = kTelegramMaxText > suffix_.size() + kMinChunk
                              ? kTelegramMaxText - suffix_.size()
                              : kMinChunk;
-    auto split = render::splitMessages(*renderer_, templateName_, *data, limit);
-    if (!split.ok()) {
-      log::warn("telegram: template failed to render",
-                {{"receiver", "telegram/" + receiverName_}, {"error", split.error}});
-      SendOutcome o;
-      o.error = "template: " + split.error;
-      return done(std::move(o));
-    }
-    std::vector<ChatJob> jobs;
+    auto split = render::splitMessages(*renderer_, templateName_, data, limit);
+    if (!split.ok()) return "template: " + split.error;
     for (const auto& c : split.chunks) {
       for (const auto& chat : chats_) {
         ChatJob job;
@@ -85,25 +77,16 @@ class TelegramNotifier final : public Notifier {
         jobs.push_back(std::move(job));
       }
     }
-    runChatJobs(http_, std::move(jobs), deadline,
-                [name = receiverName_, done = std::move(done)](SendOutcome o) {
-                  if (!o.ok) {
-                    log::warn("telegram: send failed",
-                              {{"receiver", "telegram/" + name}, {"error", o.error}});
-                  }
-                  done(std::move(o));
-                });
+    return "";
   }
 
  private:
-  HttpClient& http_;
   std::string token_;
   std::vector<std::string> chats_;
   std::string suffix_;
   TelegramOptions opts_;
   std::shared_ptr<const render::Renderer> renderer_;
   std::string templateName_;
-  std::string receiverName_;
   std::string throttlePrefix_;
 };
 

@@ -260,8 +260,7 @@ std::string WebhookNotifier::body(const Data& data) const {
   return dataJson(data);
 }
 
-void WebhookNotifier::send(std::shared_ptr<const Data> data, TimePoint deadline,
-                           std::function<void(SendOutcome)> done) {
+void WebhookNotifier::send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) {
   postJson(body(*data), deadline, policy_, std::move(done));
 }
 

@@ -44,8 +44,7 @@ class WebhookNotifier final : public Notifier {
   WebhookNotifier(HttpClient& http, HttpRequest request, std::string receiverName,
                   RetryPolicy policy);
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override;
+  void send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) override;
 
   // POSTs `body` (JSON) with this receiver's endpoint and credentials, retrying per `policy`.
   void postJson(std::string body, TimePoint deadline, RetryPolicy policy,

@@ -8,6 +8,7 @@
 
 #include "config/snapshot.h"
 #include "notify/channels/webhook.h"
+#include "notify/chat_notifier.h"
 #include "notify/retry.h"
 #include "notify/signing/encoding.h"
 #include "notify/throttle.h"
@@ -64,43 +65,26 @@ struct WecomApp {
   std::string secret;
 };
 
-class WechatNotifier final : public Notifier {
+class WechatNotifier final : public ChatNotifier {
  public:
   WechatNotifier(HttpClient& http, std::shared_ptr<const WechatSpec> spec,
                  std::optional<WecomApp> app, std::string botUrl, WechatOptions opts, bool markdown,
                  std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                  std::string receiverName)
-      : http_(http),
+      : ChatNotifier(http, "wechat", receiverName),
         spec_(std::move(spec)),
         app_(std::move(app)),
         botUrl_(std::move(botUrl)),
         opts_(std::move(opts)),
         markdown_(markdown),
         renderer_(std::move(renderer)),
-        templateName_(std::move(templateName)),
-        receiverName_(std::move(receiverName)) {}
+        templateName_(std::move(templateName)) {}
 
-  void send(std::shared_ptr<const Data> data, TimePoint deadline,
-            std::function<void(SendOutcome)> done) override {
-    std::vector<ChatJob> jobs;
+  std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) override {
     std::string error;
-    if (app_) addAppJobs(*data, jobs, error);
-    if (!botUrl_.empty() && error.empty()) addBotJobs(*data, jobs, error);
-    if (!error.empty()) {
-      log::warn("wechat: template failed to render",
-                {{"receiver", "wechat/" + receiverName_}, {"error", error}});
-      SendOutcome o;
-      o.error = "template: " + error;
-      return done(std::move(o));
-    }
-    runChatJobs(
-        http_, std::move(jobs), deadline,
-        [name = receiverName_, done = std::move(done)](SendOutcome o) {
-          if (!o.ok) {
-            log::warn("wechat: send failed", {{"receiver", "wechat/" + name}, {"error", o.error}});
-          }
-          done(std::move(o));
-        });
+    if (app_) addAppJobs(data, jobs, error);
+    if (!botUrl_.empty() && error.empty()) addBotJobs(data, jobs, error);
+    return error.empty() ? error : "template: " + error;
   }
 
  private:
@@ -174,7 +158,6 @@ class WechatNotifier final : public Notifier {
     }
   }
 
-  HttpClient& http_;
   std::shared_ptr<const WechatSpec> spec_;
   std::optional<WecomApp> app_;
   std::string botUrl_;
@@ -182,7 +165,6 @@ class WechatNotifier final : public Notifier {
   bool markdown_;
   std::shared_ptr<const render::Renderer> renderer_;
   std::string templateName_;
-  std::string receiverName_;
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {

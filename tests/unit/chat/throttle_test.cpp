@@ -142,6 +142,54 @@ TEST(RunChatJobs, ThrottleWaitExtendsTheDeadline) {
   EXPECT_GT(deadlines[1], dl + seconds(29));
 }
 
+TEST(RunChatJobs, ParksOnlyWhenAWaitPassesMaxWaitTime) {
+  // Three jobs on one key allowing one send per 30 s: the first leaves at once, the second's
+  // wait (30 s) is past maxWaitTime (1 s), so the send says it is parked, once.
+  test::FakeHttp http;
+  ThrottleLimit lim{1, seconds(30), seconds(1)};
+  std::vector<ChatJob> jobs;
+  std::vector<std::string> events;
+  for (int i = 0; i < 3; ++i) {
+    ChatJob j;
+    j.throttleKey = "park-once";
+    j.limit = lim;
+    j.run = [&events, i](TimePoint, std::function<void(SendOutcome)> cb) {
+      events.push_back("sent" + std::to_string(i));
+      SendOutcome o;
+      o.ok = true;
+      cb(o);
+    };
+    jobs.push_back(std::move(j));
+  }
+  runChatJobs(http, std::move(jobs), now() + seconds(5),
+              SendDone([&](SendOutcome o) { events.push_back(o.ok ? "done" : "failed"); },
+                       [&] { events.push_back("parked"); }));
+  EXPECT_EQ(events, (std::vector<std::string>{"sent0", "parked", "sent1", "sent2", "done"}));
+}
+
+TEST(RunChatJobs, AWaitWithinMaxWaitTimeDoesNotPark) {
+  test::FakeHttp http;
+  ThrottleLimit lim{1, seconds(1), seconds(10)};
+  std::vector<ChatJob> jobs;
+  for (int i = 0; i < 2; ++i) {
+    ChatJob j;
+    j.throttleKey = "no-park";
+    j.limit = lim;
+    j.run = [](TimePoint, std::function<void(SendOutcome)> cb) {
+      SendOutcome o;
+      o.ok = true;
+      cb(o);
+    };
+    jobs.push_back(std::move(j));
+  }
+  bool parked = false;
+  SendOutcome out;
+  runChatJobs(http, std::move(jobs), now() + seconds(5),
+              SendDone([&](SendOutcome o) { out = o; }, [&] { parked = true; }));
+  EXPECT_TRUE(out.ok);
+  EXPECT_FALSE(parked);
+}
+
 TEST(Throttle, DecodesOptions) {
   model::Diagnostics diags;
   model::Origin origin{"nm.yaml", 1, "NotificationManager", "nm"};

@@ -2,6 +2,7 @@
 // classes and the delivery metrics.
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <thread>
 
 #include "config/snapshot.h"
@@ -16,13 +17,34 @@ namespace {
 class FakeNotifier final : public Notifier {
  public:
   explicit FakeNotifier(SendOutcome o) : outcome_(std::move(o)) {}
-  void send(std::shared_ptr<const Data>, TimePoint,
-            std::function<void(SendOutcome)> done) override {
-    std::thread([o = outcome_, done = std::move(done)] { done(o); }).detach();
+  void send(std::shared_ptr<const Data>, TimePoint, SendDone done) override {
+    std::thread([o = outcome_, done = std::move(done)]() mutable { done(o); }).detach();
   }
 
  private:
   SendOutcome outcome_;
+};
+
+// Parks at once, then answers when the test releases it.
+class ParkingNotifier final : public Notifier {
+ public:
+  void send(std::shared_ptr<const Data>, TimePoint, SendDone done) override {
+    done.parked();
+    std::lock_guard g(mu_);
+    pending_.push_back(std::move(done));
+  }
+  void answer(bool ok) {
+    std::vector<SendDone> p;
+    {
+      std::lock_guard g(mu_);
+      p.swap(pending_);
+    }
+    for (auto& d : p) d(SendOutcome{ok, ok ? "" : "HTTP 500: x", ok ? 200 : 500, 1, "robot", ""});
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<SendDone> pending_;
 };
 
 ReceiverPtr receiver(const std::string& name, std::shared_ptr<Notifier> n, std::string err = "") {
@@ -96,6 +118,81 @@ TEST(NotifyStage, FailureClasses) {
   SendOutcome smtp{false, "rejected <a@b>: 550 no such user", 0, 1, "", ""};
   smtp.failureClass = "smtp_5xx";
   EXPECT_STREQ(failureClass(smtp), "smtp_5xx");
+}
+
+TEST(NotifyStage, AParkedSendReleasesTheBatchAndReportsLate) {
+  auto parking = std::make_shared<ParkingNotifier>();
+  SendOutcome ok{true, "", 200, 1, "http://ok/", ""};
+  std::vector<Notification> notes = {
+      {receiver("robot", parking), data("Throttled")},
+      {receiver("hook", std::make_shared<FakeNotifier>(ok)), data("Other")},
+  };
+  test::Waiter<NotifyReport> done;
+  test::Waiter<NotifyReport> late;
+  runNotify(notes, now() + std::chrono::seconds(5), done.callback(), late.callback());
+  NotifyReport rep = done.get();  // does not wait for the parked send
+  ASSERT_EQ(rep.results.size(), 2u);
+  EXPECT_TRUE(rep.results[0].parked);
+  EXPECT_EQ(rep.results[0].receiver->name, "robot");
+  EXPECT_FALSE(rep.results[1].parked);
+  EXPECT_TRUE(rep.results[1].outcome.ok);
+  EXPECT_EQ(ParkedSends::notifications(), 1u);
+  EXPECT_EQ(ParkedSends::alerts(), 1u);
+
+  parking->answer(true);
+  NotifyReport after = late.get();
+  ASSERT_EQ(after.results.size(), 1u);
+  EXPECT_EQ(after.results[0].receiver->name, "robot");
+  EXPECT_TRUE(after.results[0].outcome.ok);
+  EXPECT_FALSE(after.results[0].parked);
+  EXPECT_TRUE(ParkedSends::waitIdle(std::chrono::seconds(5)));
+  EXPECT_EQ(ParkedSends::alerts(), 0u);
+}
+
+TEST(NotifyStage, WithoutALateCallbackAParkedSendHoldsTheBatch) {
+  auto parking = std::make_shared<ParkingNotifier>();
+  std::vector<Notification> notes = {{receiver("robot", parking), data("Throttled")}};
+  std::atomic<bool> finished{false};
+  test::Waiter<NotifyReport> done;
+  runNotify(notes, now() + std::chrono::seconds(5), [&](NotifyReport r) {
+    finished = true;
+    done.callback()(std::move(r));
+  });
+  EXPECT_FALSE(finished.load());
+  EXPECT_EQ(ParkedSends::notifications(), 0u);
+  parking->answer(false);
+  NotifyReport rep = done.get();
+  ASSERT_EQ(rep.results.size(), 1u);
+  EXPECT_FALSE(rep.results[0].parked);
+  EXPECT_FALSE(rep.results[0].outcome.ok);
+}
+
+TEST(NotifyStage, PastTheParkedBudgetASendHoldsTheBatchAgain) {
+  ParkedSends::setLimit(1);
+  auto first = std::make_shared<ParkingNotifier>();
+  auto second = std::make_shared<ParkingNotifier>();
+  test::Waiter<NotifyReport> done1, late1, late2;
+  runNotify({{receiver("one", first), data("A")}}, now() + std::chrono::seconds(5),
+            done1.callback(), late1.callback());
+  EXPECT_TRUE(done1.get().results[0].parked);  // the budget admits one alert
+
+  std::atomic<bool> finished2{false};
+  test::Waiter<NotifyReport> done2;
+  runNotify(
+      {{receiver("two", second), data("B")}}, now() + std::chrono::seconds(5),
+      [&](NotifyReport r) {
+        finished2 = true;
+        done2.callback()(std::move(r));
+      },
+      late2.callback());
+  EXPECT_FALSE(finished2.load());  // over the budget: the batch is held, not released
+  second->answer(true);
+  NotifyReport rep2 = done2.get();
+  EXPECT_FALSE(rep2.results[0].parked);
+  EXPECT_TRUE(rep2.results[0].outcome.ok);
+  first->answer(true);
+  EXPECT_TRUE(late1.get().results[0].outcome.ok);
+  ParkedSends::setLimit(100000);
 }
 
 }  // namespace

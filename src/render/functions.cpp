@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "render/template_data.h"
+#include "render/unicode_case.h"
 #include "template/gofmt.h"
 #include "template/json_encode.h"
 
@@ -113,43 +114,15 @@ Function fn(std::vector<Param> params, Function::Fn f, bool variadic = false) {
   return x;
 }
 
-// Simple case mapping: ASCII, Latin-1, basic Greek and Cyrillic (Go's unicode tables beyond
-// these are not reproduced).
-char32_t upperRune(char32_t r) {
-  if (r >= 'a' && r <= 'z') return r - 32;
-  if (r < 0x80) return r;
-  if ((r >= 0xE0 && r <= 0xFE && r != 0xF7)) return r - 32;
-  if (r == 0xFF) return 0x178;
-  if (r == 0xB5) return 0x39C;
-  if (r >= 0x3B1 && r <= 0x3C9 && r != 0x3C2) return r - 32;
-  if (r >= 0x430 && r <= 0x44F) return r - 32;
-  if (r >= 0x450 && r <= 0x45F) return r - 80;
-  return r;
-}
-
-char32_t lowerRune(char32_t r) {
-  if (r >= 'A' && r <= 'Z') return r + 32;
-  if (r < 0x80) return r;
-  if ((r >= 0xC0 && r <= 0xDE && r != 0xD7)) return r + 32;
-  if (r == 0x178) return 0xFF;
-  if (r >= 0x391 && r <= 0x3A9 && r != 0x3A2) return r + 32;
-  if (r >= 0x410 && r <= 0x42F) return r + 32;
-  if (r >= 0x400 && r <= 0x40F) return r + 80;
-  return r;
-}
-
 template <class F>
 std::string mapRunes(std::string_view s, F f) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     size_t w = 0;
-    const char32_t r = tmpl::decodeRune(s, i, w);
-    if (r == 0xFFFD && w == 1 && static_cast<unsigned char>(s[i]) >= 0x80) {
-      tmpl::appendRune(out, 0xFFFD);
-    } else {
-      tmpl::appendRune(out, f(r));
-    }
+    // As Go's strings.Map: an invalid byte reaches the mapping as U+FFFD (title's separator test
+    // sees it) and comes out as U+FFFD.
+    tmpl::appendRune(out, f(tmpl::decodeRune(s, i, w)));
     i += w;
   }
   return out;
@@ -189,7 +162,7 @@ std::string title(std::string_view s) {
       sep = isSpaceRune(prev);
     }
     prev = r;
-    return sep ? upperRune(r) : r;
+    return sep ? goToTitle(r) : r;
   });
 }
 
@@ -348,10 +321,10 @@ tmpl::FuncMap makeFuncs() {
   tmpl::FuncMap m;
   const std::vector<Param> s1{Param::String};
   m["toUpper"] = fn(s1, [](Context& c, const Value&, std::span<const Value> a) {
-    return str(c, mapRunes(a[0].s(), upperRune));
+    return str(c, mapRunes(a[0].s(), goToUpper));
   });
   m["toLower"] = fn(s1, [](Context& c, const Value&, std::span<const Value> a) {
-    return str(c, mapRunes(a[0].s(), lowerRune));
+    return str(c, mapRunes(a[0].s(), goToLower));
   });
   m["title"] = fn(s1, [](Context& c, const Value&, std::span<const Value> a) {
     return str(c, title(a[0].s()));

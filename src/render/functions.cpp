@@ -547,4 +547,8 @@ bool toJson(const Value& v, Context& ctx, std::string& out, std::string& err) {
   return jsonValue(v, ctx, out, err);
 }
 
+bool jsonOfObject(const Value& v, Context& ctx, std::string& out, std::string& err) {
+  return jsonObject(v, ctx, out, err);
+}
+
 }  // namespace nm::render

@@ -42,5 +42,8 @@ std::string humanizeDuration(double seconds);
 // json.Marshal of a template value (model objects as their JSON shape). False with err for
 // values Go cannot encode (NaN, Inf, functions).
 bool toJson(const tmpl::Value& v, tmpl::Context& ctx, std::string& out, std::string& err);
+// json.Marshal of one data-model object (Alert, Data, KV pair, time, duration): the `json` hook
+// of their TypeInfo, which html/template's JavaScript escaper uses too.
+bool jsonOfObject(const tmpl::Value& v, tmpl::Context& ctx, std::string& out, std::string& err);
 
 }  // namespace nm::render

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "render/functions.h"
+
 namespace nm::render {
 
 using tmpl::Arena;
@@ -124,6 +126,7 @@ Function namesOrValues(bool values, bool fromKV) {
 const TypeInfo& pairType() {
   static const TypeInfo t = [] {
     TypeInfo t;
+    t.json = &jsonOfObject;
     t.name = "template.Pair";
     return t;
   }();
@@ -160,6 +163,7 @@ const TypeInfo& pairsType() {
 const TypeInfo& kvType() {
   static const TypeInfo t = [] {
     TypeInfo t;
+    t.json = &jsonOfObject;
     t.name = "template.KV";
     t.elem = Kind::String;
     t.methods.emplace_back("SortedPairs",
@@ -209,6 +213,7 @@ class DurationObj final : public Object {
 const TypeInfo& timeType() {
   static const TypeInfo t = [] {
     TypeInfo t;
+    t.json = &jsonOfObject;
     t.name = "time.Time";
     auto self = [](const Value& v) -> const GoTime& {
       return static_cast<const TimeObj&>(v.o()).time;
@@ -245,6 +250,7 @@ const TypeInfo& timeType() {
 const TypeInfo& durationType() {
   static const TypeInfo t = [] {
     TypeInfo t;
+    t.json = &jsonOfObject;
     t.name = "time.Duration";
     auto secs = [](double div) {
       return method([div](Context&, const Value& v, std::span<const Value>) {
@@ -331,6 +337,7 @@ class AlertObj final : public Object {
 const TypeInfo& alertType() {
   static const TypeInfo t = [] {
     TypeInfo t;
+    t.json = &jsonOfObject;
     t.name = std::string(kAlertTypeName);
     auto msg = [](bool cn) {
       return method([cn](Context&, const Value& self, std::span<const Value>) {
@@ -368,6 +375,7 @@ const TypeInfo& alertSliceType() {
 const TypeInfo& alertsType() {
   static const TypeInfo t = [] {
     TypeInfo t;
+    t.json = &jsonOfObject;
     t.name = "template.Alerts";
     t.elem = Kind::Object;
     t.elemType = &alertType();
@@ -410,6 +418,7 @@ class DataObj final : public Object {
 const TypeInfo& dataType() {
   static const TypeInfo t = [] {
     TypeInfo t;
+    t.json = &jsonOfObject;
     t.name = "*template.Data";
     t.methods.emplace_back(
         "Status", method([](Context&, const Value& self, std::span<const Value>) {

@@ -360,9 +360,16 @@ void jsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// json.Marshal for jsValEscaper; data-model objects are refused rather than guessed.
-bool jsonValue(std::string& out, const Value& v, std::string& err) {
-  return goJsonEncode(out, v, err, [](const Value& x, std::string&, std::string& e) {
+// json.Marshal for jsValEscaper: data-model objects through their type's json hook (as
+// toJson writes them); a type without one is refused rather than guessed.
+bool jsonValue(std::string& out, const Value& v, std::string& err, tmpl::Context& ctx) {
+  return goJsonEncode(out, v, err, [&ctx](const Value& x0, std::string& o, std::string& e) {
+    const Value x = x0.asIface(false);
+    if (x.kind() == Kind::Func) {
+      e = "json: unsupported type: " + typeName(x, true);
+      return false;
+    }
+    if (x.kind() == Kind::Object && x.o().type().json) return x.o().type().json(x, ctx, o, e);
     e = "html/template: a value of type " + typeName(x, true) +
         " cannot be written into a JavaScript context (unsupported)";
     return false;
@@ -596,7 +603,8 @@ std::string stripTags(std::string_view html) {
   return b;
 }
 
-bool jsValEscaper(std::span<const Value> args, std::string& out, std::string& err) {
+bool jsValEscaper(std::span<const Value> args, std::string& out, std::string& err,
+                  tmpl::Context& ctx) {
   std::string b;
   if (args.size() == 1) {
     const Value& a = args[0];
@@ -608,7 +616,7 @@ bool jsValEscaper(std::span<const Value> args, std::string& out, std::string& er
       out = "\"" + std::string(a.s()) + "\"";
       return true;
     }
-    if (!jsonValue(b, a, err)) {
+    if (!jsonValue(b, a, err, ctx)) {
       if (err.rfind("json: ", 0) != 0) return false;
       std::string e = err;
       err.clear();
@@ -669,7 +677,7 @@ const FuncMap& escaperFuncs() {
     jsval.variadic = true;
     jsval.fn = [](tmpl::Context& c, const Value&, std::span<const Value> args) {
       std::string out, err;
-      if (!jsValEscaper(args, out, err)) return CallResult::fail(err);
+      if (!jsValEscaper(args, out, err, c)) return CallResult::fail(err);
       return CallResult::ok(c.arena().str(std::move(out)));
     };
     m["_html_template_jsvalescaper"] = jsval;

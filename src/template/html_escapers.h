@@ -33,7 +33,8 @@ std::string cssValueFilter(std::string_view s, Content t);
 std::string stripTags(std::string_view html);
 bool isSafeURL(std::string_view s);
 // js.go's jsValEscaper; false with err when a value cannot be encoded as JSON here.
-bool jsValEscaper(std::span<const Value> args, std::string& out, std::string& err);
+bool jsValEscaper(std::span<const Value> args, std::string& out, std::string& err,
+                  tmpl::Context& ctx);
 
 // _html_template_* escapers and _eval_args_, as Functions of (args ...interface{}).
 const FuncMap& escaperFuncs();

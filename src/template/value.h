@@ -155,6 +155,9 @@ struct TypeInfo {
   Kind elem = Kind::Invalid;           // element kind for lists/maps; Invalid = interface{}
   const TypeInfo* elemType = nullptr;  // element type when it is itself named (optional)
   std::vector<std::pair<std::string, Function>> methods;
+  // json.Marshal of an Object of this type (toJson, html/template's JavaScript values); null:
+  // the type cannot be marshalled.
+  bool (*json)(const Value& v, Context& ctx, std::string& out, std::string& err) = nullptr;
   const Function* method(std::string_view n) const {
     for (const auto& [k, f] : methods)
       if (k == n) return &f;

@@ -36,3 +36,30 @@ TEST(RendererHtml, InlineTextAndErrors) {
   ASSERT_TRUE(inline1.ok()) << inline1.error;
   EXPECT_EQ(inline1.text, "<p><a href=\"web-1\">web-1</a></p>");
 }
+
+TEST(RendererHtml, DataModelObjectsInScriptAreTheirJson) {
+  // Go's html/template writes a value in a JavaScript context with json.Marshal; the data
+  // model's objects marshal as toJson writes them (with </script> and <!-- kept out).
+  auto r = rendererFor("English",
+                       "{{ define \"js\" }}<script>var a = {{ index .Alerts 0 }};"
+                       " var t = {{ (index .Alerts 0).StartsAt }};</script>{{ end }}"
+                       "{{ define \"json\" }}{{ toJson (index .Alerts 0) }}|"
+                       "{{ toJson (index .Alerts 0).StartsAt }}{{ end }}");
+  ASSERT_TRUE(r);
+  Data d = oneAlert();
+  RenderResult js = r->renderHtml("js", d);
+  ASSERT_TRUE(js.ok()) << js.error;
+  RenderResult json = r->render("json", d);
+  ASSERT_TRUE(json.ok()) << json.error;
+  // notificationTime is the time of each render: compare without it.
+  auto withoutNow = [](std::string s) {
+    auto p = s.find("\"notificationTime\":\"");
+    if (p != std::string::npos) s.erase(p, s.find('"', p + 20) + 1 - p);
+    return s;
+  };
+  const std::string alertJson = withoutNow(json.text.substr(0, json.text.find('|')));
+  const std::string timeJson = json.text.substr(json.text.find('|') + 1);
+  EXPECT_NE(alertJson.find("\"labels\":{"), std::string::npos) << alertJson;
+  EXPECT_EQ(withoutNow(js.text),
+            "<script>var a = " + alertJson + "; var t = " + timeJson + ";</script>");
+}

@@ -31,7 +31,7 @@ std::string run(const std::string& text, const std::string& json = "{}", std::st
     if (err) *err = e;
     return "PARSE ERROR";
   }
-  Arena arena;
+  nm::tmpl::Arena arena;
   Value data;
   if (!jsonToValue(json, arena, data, e)) return "DATA ERROR";
   HtmlTemplateSet h(t);
@@ -84,11 +84,13 @@ TEST(HtmlEscapers, JsAndCss) {
   EXPECT_EQ(jsRegexpEscaper("", Content::Plain), "(?:)");
   EXPECT_EQ(jsRegexpEscaper("a.b*", Content::Plain), "a\\.b\\*");
   std::string out, err;
+  nm::tmpl::Arena arena;
+  nm::tmpl::Context ctx(arena);
   Value v = Value::str("<x>");
-  ASSERT_TRUE(jsValEscaper(std::span<const Value>(&v, 1), out, err));
+  ASSERT_TRUE(jsValEscaper(std::span<const Value>(&v, 1), out, err, ctx));
   EXPECT_EQ(out, "\"\\u003cx\\u003e\"");
   Value n = Value::integer(42);
-  ASSERT_TRUE(jsValEscaper(std::span<const Value>(&n, 1), out, err));
+  ASSERT_TRUE(jsValEscaper(std::span<const Value>(&n, 1), out, err, ctx));
   EXPECT_EQ(out, " 42 ");
   EXPECT_EQ(cssEscaper("a\"b;c", Content::Plain), "a\\22 b\\3b c");
   EXPECT_EQ(cssValueFilter("red", Content::Plain), "red");

@@ -51,4 +51,12 @@ bool resolveCredential(const NotifierContext& ctx, const model::Credential& c,
   return true;
 }
 
+std::shared_ptr<const ChannelSpec> receiverSpecOf(const NotifierContext& ctx) {
+  return ctx.receiver.spec;
+}
+
+const model::NotificationManager& notificationManagerOf(const NotifierContext& ctx) {
+  return ctx.snapshot.nm;
+}
+
 }  // namespace nm

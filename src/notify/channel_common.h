@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -35,5 +36,28 @@ std::string chooseApiBase(const std::string& fromOption, const char* envVar,
 bool resolveCredential(const NotifierContext& ctx, const model::Credential& c,
                        std::string_view channel, std::string_view what, std::string& out,
                        std::string& error);
+
+// The start of every channel factory: the receiver's decoded spec of type `Spec` and the channel's
+// options read by `read`. Null with "<type>: …" in `error` when either is missing or invalid.
+std::shared_ptr<const ChannelSpec> receiverSpecOf(const NotifierContext& ctx);
+const model::NotificationManager& notificationManagerOf(const NotifierContext& ctx);
+
+template <class Spec, class Options>
+std::shared_ptr<const Spec> channelSpecAndOptions(const NotifierContext& ctx, std::string_view type,
+                                                  Options (*read)(const model::NotificationManager&,
+                                                                  std::string&),
+                                                  Options& opts, std::string& error) {
+  auto spec = std::dynamic_pointer_cast<const Spec>(receiverSpecOf(ctx));
+  if (!spec) {
+    error = std::string(type) + ": receiver has no decoded " + std::string(type) + " spec";
+    return nullptr;
+  }
+  opts = read(notificationManagerOf(ctx), error);
+  if (!error.empty()) {
+    error = std::string(type) + ": " + error;
+    return nullptr;
+  }
+  return spec;
+}
 
 }  // namespace nm

@@ -171,16 +171,9 @@ bool resolve(const NotifierContext& ctx, const model::Credential& c, const char*
 }
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const DingtalkSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "dingtalk: receiver has no decoded dingtalk spec";
-    return nullptr;
-  }
-  DingtalkOptions opts = dingtalkOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "dingtalk: " + error;
-    return nullptr;
-  }
+  DingtalkOptions opts;
+  auto spec = channelSpecAndOptions<DingtalkSpec>(ctx, "dingtalk", &dingtalkOptions, opts, error);
+  if (!spec) return nullptr;
   std::optional<DingtalkBot> bot;
   if (spec->chatbot) {
     DingtalkBot b;

@@ -102,16 +102,9 @@ class DiscordNotifier final : public ChatNotifier {
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const DiscordSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "discord: receiver has no decoded discord spec";
-    return nullptr;
-  }
-  DiscordOptions opts = discordOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "discord: " + error;
-    return nullptr;
-  }
+  DiscordOptions opts;
+  auto spec = channelSpecAndOptions<DiscordSpec>(ctx, "discord", &discordOptions, opts, error);
+  if (!spec) return nullptr;
   std::string webhook;
   if (!resolveCredential(ctx, spec->webhook, "discord", "webhook", webhook, error)) return nullptr;
   if (webhook.empty()) {

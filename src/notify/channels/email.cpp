@@ -151,20 +151,13 @@ bool resolve(const NotifierContext& ctx, const model::Credential& c, const char*
 }
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const EmailSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "email: receiver has no decoded email spec";
-    return nullptr;
-  }
+  EmailOptions opts;
+  auto spec = channelSpecAndOptions<EmailSpec>(ctx, "email", &emailOptions, opts, error);
+  if (!spec) return nullptr;
   auto cfg =
       ctx.config ? std::dynamic_pointer_cast<const EmailConfigSpec>(ctx.config->spec) : nullptr;
   if (!cfg) {
     error = "email: no email config (from, smartHost) matched this receiver";
-    return nullptr;
-  }
-  EmailOptions opts = emailOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "email: " + error;
     return nullptr;
   }
   EmailSettings s;

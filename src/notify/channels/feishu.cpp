@@ -268,16 +268,9 @@ bool resolve(const NotifierContext& ctx, const model::Credential& c, const char*
 }
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const FeishuSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "feishu: receiver has no decoded feishu spec";
-    return nullptr;
-  }
-  FeishuOptions opts = feishuOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "feishu: " + error;
-    return nullptr;
-  }
+  FeishuOptions opts;
+  auto spec = channelSpecAndOptions<FeishuSpec>(ctx, "feishu", &feishuOptions, opts, error);
+  if (!spec) return nullptr;
   std::optional<FeishuBot> bot;
   if (spec->chatbot) {
     FeishuBot b;

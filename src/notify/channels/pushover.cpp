@@ -134,16 +134,9 @@ class PushoverNotifier final : public ChatNotifier {
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const PushoverSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "pushover: receiver has no decoded pushover spec";
-    return nullptr;
-  }
-  PushoverOptions opts = pushoverOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "pushover: " + error;
-    return nullptr;
-  }
+  PushoverOptions opts;
+  auto spec = channelSpecAndOptions<PushoverSpec>(ctx, "pushover", &pushoverOptions, opts, error);
+  if (!spec) return nullptr;
   auto cfg =
       ctx.config ? std::dynamic_pointer_cast<const PushoverConfigSpec>(ctx.config->spec) : nullptr;
   if (!cfg) {

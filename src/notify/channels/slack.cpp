@@ -111,16 +111,9 @@ bool resolve(const NotifierContext& ctx, const model::Credential& c, const char*
 }
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const SlackSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "slack: receiver has no decoded slack spec";
-    return nullptr;
-  }
-  SlackOptions opts = slackOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "slack: " + error;
-    return nullptr;
-  }
+  SlackOptions opts;
+  auto spec = channelSpecAndOptions<SlackSpec>(ctx, "slack", &slackOptions, opts, error);
+  if (!spec) return nullptr;
   std::string token;
   if (!spec->channels.empty()) {
     auto cfg =

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "config/snapshot.h"
+#include "notify/channel_common.h"
 #include "notify/channels/sms_provider.h"
 #include "notify/chat_notifier.h"
 #include "observe/log.h"
@@ -42,20 +43,13 @@ class SmsNotifier final : public ChatNotifier {
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const SmsSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "sms: receiver has no decoded sms spec";
-    return nullptr;
-  }
+  SmsOptions opts;
+  auto spec = channelSpecAndOptions<SmsSpec>(ctx, "sms", &smsOptions, opts, error);
+  if (!spec) return nullptr;
   auto cfg =
       ctx.config ? std::dynamic_pointer_cast<const SmsConfigSpec>(ctx.config->spec) : nullptr;
   if (!cfg) {
     error = "sms: no sms config matched the receiver";
-    return nullptr;
-  }
-  SmsOptions opts = smsOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "sms: " + error;
     return nullptr;
   }
   const std::string chosen = smsChooseProvider(*cfg);

@@ -91,16 +91,9 @@ class TelegramNotifier final : public ChatNotifier {
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const TelegramSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "telegram: receiver has no decoded telegram spec";
-    return nullptr;
-  }
-  TelegramOptions opts = telegramOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "telegram: " + error;
-    return nullptr;
-  }
+  TelegramOptions opts;
+  auto spec = channelSpecAndOptions<TelegramSpec>(ctx, "telegram", &telegramOptions, opts, error);
+  if (!spec) return nullptr;
   auto cfg =
       ctx.config ? std::dynamic_pointer_cast<const TelegramConfigSpec>(ctx.config->spec) : nullptr;
   if (!cfg) {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "config/snapshot.h"
+#include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
 #include "notify/chat_notifier.h"
 #include "notify/retry.h"
@@ -168,16 +169,9 @@ class WechatNotifier final : public ChatNotifier {
 };
 
 std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
-  auto spec = std::dynamic_pointer_cast<const WechatSpec>(ctx.receiver.spec);
-  if (!spec) {
-    error = "wechat: receiver has no decoded wechat spec";
-    return nullptr;
-  }
-  WechatOptions opts = wechatOptions(ctx.snapshot.nm, error);
-  if (!error.empty()) {
-    error = "wechat: " + error;
-    return nullptr;
-  }
+  WechatOptions opts;
+  auto spec = channelSpecAndOptions<WechatSpec>(ctx, "wechat", &wechatOptions, opts, error);
+  if (!spec) return nullptr;
   std::optional<WecomApp> app;
   if (!spec->toUser.empty() || !spec->toParty.empty() || !spec->toTag.empty()) {
     auto cfg =

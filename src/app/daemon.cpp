@@ -6,6 +6,7 @@
 #include <malloc.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -209,6 +210,10 @@ int runDaemon(const Flags& flags) {
                {"batches_in_flight", std::to_string(dispatcher.inFlight())},
                {"parked_notifications", std::to_string(ParkedSends::notifications())},
                {"history_pending", std::to_string(history.pending())}});
+    // Sends still pending would call back into the dispatcher and history while they are
+    // destroyed; end here as the kubelet would after the grace period (logs flush per line).
+    log::info("stopped");
+    std::_Exit(0);
   }
   server.stop();
   log::info("stopped");

@@ -114,6 +114,30 @@ class DingTalkTest(NMTestCase):
         metrics = metrics.decode() if isinstance(metrics, bytes) else metrics
         self.assertIn("nm_notifications_parked 0", metrics)
 
+    def parked_robot(self, unit, extra_args):
+        self.fake.close()
+        self.fake = DingTalkFake(rate_limit=1, rate_window=float(unit[:-1]) - 0.1)
+        self.start_with({"dingtalk": {"chatBotThrottle": {"threshold": 1, "unit": unit,
+                                                          "maxWaitTime": "0s"}}},
+                        robot_spec=self.robot(secret=None), extra_args=extra_args)
+        self.post_alerts([alert({"alertname": "S0", "namespace": "n1"})])
+        self.post_alerts([alert({"alertname": "S1", "namespace": "n1"})])
+        wait_until(lambda: "notification parked" in self.daemon.logs(), what="a parked send")
+
+    def test_shutdown_waits_for_parked_sends(self):
+        self.parked_robot("2s", ("--shutdown.timeout", "20s"))
+        self.assertEqual(self.daemon.terminate(timeout=30), 0)
+        texts = "".join(r["body"]["text"]["content"] for r in self.fake.on("/robot/send", True))
+        self.assertIn("S1", texts)  # delivered before the daemon exited
+        self.assertNotIn("shutdown timeout reached", self.daemon.logs())
+
+    def test_shutdown_timeout_ends_with_parked_sends_reported(self):
+        self.parked_robot("60s", ("--shutdown.timeout", "1s"))
+        self.assertEqual(self.daemon.terminate(timeout=30), 0)
+        logs = self.daemon.logs()
+        self.assertIn("shutdown timeout reached", logs)
+        self.assertIn("parked_notifications=1", logs)
+
     def test_conversation_token_refreshed_after_revocation(self):
         self.start_with({}, chatids=["chat1", "chat2"])
         self.post_alerts([alert({"alertname": "Conv1", "namespace": "n1"})])

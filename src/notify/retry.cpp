@@ -30,12 +30,13 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
   Classifier classify;
   std::function<void(SendOutcome)> done;
   RetryAfterReader retryAfter;
+  RequestPreparer prepare;
   SendOutcome outcome;
   bool clipped = false;      // the current attempt's timeout was cut to the time left
   int lastVendorStatus = 0;  // the last HTTP status a vendor answered, kept across timeouts
 
   RetryState(HttpClient& c, HttpRequest r, RetryPolicy p, TimePoint d, Classifier cl,
-             std::function<void(SendOutcome)> fn, RetryAfterReader ra)
+             std::function<void(SendOutcome)> fn, RetryAfterReader ra, RequestPreparer pr)
       : client(c),
         request(std::move(r)),
         requestTimeout(request.timeout),
@@ -43,7 +44,8 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
         deadline(d),
         classify(std::move(cl)),
         done(std::move(fn)),
-        retryAfter(std::move(ra)) {}
+        retryAfter(std::move(ra)),
+        prepare(std::move(pr)) {}
 
   void finish(bool ok, std::string error) {
     outcome.ok = ok;
@@ -60,6 +62,7 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
       return;
     }
     HttpRequest req = request;
+    if (prepare) prepare(req);
     clipped = left < requestTimeout;
     req.timeout = std::min(requestTimeout, left);
     ++outcome.attempts;
@@ -134,16 +137,16 @@ Duration backoffDelay(const RetryPolicy& p, int retry) {
 
 void sendWithRetry(HttpClient& client, HttpRequest request, RetryPolicy policy, TimePoint deadline,
                    Classifier classify, std::function<void(SendOutcome)> done,
-                   RetryAfterReader retryAfter) {
+                   RetryAfterReader retryAfter, RequestPreparer prepare) {
   if (!classify) classify = defaultClassify;
   if (!retryAfter) {
     retryAfter = [](const HttpResponse& r, TimePoint t) {
       return parseRetryAfter(r.retryAfter, t);
     };
   }
-  auto st =
-      std::make_shared<RetryState>(client, std::move(request), policy, deadline,
-                                   std::move(classify), std::move(done), std::move(retryAfter));
+  auto st = std::make_shared<RetryState>(client, std::move(request), policy, deadline,
+                                         std::move(classify), std::move(done),
+                                         std::move(retryAfter), std::move(prepare));
   st->attempt();
 }
 

@@ -51,8 +51,11 @@ using RetryAfterReader = std::function<std::optional<Duration>(const HttpRespons
 // or inline when the deadline already passed). The outcome's channelTarget is left empty.
 // Vendors that say how long to wait in their body (Telegram's parameters.retry_after, Discord's
 // fractional retry_after) pass `retryAfter`.
+// `prepare` runs on each attempt's copy of the request just before it leaves: vendors whose
+// signatures carry a timestamp or nonce (the SMS APIs) are signed afresh for every attempt.
+using RequestPreparer = std::function<void(HttpRequest&)>;
 void sendWithRetry(HttpClient& client, HttpRequest request, RetryPolicy policy, TimePoint deadline,
                    Classifier classify, std::function<void(SendOutcome)> done,
-                   RetryAfterReader retryAfter = nullptr);
+                   RetryAfterReader retryAfter = nullptr, RequestPreparer prepare = nullptr);
 
 }  // namespace nm

@@ -33,24 +33,6 @@ std::vector<size_t> boundaries(std::string_view s) {
   return b;
 }
 
-// An HttpClient that signs each request on its way to the real client.
-class SigningClient final : public HttpClient {
- public:
-  SigningClient(HttpClient& inner, std::function<void(HttpRequest&)> sign)
-      : inner_(inner), sign_(std::move(sign)) {}
-  void send(HttpRequest request, std::function<void(HttpResponse)> done) override {
-    sign_(request);
-    inner_.send(std::move(request), std::move(done));
-  }
-  void after(Duration delay, std::function<void()> fn) override {
-    inner_.after(delay, std::move(fn));
-  }
-
- private:
-  HttpClient& inner_;
-  std::function<void(HttpRequest&)> sign_;
-};
-
 }  // namespace
 
 size_t smsCharCount(std::string_view s) {
@@ -151,13 +133,8 @@ int64_t smsUnixNow() {
 
 void smsSendSigned(HttpClient& http, HttpRequest request, std::function<void(HttpRequest&)> sign,
                    TimePoint deadline, Classifier classify, std::function<void(SendOutcome)> done) {
-  // The adapter lives as long as the retry loop holds `done`; the loop touches the client only
-  // before it calls `done`.
-  auto client = std::make_shared<SigningClient>(http, std::move(sign));
-  HttpClient& ref = *client;
-  sendWithRetry(
-      ref, std::move(request), RetryPolicy{}, deadline, std::move(classify),
-      [client = std::move(client), done = std::move(done)](SendOutcome o) { done(std::move(o)); });
+  sendWithRetry(http, std::move(request), RetryPolicy{}, deadline, std::move(classify),
+                std::move(done), nullptr, std::move(sign));
 }
 
 }  // namespace nm

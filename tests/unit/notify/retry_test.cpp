@@ -123,6 +123,28 @@ TEST(Retry, AnAttemptCutShortByTheDeadlineKeepsTheVendorsAnswer) {
   EXPECT_EQ(o.error, "deadline exceeded: HTTP 500: first");
 }
 
+TEST(Retry, EachAttemptIsPreparedAfresh) {
+  // Signatures with a timestamp or nonce are made per attempt: the server sees two different
+  // signatures, and the request the caller passed is never signed in place.
+  TestHttpServer server;
+  server.script({{500, "boom", {}, {}}, {200, "ok", {}, {}}});
+  auto client = makeCurlHttpClient();
+  int n = 0;
+  Waiter<SendOutcome> w;
+  HttpRequest req;
+  req.url = server.url();
+  req.body = "{}";
+  sendWithRetry(*client, req, fast(), now() + std::chrono::seconds(10), defaultClassify,
+                w.callback(), nullptr, [&n](HttpRequest& r) {
+                  r.headers.emplace_back("X-Signature", "sig-" + std::to_string(++n));
+                });
+  SendOutcome o = w.get();
+  EXPECT_TRUE(o.ok);
+  ASSERT_EQ(server.requests().size(), 2u);
+  EXPECT_EQ(server.requests()[0].header("x-signature"), "sig-1");
+  EXPECT_EQ(server.requests()[1].header("x-signature"), "sig-2");
+}
+
 TEST(Retry, MaxAttemptsCapsRetries) {
   TestHttpServer server;
   server.setDefault({500, "always", {}, {}});

@@ -969,54 +969,124 @@ std::string decodeCSS(std::string_view s) {
   return b;
 }
 
-std::string unescapeEntities(std::string_view s) {
-  if (s.find('&') == std::string_view::npos) return std::string(s);
-  static const std::unordered_map<std::string_view, const char*> named = {
-      {"amp", "&"},         {"lt", "<"},    {"gt", ">"},     {"quot", "\""}, {"apos", "'"},
-      {"nbsp", "\xC2\xA0"}, {"colon", ":"}, {"quest", "?"},  {"num", "#"},   {"sol", "/"},
-      {"lpar", "("},        {"rpar", ")"},  {"equals", "="}, {"comma", ","}, {"period", "."},
-      {"plus", "+"},        {"semi", ";"},  {"excl", "!"},   {"bsol", "\\"}, {"Tab", "\t"},
-      {"NewLine", "\n"}};
-  std::string out;
-  size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] != '&') {
-      out += s[i++];
-      continue;
+namespace {
+
+struct Entity {
+  std::string_view name;  // with its ';', or one of the legacy names without it
+  std::string_view utf8;
+};
+
+constexpr Entity kEntities[] = {
+#include "template/html_entities.inc"
+};
+
+constexpr size_t kLongestEntityWithoutSemicolon = 6;
+
+std::string_view lookupEntity(std::string_view name) {
+  auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
+                             [](const Entity& e, std::string_view n) { return e.name < n; });
+  return it != std::end(kEntities) && it->name == name ? it->utf8 : std::string_view();
+}
+
+// Windows-1252 characters that numeric references in 0x80–0x9F mean (Go's replacementTable).
+constexpr char32_t kWindows1252[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+bool asciiLetterOrDigit(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Go's html.unescapeEntity(attribute=false) for s starting at '&': appends the decoding and
+// returns how many bytes it consumed.
+size_t unescapeEntity(std::string_view s, std::string& out) {
+  size_t i = 1;
+  if (s.size() <= 1) {
+    out += s[0];
+    return 1;
+  }
+  if (s[i] == '#') {
+    if (s.size() <= 3) {  // at least "&#." is needed
+      out += s[0];
+      return 1;
     }
-    size_t j = i + 1;
-    if (j < s.size() && s[j] == '#') {
-      ++j;
-      bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
-      if (hex) ++j;
-      size_t start = j;
-      uint32_t v = 0;
-      while (j < s.size() &&
-             (hex ? isHex(static_cast<unsigned char>(s[j])) : (s[j] >= '0' && s[j] <= '9'))) {
-        unsigned char c = static_cast<unsigned char>(s[j]);
-        uint32_t d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-        if (v < 0x110000) v = v * (hex ? 16 : 10) + d;
-        ++j;
+    ++i;
+    const bool hex = s[i] == 'x' || s[i] == 'X';
+    if (hex) ++i;
+    char32_t x = 0;
+    while (i < s.size()) {
+      const unsigned char c = static_cast<unsigned char>(s[i++]);
+      int d = -1;
+      if (c >= '0' && c <= '9') {
+        d = c - '0';
+      } else if (hex && c >= 'a' && c <= 'f') {
+        d = c - 'a' + 10;
+      } else if (hex && c >= 'A' && c <= 'F') {
+        d = c - 'A' + 10;
       }
-      if (j == start) {
-        out += s[i++];
+      if (d >= 0) {
+        x = x * (hex ? 16 : 10) + static_cast<char32_t>(d);  // wraps like Go's int32 rune
         continue;
       }
-      if (j < s.size() && s[j] == ';') ++j;
-      if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) v = 0xFFFD;
-      appendRune(out, v);
-      i = j;
-      continue;
+      if (c != ';') --i;
+      break;
     }
-    while (j < s.size() && asciiAlphaNum(static_cast<unsigned char>(s[j]))) ++j;
-    std::string_view name = s.substr(i + 1, j - i - 1);
-    auto it = named.find(name);
-    if (it != named.end()) {
-      out += it->second;
-      i = j < s.size() && s[j] == ';' ? j + 1 : j;
-      continue;
+    if (i <= 3) {  // no digits
+      out += s[0];
+      return 1;
     }
-    out += s[i++];
+    const int32_t v = static_cast<int32_t>(x);
+    if (v >= 0x80 && v <= 0x9F) {
+      x = kWindows1252[v - 0x80];
+    } else if (v <= 0 || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) {
+      x = 0xFFFD;
+    }
+    appendRune(out, x);
+    return i;
+  }
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i++]);
+    if (asciiLetterOrDigit(c)) continue;
+    if (c != ';') --i;
+    break;
+  }
+  const std::string_view name = s.substr(1, i - 1);
+  if (!name.empty()) {
+    if (std::string_view v = lookupEntity(name); !v.empty()) {
+      out += v;
+      return i;
+    }
+    // A legacy name without ';' as a prefix ("&notit;" is "¬it;").
+    size_t maxLen = std::min(name.size() - 1, kLongestEntityWithoutSemicolon);
+    for (size_t j = maxLen; j > 1; --j) {
+      if (std::string_view v = lookupEntity(name.substr(0, j)); !v.empty()) {
+        out += v;
+        return j + 1;
+      }
+    }
+  }
+  out += s.substr(0, i);
+  return i;
+}
+
+}  // namespace
+
+// Go's html.UnescapeString: numeric references (Windows-1252 for 0x80–0x9F), all WHATWG names,
+// and the legacy names that may omit ';'.
+std::string unescapeEntities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t amp = s.find('&', i);
+    if (amp == std::string_view::npos) {
+      out.append(s.substr(i));
+      break;
+    }
+    out.append(s.substr(i, amp - i));
+    i = amp + unescapeEntity(s.substr(amp), out);
   }
   return out;
 }

@@ -24,6 +24,10 @@ struct Alert {
   AlertStatus status = AlertStatus::Firing;
   TimePoint startsAt = kZeroTime;
   TimePoint endsAt = kZeroTime;
+  // The UTC offsets the sender wrote the times with (seconds east): Go keeps them, so templates
+  // print 18:00 +0800 where Alertmanager sent +08:00, and the webhook JSON writes them back.
+  int32_t startsAtOffset = 0;
+  int32_t endsAtOffset = 0;
   std::string generatorURL;
   // labels.fingerprint(), computed once at ingest.
   uint64_t fingerprint = 0;

@@ -56,7 +56,7 @@ int daysInMonth(int y, int m) {
 
 }  // namespace
 
-std::optional<TimePoint> parseRfc3339(std::string_view s) {
+std::optional<TimePoint> parseRfc3339(std::string_view s, int32_t* offsetSec) {
   int Y, M, D, h, mi, se;
   if (s.size() < 20) return std::nullopt;
   if (!digits(s, 0, 4, Y) || s[4] != '-' || !digits(s, 5, 2, M) || s[7] != '-' ||
@@ -102,10 +102,11 @@ std::optional<TimePoint> parseRfc3339(std::string_view s) {
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
   // Outside ±292 years of 1970 nanoseconds overflow; clamp to the representable range.
   if (secs > 9223372035LL || secs < -9223372035LL) return std::nullopt;
+  if (offsetSec) *offsetSec = static_cast<int32_t>(offset);
   return TimePoint(Duration(secs * 1000000000LL + nanos));
 }
 
-void appendRfc3339(std::string& out, TimePoint t) {
+void appendRfc3339(std::string& out, TimePoint t, int32_t offsetSec) {
   if (t == kZeroTime) {
     out += "0001-01-01T00:00:00Z";
     return;
@@ -117,6 +118,7 @@ void appendRfc3339(std::string& out, TimePoint t) {
     frac += 1000000000LL;
     secs -= 1;
   }
+  secs += offsetSec;  // the wall clock where the time was written
   int64_t days = secs / 86400;
   int64_t rem = secs % 86400;
   if (rem < 0) {
@@ -138,12 +140,18 @@ void appendRfc3339(std::string& out, TimePoint t) {
     while (f[len - 1] == '0') --len;
     out.append(f, len);
   }
-  out += 'Z';
+  if (offsetSec == 0) {
+    out += 'Z';
+    return;
+  }
+  const int32_t a = offsetSec < 0 ? -offsetSec : offsetSec;
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", offsetSec < 0 ? '-' : '+', a / 3600, (a / 60) % 60);
+  out += buf;
 }
 
-std::string formatRfc3339(TimePoint t) {
+std::string formatRfc3339(TimePoint t, int32_t offsetSec) {
   std::string s;
-  appendRfc3339(s, t);
+  appendRfc3339(s, t, offsetSec);
   return s;
 }
 

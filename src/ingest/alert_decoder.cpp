@@ -119,14 +119,15 @@ void upsert(std::vector<Field>& fields, std::string_view name, std::string_view 
 }
 
 // Reads an optional RFC 3339 time; null and absent leave `out` at kZeroTime.
-bool readTime(element v, std::string_view field, const Ctx& c, size_t index, TimePoint& out) {
+bool readTime(element v, std::string_view field, const Ctx& c, size_t index, TimePoint& out,
+              int32_t& offset) {
   if (v.is_null()) return true;
   std::string_view s;
   if (v.get(s) != SUCCESS) {
     addError(c, index, field, "expected an RFC 3339 time string");
     return false;
   }
-  auto t = parseRfc3339(s);
+  auto t = parseRfc3339(s, &offset);
   if (!t) {
     addError(c, index, field, "expected an RFC 3339 time, got " + echo(s));
     return false;
@@ -151,6 +152,7 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
   element labelsEl, annotationsEl;
   AlertStatus status = AlertStatus::Firing;
   TimePoint startsAt = kZeroTime, endsAt = kZeroTime;
+  int32_t startsOffset = 0, endsOffset = 0;
   std::string_view generatorURL;
 
   for (auto kv : obj) {
@@ -177,9 +179,9 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
         ok = false;
       }
     } else if (key == "startsAt") {
-      ok = readTime(kv.value, "startsAt", c, index, startsAt) && ok;
+      ok = readTime(kv.value, "startsAt", c, index, startsAt, startsOffset) && ok;
     } else if (key == "endsAt") {
-      ok = readTime(kv.value, "endsAt", c, index, endsAt) && ok;
+      ok = readTime(kv.value, "endsAt", c, index, endsAt, endsOffset) && ok;
     } else if (key == "generatorURL") {
       if (!kv.value.is_null() && kv.value.get(generatorURL) != SUCCESS) {
         addError(c, index, "generatorURL", "expected a string");
@@ -233,18 +235,25 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
     a->annotations.appendUnsorted(std::string(f.name), std::string(f.value));
   }
 
+  // A time filled in here is written in UTC (Go's time.Now() in a UTC container); one from the
+  // sender keeps its offset.
   if (startsAt == kZeroTime) {
     // Alertmanager: a past endsAt without startsAt means the alert started and ended then.
-    startsAt = endsAt != kZeroTime && endsAt < c.now ? endsAt : c.now;
+    const bool fromEnd = endsAt != kZeroTime && endsAt < c.now;
+    startsAt = fromEnd ? endsAt : c.now;
+    startsOffset = fromEnd ? endsOffset : 0;
   }
   if (!haveStatus) {
     status = endsAt != kZeroTime && endsAt <= c.now ? AlertStatus::Resolved : AlertStatus::Firing;
   } else if (status == AlertStatus::Resolved && endsAt == kZeroTime) {
     endsAt = c.now;
+    endsOffset = 0;
   }
   a->status = status;
   a->startsAt = startsAt;
   a->endsAt = endsAt;
+  a->startsAtOffset = startsOffset;
+  a->endsAtOffset = endsOffset;
   a->generatorURL = std::string(generatorURL);
   a->receivedAt = c.now;
   finalizeIdentity(*a);

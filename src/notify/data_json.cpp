@@ -25,9 +25,9 @@ void str(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
-void time(Writer& w, TimePoint t) {
+void time(Writer& w, TimePoint t, int32_t offsetSec = 0) {
   std::string buf;
-  appendRfc3339(buf, t);
+  appendRfc3339(buf, t, offsetSec);
   str(w, buf);
 }
 
@@ -62,9 +62,9 @@ void alertFields(Writer& w, const Alert& a, std::string_view receiverLabel) {
   w.Key("annotations");
   labels(w, a.annotations);
   w.Key("startsAt");
-  time(w, a.startsAt);
+  time(w, a.startsAt, a.startsAtOffset);
   w.Key("endsAt");
-  time(w, a.endsAt);
+  time(w, a.endsAt, a.endsAtOffset);
   w.Key("generatorURL");
   str(w, a.generatorURL);
   w.Key("fingerprint");

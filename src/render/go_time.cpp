@@ -160,11 +160,15 @@ bool lookupTzif(const std::string& data, int64_t unix, ZoneType& out) {
 
 }  // namespace
 
-GoTime GoTime::fromTimePoint(TimePoint t) {
+GoTime GoTime::fromTimePoint(TimePoint t, int32_t offsetSec) {
   GoTime g;
   if (t == kZeroTime) {
     g.unixSec = kZeroUnix;
     return g;
+  }
+  if (offsetSec != 0) {
+    g.offset = offsetSec;
+    g.zone.clear();
   }
   const int64_t ns = t.time_since_epoch().count();
   g.unixSec = floorDiv(ns, 1000000000);

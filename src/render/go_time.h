@@ -18,7 +18,9 @@ struct GoTime {
   int32_t offset = 0;   // seconds east of UTC
   std::string zone = "UTC";
 
-  static GoTime fromTimePoint(TimePoint t);
+  // At UTC, or at `offsetSec` in a zone without a name: what Go's time.Parse makes of a "+08:00"
+  // offset in a UTC container (String() prints "+0800 +0800").
+  static GoTime fromTimePoint(TimePoint t, int32_t offsetSec = 0);
   bool isZero() const;
   TimePoint toTimePoint() const;
 };

@@ -286,9 +286,9 @@ class AlertObj final : public Object {
     } else if (f == "ID") {
       out = Value::str(alert.id);
     } else if (f == "StartsAt") {
-      out = timeValue(a, GoTime::fromTimePoint(alert.startsAt));
+      out = timeValue(a, GoTime::fromTimePoint(alert.startsAt, alert.startsAtOffset));
     } else if (f == "EndsAt") {
-      out = timeValue(a, GoTime::fromTimePoint(alert.endsAt));
+      out = timeValue(a, GoTime::fromTimePoint(alert.endsAt, alert.endsAtOffset));
     } else if (f == "NotificationTime") {
       out = timeValue(a, GoTime::fromTimePoint(notificationTime));
     } else if (f == "GeneratorURL") {

@@ -29,6 +29,22 @@ TEST(Rfc3339, ParsesOffsets) {
   EXPECT_EQ(parseRfc3339("2024-01-02T03:04:05+00:00"), utc);
 }
 
+TEST(Rfc3339, KeepsAndWritesTheOffset) {
+  int32_t off = 1;
+  auto t = parseRfc3339("2026-11-25T18:00:00.25+08:00", &off);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(off, 8 * 3600);
+  EXPECT_EQ(formatRfc3339(*t), "2026-11-25T10:00:00.25Z");
+  EXPECT_EQ(formatRfc3339(*t, off), "2026-11-25T18:00:00.25+08:00");
+  ASSERT_TRUE(parseRfc3339("2026-11-25T04:30:00-05:30", &off));
+  EXPECT_EQ(off, -(5 * 3600 + 30 * 60));
+  EXPECT_EQ(formatRfc3339(*parseRfc3339("2026-11-25T04:30:00-05:30"), off),
+            "2026-11-25T04:30:00-05:30");
+  ASSERT_TRUE(parseRfc3339("2026-11-25T04:30:00Z", &off));
+  EXPECT_EQ(off, 0);
+  EXPECT_EQ(formatRfc3339(kZeroTime, 3600), "0001-01-01T00:00:00Z");
+}
+
 TEST(Rfc3339, ZeroTime) {
   EXPECT_EQ(parseRfc3339("0001-01-01T00:00:00Z"), kZeroTime);
   EXPECT_EQ(formatRfc3339(kZeroTime), "0001-01-01T00:00:00Z");

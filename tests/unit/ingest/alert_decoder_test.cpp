@@ -54,6 +54,21 @@ TEST(AlertDecoder, AlertmanagerWebhookObject) {
   EXPECT_EQ(formatRfc3339(b.endsAt), "2024-05-01T10:30:00Z");
 }
 
+TEST(AlertDecoder, TimesKeepTheSendersOffset) {
+  auto r = decode(R"([{"labels":{"alertname":"A"},"startsAt":"2024-05-01T19:00:00+08:00",
+                       "endsAt":"2024-05-01T19:30:00+08:00"},
+                      {"labels":{"alertname":"B"},"endsAt":"2024-05-01T06:00:00-05:00"},
+                      {"labels":{"alertname":"C"},"status":"resolved"}])");
+  ASSERT_EQ(r.alerts.size(), 3u) << errorsOf(r);
+  EXPECT_EQ(formatRfc3339(r.alerts[0]->startsAt), "2024-05-01T11:00:00Z");
+  EXPECT_EQ(r.alerts[0]->startsAtOffset, 8 * 3600);
+  EXPECT_EQ(r.alerts[0]->endsAtOffset, 8 * 3600);
+  // startsAt taken from a past endsAt keeps that offset; times filled with now are UTC.
+  EXPECT_EQ(r.alerts[1]->startsAtOffset, -5 * 3600);
+  EXPECT_EQ(r.alerts[2]->startsAtOffset, 0);
+  EXPECT_EQ(r.alerts[2]->endsAtOffset, 0);
+}
+
 TEST(AlertDecoder, PrometheusArrayOfPostableAlerts) {
   auto r = decode(R"([{"labels":{"alertname":"A"},"annotations":{"d":"x"},
                       "startsAt":"2024-05-01T11:59:00Z","generatorURL":"g"},

@@ -34,6 +34,16 @@ TEST(DataJson, ShapeAndReceiverLabel) {
   EXPECT_FALSE(a->labels.has("receiver"));
 }
 
+TEST(DataJson, TimesAreWrittenWithTheSendersOffset) {
+  auto a = std::make_shared<Alert>(*test::makeAlert({{"alertname", "A"}}));
+  a->startsAt = *parseRfc3339("2024-05-01T19:00:00.5+08:00", &a->startsAtOffset);
+  Data d;
+  d.alerts = {a};
+  auto j = nlohmann::json::parse(dataJson(d));
+  EXPECT_EQ(j["alerts"][0]["startsAt"], "2024-05-01T19:00:00.5+08:00");  // as Go marshals it
+  EXPECT_EQ(j["alerts"][0]["endsAt"], "0001-01-01T00:00:00Z");
+}
+
 TEST(DataJson, EscapesStrings) {
   Data d;
   auto a = std::make_shared<Alert>();

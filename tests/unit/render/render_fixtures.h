@@ -17,9 +17,10 @@ inline AlertPtr makeAlert(LabelSet labels, LabelSet annotations,
   a->labels = std::move(labels);
   a->annotations = std::move(annotations);
   a->status = status;
-  a->startsAt = *parseRfc3339(startsAt);
-  a->endsAt =
-      std::string_view(endsAt) == "0001-01-01T00:00:00Z" ? kZeroTime : *parseRfc3339(endsAt);
+  a->startsAt = *parseRfc3339(startsAt, &a->startsAtOffset);
+  a->endsAt = std::string_view(endsAt) == "0001-01-01T00:00:00Z"
+                  ? kZeroTime
+                  : *parseRfc3339(endsAt, &a->endsAtOffset);
   a->generatorURL = "http://prometheus/graph";
   finalizeIdentity(*a);
   return a;

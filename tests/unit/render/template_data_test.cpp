@@ -112,6 +112,24 @@ TEST(TemplateData, AlertFieldsAsGo) {
             "team-a |map[]");
 }
 
+TEST(TemplateData, TimesKeepTheOffsetTheSenderWrote) {
+  // As Go 1.19 prints time.Parse(time.RFC3339, …) in a UTC container: a "+08:00" time is in a
+  // zone without a name, "+00:00" and "Z" are UTC.
+  Data d = makeData(
+      {makeAlert({{"alertname", "A"}}, {}, AlertStatus::Resolved, "2026-11-25T18:00:00+08:00",
+                 "2026-11-25T04:30:00.5-05:30"),
+       makeAlert({{"alertname", "B"}}, {}, AlertStatus::Firing, "2026-11-25T10:00:00+00:00")},
+      {});
+  EXPECT_EQ(
+      r("{{ with index .Alerts 0 }}{{ .StartsAt }} | {{ .EndsAt }} | "
+        "{{ .StartsAt.Format \"2006-01-02 15:04:05 MST\" }} | {{ toJson .StartsAt }}{{ end }}",
+        d),
+      "2026-11-25 18:00:00 +0800 +0800 | 2026-11-25 04:30:00.5 -0530 -0530 | "
+      "2026-11-25 18:00:00 +0800 | \"2026-11-25T18:00:00+08:00\"");
+  EXPECT_EQ(r("{{ (index .Alerts 1).StartsAt }}", d), "2026-11-25 10:00:00 +0000 UTC");
+  EXPECT_EQ(r("{{ (index .Alerts 0).StartsAt.Unix }}", d), "1795600800");
+}
+
 TEST(TemplateData, UnknownFieldIsAnExecError) {
   RenderResult res =
       rendererFor("English", "{{ define \"x\" }}{{ .Nope }}{{ end }}")->render("x", sample());

@@ -50,28 +50,21 @@ class AliyunSms final : public SmsProvider {
       call.signName = spec_.signName;
       call.templateCode = spec_.templateCode;
       call.templateParam = {{"code", text}};
-      job.run = [this, call = std::move(call)](TimePoint deadline,
-                                               std::function<void(SendOutcome)> cb) {
-        HttpRequest req;
-        req.method = "POST";
-        req.url = base_ + "/";
-        req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
-                       {"Accept", "application/json"}};
-        req.timeout = timeout_;
-        smsSendSigned(
-            http_, std::move(req),
-            [call](HttpRequest& r) {
-              signing::AliyunSendSms c = call;
-              c.signatureNonce = smsNonce();
-              c.timestamp = signing::utcIso8601(smsUnixNow());
-              auto params = signing::aliyunSendSmsParams(c);
-              r.body = "Signature=" +
-                       signing::aliyunPercentEncode(
-                           signing::aliyunSignature("POST", params, c.accessKeySecret)) +
-                       "&" + signing::aliyunCanonicalizedQuery(params);
-            },
-            deadline, classifyAliyunSms, std::move(cb));
-      };
+      job.run = smsSignedPost(
+          http_, base_ + "/", "", timeout_,
+          [call = std::move(call)](HttpRequest& r) {
+            signing::AliyunSendSms c = call;
+            c.signatureNonce = smsNonce();
+            c.timestamp = signing::utcIso8601(smsUnixNow());
+            auto params = signing::aliyunSendSmsParams(c);
+            r.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
+                         {"Accept", "application/json"}};
+            r.body = "Signature=" +
+                     signing::aliyunPercentEncode(
+                         signing::aliyunSignature("POST", params, c.accessKeySecret)) +
+                     "&" + signing::aliyunCanonicalizedQuery(params);
+          },
+          classifyAliyunSms);
       out.push_back(std::move(job));
     }
     return out;

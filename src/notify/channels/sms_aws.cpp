@@ -46,24 +46,17 @@ class AwsSms final : public SmsProvider {
       sig.secretAccessKey = secret_;
       sig.region = spec_.region;
       sig.service = "sns";
-      job.run = [this, sig = std::move(sig)](TimePoint deadline,
-                                             std::function<void(SendOutcome)> cb) {
-        HttpRequest req;
-        req.method = "POST";
-        req.url = base_ + "/";
-        req.body = sig.payload;
-        req.timeout = timeout_;
-        smsSendSigned(
-            http_, std::move(req),
-            [sig](HttpRequest& r) {
-              signing::AwsSigV4Request s = sig;
-              s.amzDate = signing::amzDate(smsUnixNow());
-              r.headers = {{"Host", s.host},
-                           {"Content-Type", std::string(signing::kAwsFormContentType)}};
-              for (auto& h : signing::awsSigV4Headers(s)) r.headers.push_back(std::move(h));
-            },
-            deadline, classifyAwsSms, std::move(cb));
-      };
+      std::string payload = sig.payload;
+      job.run = smsSignedPost(
+          http_, base_ + "/", std::move(payload), timeout_,
+          [sig = std::move(sig)](HttpRequest& r) {
+            signing::AwsSigV4Request s = sig;
+            s.amzDate = signing::amzDate(smsUnixNow());
+            r.headers = {{"Host", s.host},
+                         {"Content-Type", std::string(signing::kAwsFormContentType)}};
+            for (auto& h : signing::awsSigV4Headers(s)) r.headers.push_back(std::move(h));
+          },
+          classifyAwsSms);
       out.push_back(std::move(job));
     }
     return out;

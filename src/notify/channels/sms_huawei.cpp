@@ -75,24 +75,15 @@ class HuaweiSms final : public SmsProvider {
                                                               {"templateParas", parasJson}};
       if (!spec_.signature.empty()) fields.emplace_back("signature", spec_.signature);
       fields.emplace_back("statusCallback", "");
-      job.run = [this, body = form(fields)](TimePoint deadline,
-                                            std::function<void(SendOutcome)> cb) {
-        HttpRequest req;
-        req.method = "POST";
-        req.url = url_;
-        req.body = body;
-        req.timeout = timeout_;
-        smsSendSigned(
-            http_, std::move(req),
-            [key = appKey_, secret = appSecret_](HttpRequest& r) {
-              r.headers = {
-                  {"Content-Type", "application/x-www-form-urlencoded"},
-                  {"Authorization", std::string(signing::kHuaweiWsseAuthorization)},
-                  {"X-WSSE", signing::huaweiWsseHeader(key, secret, smsNonce(),
-                                                       signing::utcIso8601(smsUnixNow()))}};
-            },
-            deadline, classifyHuaweiSms, std::move(cb));
-      };
+      job.run = smsSignedPost(
+          http_, url_, form(fields), timeout_,
+          [key = appKey_, secret = appSecret_](HttpRequest& r) {
+            r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                         {"Authorization", std::string(signing::kHuaweiWsseAuthorization)},
+                         {"X-WSSE", signing::huaweiWsseHeader(key, secret, smsNonce(),
+                                                              signing::utcIso8601(smsUnixNow()))}};
+          },
+          classifyHuaweiSms);
       out.push_back(std::move(job));
     }
     return out;

@@ -131,10 +131,18 @@ int64_t smsUnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
 }
 
-void smsSendSigned(HttpClient& http, HttpRequest request, std::function<void(HttpRequest&)> sign,
-                   TimePoint deadline, Classifier classify, std::function<void(SendOutcome)> done) {
-  sendWithRetry(http, std::move(request), RetryPolicy{}, deadline, std::move(classify),
-                std::move(done), nullptr, std::move(sign));
+std::function<void(TimePoint, std::function<void(SendOutcome)>)> smsSignedPost(
+    HttpClient& http, std::string url, std::string body, Duration timeout, RequestPreparer sign,
+    Classifier classify) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = std::move(url);
+  req.body = std::move(body);
+  req.timeout = timeout;
+  return [&http, req = std::move(req), sign = std::move(sign), classify = std::move(classify)](
+             TimePoint deadline, std::function<void(SendOutcome)> done) {
+    sendWithRetry(http, req, RetryPolicy{}, deadline, classify, std::move(done), nullptr, sign);
+  };
 }
 
 }  // namespace nm

@@ -85,9 +85,11 @@ std::string smsUrlAuthority(const std::string& url);
 std::string smsNonce();
 int64_t smsUnixNow();
 
-// sendWithRetry where every attempt is passed through `sign` first, so timestamps, nonces and
+// A ChatJob's run: POSTs `body` to `url` with retries until the job's deadline; `sign` completes
+// every attempt (headers, and the body where the signature is in it), so timestamps, nonces and
 // signatures are fresh on each retry.
-void smsSendSigned(HttpClient& http, HttpRequest request, std::function<void(HttpRequest&)> sign,
-                   TimePoint deadline, Classifier classify, std::function<void(SendOutcome)> done);
+std::function<void(TimePoint, std::function<void(SendOutcome)>)> smsSignedPost(
+    HttpClient& http, std::string url, std::string body, Duration timeout, RequestPreparer sign,
+    Classifier classify);
 
 }  // namespace nm

@@ -59,22 +59,15 @@ class TencentSms final : public SmsProvider {
       sig.version = "2021-01-11";
       sig.region = spec_.region;
       sig.payload = body.dump(-1, ' ', false, json::error_handler_t::replace);
-      job.run = [this, sig = std::move(sig)](TimePoint deadline,
-                                             std::function<void(SendOutcome)> cb) {
-        HttpRequest req;
-        req.method = "POST";
-        req.url = base_ + "/";
-        req.body = sig.payload;
-        req.timeout = timeout_;
-        smsSendSigned(
-            http_, std::move(req),
-            [sig](HttpRequest& r) {
-              signing::TencentTc3Request s = sig;
-              s.timestamp = smsUnixNow();
-              r.headers = signing::tc3Headers(s);
-            },
-            deadline, classifyTencentSms, std::move(cb));
-      };
+      std::string payload = sig.payload;
+      job.run = smsSignedPost(
+          http_, base_ + "/", std::move(payload), timeout_,
+          [sig = std::move(sig)](HttpRequest& r) {
+            signing::TencentTc3Request s = sig;
+            s.timestamp = smsUnixNow();
+            r.headers = signing::tc3Headers(s);
+          },
+          classifyTencentSms);
       out.push_back(std::move(job));
     }
     return out;

@@ -19,10 +19,12 @@
 #include <string>
 
 #include "aggregate/aggregate_stage.h"
-#include "config/snapshot.h"
 #include "core/cron.h"
 #include "filter/filter_stage.h"
+#include "interfaces/snapshot.h"
+#include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
+#include "silence/silence_muter.h"
 #include "silence/silence_stage.h"
 
 namespace nm {
@@ -144,7 +146,7 @@ void BM_SilenceRouteFilterAggregate(benchmark::State& state) {
   NamespaceTenantResolver resolver;
   SilenceStage silence;
   RouteStage route(resolver);
-  FilterStage filter;
+  FilterStage filter(std::make_shared<SilenceMuterProvider>());
   AggregateStage aggregate;
   const TimePoint now = nm::now();
   size_t notifications = 0;

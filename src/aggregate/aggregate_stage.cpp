@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm {
 

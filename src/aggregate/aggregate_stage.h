@@ -2,7 +2,7 @@
 // turns each group into one Notification carrying a Data (group/common labels and annotations).
 #pragma once
 
-#include "pipeline/stage.h"
+#include "interfaces/stage.h"
 
 namespace nm {
 

@@ -7,8 +7,8 @@
 #include <functional>
 #include <string>
 
-#include "config/snapshot.h"
-#include "queue/alert_queue.h"
+#include "interfaces/alert_queue.h"
+#include "interfaces/snapshot.h"
 
 namespace nm::api {
 

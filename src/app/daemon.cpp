@@ -19,14 +19,16 @@
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
 #include "history/history_stage.h"
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
+#include "interfaces/tenant_resolver.h"
 #include "notify/notify_stage.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
+#include "pipeline/mute_stage.h"
 #include "queue/memory_queue.h"
+#include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
-#include "route/tenant_resolver.h"
-#include "silence/silence_stage.h"
+#include "silence/silence_muter.h"
 
 namespace nm::app {
 
@@ -108,9 +110,10 @@ int runDaemon(const Flags& flags) {
 
   NamespaceTenantResolver tenants;
   std::vector<std::unique_ptr<Stage>> stages;
-  stages.push_back(std::make_unique<SilenceStage>());
+  auto silences = std::make_shared<SilenceMuterProvider>();
+  stages.push_back(std::make_unique<MuteStage>("silence", DropReason::GlobalSilence, silences));
   stages.push_back(std::make_unique<RouteStage>(tenants));
-  stages.push_back(std::make_unique<FilterStage>());
+  stages.push_back(std::make_unique<FilterStage>(silences));
   stages.push_back(std::make_unique<AggregateStage>());
 
   HistoryStage history;

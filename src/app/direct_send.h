@@ -5,8 +5,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "api/api_backend.h"
-#include "config/snapshot.h"
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
+#include "interfaces/snapshot.h"
 
 namespace nm::app {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "config/directory_watcher.h"
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm {
 class HttpClient;

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm::config {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "config/classification.h"
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm {
 class HttpClient;

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm::config {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm {
 class HttpClient;

@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "config/snapshot.h"
-#include "pipeline/stage.h"
-#include "queue/alert_queue.h"
+#include "interfaces/alert_queue.h"
+#include "interfaces/snapshot.h"
+#include "interfaces/stage.h"
 
 namespace boost::asio {
 class thread_pool;

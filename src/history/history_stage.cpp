@@ -4,8 +4,7 @@
 
 #include <unordered_map>
 
-#include "config/snapshot.h"
-#include "notify/channels/webhook.h"
+#include "interfaces/snapshot.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 
@@ -77,8 +76,8 @@ void HistoryStage::record(const NotifyReport& report, const ReceiverPtr& history
     if (--state->pending == 0) state->cv.notify_all();
   };
   TimePoint deadline = now() + opts_.budget;
-  if (auto* wh = dynamic_cast<WebhookNotifier*>(history->notifier.get())) {
-    wh->postJson(historyJson(history->name, alerts), deadline, opts_.retry, std::move(finish));
+  if (auto* poster = dynamic_cast<BodyPoster*>(history->notifier.get())) {
+    poster->postBody(historyJson(history->name, alerts), deadline, opts_.retry, std::move(finish));
     return;
   }
   // Another notifier type: send the alerts as a plain Data.

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "config/secret_resolver.h"
+#include "interfaces/snapshot.h"
 
 namespace nm {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "interfaces/channel.h"
 #include "model/decode_reader.h"
 #include "model/resources.h"
-#include "notify/channel_registry.h"
 
 namespace nm {
 

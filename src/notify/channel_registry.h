@@ -1,59 +1,14 @@
-// The registry that maps a channel `type` name to its decoder and notifier factory. Adding a
+// The registry of channels: maps a Receiver/Config `type` name to its ChannelDescriptor. Adding a
 // channel is one file in notify/channels/ plus one line in channel_registry.cpp.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
-#include <memory>
-#include <string>
 #include <string_view>
 
-#include "model/diagnostics.h"
-#include "notify/notifier.h"
-
-namespace nm::config {
-struct Snapshot;
-struct Receiver;
-struct ConfigEntry;
-class SecretResolver;
-}  // namespace nm::config
+#include "interfaces/channel.h"
 
 namespace nm {
 
-class HttpClient;
-
-// A channel's decoded receiver or config block; channels downcast to their own type.
-struct ChannelSpec {
-  virtual ~ChannelSpec() = default;
-};
-
-// What a channel decoder gets: the YAML block and where it is, for diagnostics.
-struct DecodeContext {
-  const YAML::Node& node;
-  const model::Origin& origin;
-  const std::string& path;  // "spec.webhook"
-  model::Diagnostics& diags;
-};
-
-struct NotifierContext {
-  const config::Receiver& receiver;
-  const config::ConfigEntry* config;  // the selected config; nullptr if none matched
-  const config::Snapshot& snapshot;
-  const config::SecretResolver& secrets;
-  HttpClient& http;
-};
-
-struct ChannelDescriptor {
-  std::string type;
-  // Decodes and validates spec.<type> of a Receiver; null on error (with diagnostics).
-  std::shared_ptr<const ChannelSpec> (*decodeReceiver)(const DecodeContext&);
-  // Decodes spec.<type> of a Config; null on error. Nullptr function: the type takes no config.
-  std::shared_ptr<const ChannelSpec> (*decodeConfig)(const DecodeContext&);
-  // Builds the notifier; on failure returns null and sets `error` (e.g. "no email config").
-  std::unique_ptr<Notifier> (*make)(const NotifierContext&, std::string& error);
-};
-
-// nullptr for a type no channel implements yet.
+// nullptr for a type no channel implements.
 const ChannelDescriptor* findChannel(std::string_view type);
 
 }  // namespace nm

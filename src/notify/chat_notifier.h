@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "notify/http_client.h"
-#include "notify/notifier.h"
+#include "interfaces/http_client.h"
+#include "interfaces/notifier.h"
 #include "notify/throttle.h"
 
 namespace nm {

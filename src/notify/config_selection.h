@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "aggregate/data.h"
+#include "core/data.h"
 #include "core/time.h"
 
 namespace nm {

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <memory>
 
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
 
 namespace nm {
 

@@ -6,7 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 

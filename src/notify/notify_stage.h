@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/time.h"
-#include "notify/notifier.h"
-#include "pipeline/stage.h"
+#include "interfaces/notifier.h"
+#include "interfaces/stage.h"
 
 namespace nm {
 

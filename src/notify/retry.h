@@ -7,18 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "core/retry_policy.h"
 #include "core/time.h"
-#include "notify/http_client.h"
-#include "notify/notifier.h"
+#include "interfaces/http_client.h"
+#include "interfaces/notifier.h"
 
 namespace nm {
-
-struct RetryPolicy {
-  Duration initial = std::chrono::milliseconds(100);
-  Duration max = std::chrono::seconds(5);
-  double multiplier = 2.0;
-  int maxAttempts = 0;  // 0: unlimited, bounded by the deadline only
-};
 
 enum class Verdict { Success, Transient, Permanent };
 

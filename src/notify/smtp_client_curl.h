@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "notify/smtp_client.h"
+#include "interfaces/smtp_client.h"
 
 namespace nm {
 

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "core/time.h"
+#include "interfaces/http_client.h"
+#include "interfaces/notifier.h"
 #include "model/decode_reader.h"
-#include "notify/http_client.h"
-#include "notify/notifier.h"
 
 namespace nm {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/time.h"
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
 #include "notify/retry.h"
 #include "notify/vendor_classify.h"
 

@@ -6,7 +6,7 @@
 #include <deque>
 #include <mutex>
 
-#include "queue/alert_queue.h"
+#include "interfaces/alert_queue.h"
 
 namespace nm {
 

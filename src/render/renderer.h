@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aggregate/data.h"
+#include "core/data.h"
 #include "render/language_pack.h"
 #include "template/html_escape.h"
 #include "template/template.h"

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aggregate/data.h"
+#include "core/data.h"
 #include "render/renderer.h"
 
 namespace nm::render {

@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-#include "aggregate/data.h"
+#include "core/data.h"
 #include "render/go_time.h"
 #include "template/value.h"
 

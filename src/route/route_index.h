@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm {
 

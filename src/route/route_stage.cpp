@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "observe/log.h"
-#include "silence/dropped_alerts.h"
+#include "pipeline/dropped_alerts.h"
 
 namespace nm {
 

@@ -5,9 +5,9 @@
 #include <memory>
 #include <mutex>
 
-#include "pipeline/stage.h"
+#include "interfaces/stage.h"
+#include "interfaces/tenant_resolver.h"
 #include "route/route_index.h"
-#include "route/tenant_resolver.h"
 
 namespace nm {
 

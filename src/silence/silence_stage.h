@@ -1,16 +1,18 @@
 // The silence stage: removes every alert matched by an active global Silence before routing.
-// Tenant silences are applied later, per receiver, by the filter stage.
+// Tenant silences are applied later, per receiver, by the filter stage through the same Muter.
 #pragma once
 
-#include "pipeline/stage.h"
+#include <memory>
+
+#include "pipeline/mute_stage.h"
+#include "silence/silence_muter.h"
 
 namespace nm {
 
-class SilenceStage final : public Stage {
+class SilenceStage final : public MuteStage {
  public:
-  const char* name() const override { return "silence"; }
-  // Evaluates silences at work.now (nm::now() when unset); counts removals as global_silence.
-  void process(Work& work) override;
+  SilenceStage()
+      : MuteStage("silence", DropReason::GlobalSilence, std::make_shared<SilenceMuterProvider>()) {}
 };
 
 }  // namespace nm

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "aggregate/data.h"
+#include "core/data.h"
 #include "render/renderer.h"
 
 namespace {

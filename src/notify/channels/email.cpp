@@ -6,7 +6,7 @@
 #include <random>
 #include <utility>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/email_mime.h"
 #include "notify/smtp_client_curl.h"

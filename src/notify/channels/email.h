@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "interfaces/channel.h"
+#include "interfaces/smtp_client.h"
 #include "model/resources.h"
-#include "notify/channel_registry.h"
 #include "notify/retry.h"
-#include "notify/smtp_client.h"
 #include "render/renderer.h"
 
 namespace nm {

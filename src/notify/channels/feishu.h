@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "interfaces/channel.h"
 #include "model/resources.h"
-#include "notify/channel_registry.h"
 #include "notify/throttle.h"
 
 namespace nm {

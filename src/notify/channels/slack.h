@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "interfaces/channel.h"
+#include "interfaces/http_client.h"
 #include "model/resources.h"
-#include "notify/channel_registry.h"
-#include "notify/http_client.h"
 #include "notify/retry.h"
 
 namespace nm {

@@ -4,7 +4,7 @@
 
 #include <utility>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/sms_provider.h"
 #include "notify/chat_notifier.h"

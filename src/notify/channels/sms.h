@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "interfaces/channel.h"
 #include "model/resources.h"
-#include "notify/channel_registry.h"
 
 namespace nm {
 

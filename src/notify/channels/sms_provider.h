@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "aggregate/data.h"
+#include "core/data.h"
+#include "interfaces/http_client.h"
 #include "notify/channels/sms.h"
-#include "notify/http_client.h"
 #include "notify/retry.h"
 #include "notify/throttle.h"
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/chat_notifier.h"
 #include "notify/signing/crypto.h"

@@ -6,7 +6,7 @@
 
 #include <utility>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 #include "model/decode.h"
 #include "notify/data_json.h"
 #include "observe/log.h"
@@ -261,10 +261,10 @@ std::string WebhookNotifier::body(const Data& data) const {
 }
 
 void WebhookNotifier::send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) {
-  postJson(body(*data), deadline, policy_, std::move(done));
+  postBody(body(*data), deadline, policy_, std::move(done));
 }
 
-void WebhookNotifier::postJson(std::string body, TimePoint deadline, RetryPolicy policy,
+void WebhookNotifier::postBody(std::string body, TimePoint deadline, RetryPolicy policy,
                                std::function<void(SendOutcome)> done) {
   HttpRequest req = request_;
   req.body = std::move(body);

@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "interfaces/channel.h"
+#include "interfaces/http_client.h"
 #include "model/resources.h"
-#include "notify/channel_registry.h"
-#include "notify/http_client.h"
 #include "notify/retry.h"
 #include "render/renderer.h"
 
@@ -37,8 +37,8 @@ std::string webhookServiceUrl(const std::string& scheme, const std::string& name
 // The URL without userinfo, query and fragment: what history and logs may show.
 std::string webhookTarget(const std::string& url);
 
-// The built webhook notifier. History posts its own JSON body through postJson.
-class WebhookNotifier final : public Notifier {
+// The built webhook notifier. History posts its own JSON body through postBody.
+class WebhookNotifier final : public Notifier, public BodyPoster {
  public:
   // `request` carries url, headers, auth, proxy, TLS and timeout; only body changes per send.
   WebhookNotifier(HttpClient& http, HttpRequest request, std::string receiverName,
@@ -47,8 +47,8 @@ class WebhookNotifier final : public Notifier {
   void send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) override;
 
   // POSTs `body` (JSON) with this receiver's endpoint and credentials, retrying per `policy`.
-  void postJson(std::string body, TimePoint deadline, RetryPolicy policy,
-                std::function<void(SendOutcome)> done);
+  void postBody(std::string body, TimePoint deadline, RetryPolicy policy,
+                std::function<void(SendOutcome)> done) override;
 
   const std::string& target() const { return target_; }
   const HttpRequest& request() const { return request_; }

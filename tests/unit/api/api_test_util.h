@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "api/http_server.h"
-#include "queue/alert_queue.h"
+#include "interfaces/alert_queue.h"
 
 namespace nm::api::test {
 

@@ -8,7 +8,7 @@
 
 #include "api/http_server.h"
 #include "api_test_util.h"
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 
 namespace nm::api::test {
 

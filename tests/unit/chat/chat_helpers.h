@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "config/snapshot.h"
 #include "core/alert.h"
-#include "notify/channel_registry.h"
-#include "notify/http_client.h"
+#include "interfaces/channel.h"
+#include "interfaces/http_client.h"
+#include "interfaces/snapshot.h"
 
 namespace nm::test {
 

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "config/snapshot_builder.h"
+#include "interfaces/http_client.h"
 #include "model/decode.h"
-#include "notify/http_client.h"
 
 namespace nm::config::test {
 

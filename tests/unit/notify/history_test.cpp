@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/snapshot.h"
 #include "history/history_stage.h"
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
+#include "interfaces/snapshot.h"
 #include "test_helpers.h"
 #include "test_http_server.h"
 

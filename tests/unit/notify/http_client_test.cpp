@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
 #include "test_helpers.h"
 #include "test_http_server.h"
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <thread>
 
-#include "config/snapshot.h"
+#include "interfaces/snapshot.h"
 #include "notify/notify_stage.h"
 #include "observe/metrics.h"
 #include "test_helpers.h"

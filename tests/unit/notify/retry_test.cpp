@@ -2,7 +2,7 @@
 // attempt caps, and the reasons reported.
 #include <gtest/gtest.h>
 
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
 #include "notify/retry.h"
 #include "test_helpers.h"
 #include "test_http_server.h"

@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
-#include "config/snapshot.h"
 #include "core/alert.h"
-#include "notify/channel_registry.h"
+#include "interfaces/channel.h"
+#include "interfaces/snapshot.h"
 
 namespace nm::test {
 

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
 #include "test_helpers.h"
 
 extern char** environ;

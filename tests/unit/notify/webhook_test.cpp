@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "interfaces/http_client.h"
 #include "notify/channels/webhook.h"
-#include "notify/http_client.h"
 #include "test_helpers.h"
 #include "test_http_server.h"
 

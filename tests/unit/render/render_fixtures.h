@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "aggregate/data.h"
+#include "core/data.h"
 #include "render/renderer.h"
 
 namespace nm::render::testing {

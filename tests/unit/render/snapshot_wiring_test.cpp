@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "config/snapshot_builder.h"
+#include "interfaces/http_client.h"
 #include "model/decode.h"
 #include "notify/channels/webhook.h"
-#include "notify/http_client.h"
 #include "render_fixtures.h"
 
 using namespace nm;

@@ -4,7 +4,9 @@
 
 #include "filter/filter_stage.h"
 #include "fixtures.h"
+#include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
+#include "silence/silence_muter.h"
 
 namespace nm {
 namespace {
@@ -21,7 +23,7 @@ class FilterTest : public ::testing::Test {
     w.now = now;
     NamespaceTenantResolver resolver;
     RouteStage(resolver).process(w);
-    FilterStage().process(w);
+    FilterStage(std::make_shared<SilenceMuterProvider>()).process(w);
     return test::summarize(w.routed);
   }
   static AlertPtr a(const std::string& name, const std::string& ns, std::vector<Label> extra = {}) {

@@ -12,10 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "config/snapshot.h"
 #include "core/alert.h"
+#include "interfaces/snapshot.h"
+#include "interfaces/stage.h"
 #include "observe/metrics.h"
-#include "pipeline/stage.h"
 
 namespace nm::test {
 

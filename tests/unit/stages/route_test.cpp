@@ -5,6 +5,7 @@
 #include <set>
 
 #include "fixtures.h"
+#include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
 
 namespace nm {

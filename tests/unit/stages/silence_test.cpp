@@ -7,7 +7,7 @@
 
 #include "core/cron.h"
 #include "fixtures.h"
-#include "silence/silence_activity.h"
+#include "model/silence_activity.h"
 #include "silence/silence_stage.h"
 
 namespace nm {

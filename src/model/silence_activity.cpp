@@ -1,6 +1,6 @@
 // Silence activity windows, kept apart from the stages so the global (silence stage) and tenant
 // (filter stage) silences are judged by exactly the same rule.
-#include "silence/silence_activity.h"
+#include "model/silence_activity.h"
 
 namespace nm {
 

@@ -9,7 +9,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "aggregate/data.h"
+#include "core/data.h"
+#include "core/retry_policy.h"
 #include "core/time.h"
 
 namespace nm {
@@ -74,6 +75,15 @@ class Notifier {
   // Delivers `data` (retrying transient failures until `deadline`); `done` runs exactly once,
   // on any thread, possibly after done.parked().
   virtual void send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) = 0;
+};
+
+// A capability some notifiers add (webhooks): post a body the caller built to the receiver's
+// endpoint with its credentials, TLS and proxy. History posts its own JSON through it.
+class BodyPoster {
+ public:
+  virtual ~BodyPoster() = default;
+  virtual void postBody(std::string body, TimePoint deadline, RetryPolicy policy,
+                        std::function<void(SendOutcome)> done) = 0;
 };
 
 }  // namespace nm

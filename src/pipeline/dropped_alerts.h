@@ -4,9 +4,12 @@
 
 #include <cstdint>
 
-#include "pipeline/stage.h"
+#include "interfaces/stage.h"
 
 namespace nm {
+
+// The `reason` label value: global_silence, tenant_silence, …
+const char* toString(DropReason r);
 
 // Adds n to nm_alerts_dropped_total{reason=toString(r)}; n == 0 is a no-op.
 void countDropped(DropReason r, uint64_t n = 1);

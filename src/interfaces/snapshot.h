@@ -1,5 +1,6 @@
 // The configuration snapshot: every resource validated, indexed and bound (receivers by tenant,
 // configs by type, compiled selectors, built notifiers), immutable and shared by each batch.
+// A value type over the seams below it; config/ builds it, every stage reads it.
 #pragma once
 
 #include <atomic>
@@ -10,22 +11,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "interfaces/channel.h"
+#include "interfaces/notifier.h"
+#include "interfaces/secret_resolver.h"
 #include "model/resources.h"
-#include "notify/channel_registry.h"
-#include "notify/notifier.h"
 #include "render/renderer.h"
 
 namespace nm::config {
-
-// Resolves Credentials: inline values, or Secret keys (file mode: Secret manifests in the config
-// directory). Errors name the secret, never its value.
-class SecretResolver {
- public:
-  virtual ~SecretResolver() = default;
-  // nullopt and `error` set when the secret or key is missing.
-  virtual std::optional<std::string> resolve(const model::Credential& c,
-                                             std::string& error) const = 0;
-};
 
 // One channel block of a Config CR, with its tenant classification.
 struct ConfigEntry {

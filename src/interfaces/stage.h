@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "aggregate/data.h"
 #include "core/alert.h"
+#include "core/data.h"
 #include "core/time.h"
 
 namespace nm::config {
@@ -31,7 +31,6 @@ struct Notification {
 
 // Why alerts left the pipeline on purpose; every removal is counted under one of these.
 enum class DropReason { GlobalSilence, TenantSilence, AlertSelector, NoReceiver, RoutePolicy };
-const char* toString(DropReason r);
 
 struct Work {
   uint64_t seq = 0;

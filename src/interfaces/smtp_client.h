@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/time.h"
-#include "notify/http_client.h"
+#include "interfaces/http_client.h"
 
 namespace nm {
 

@@ -1,12 +1,28 @@
 // Registers nm_alerts_dropped_total once and caches one child per DropReason, so counting on the
 // hot path is a relaxed atomic add without a map lookup.
-#include "silence/dropped_alerts.h"
+#include "pipeline/dropped_alerts.h"
 
 #include <array>
 
 #include "observe/metrics.h"
 
 namespace nm {
+
+const char* toString(DropReason r) {
+  switch (r) {
+    case DropReason::GlobalSilence:
+      return "global_silence";
+    case DropReason::TenantSilence:
+      return "tenant_silence";
+    case DropReason::AlertSelector:
+      return "alert_selector";
+    case DropReason::NoReceiver:
+      return "no_receiver";
+    case DropReason::RoutePolicy:
+      return "route_policy";
+  }
+  return "unknown";
+}
 
 namespace {
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs every build, run and test dependency from Debian 12 packages (apt-get only).
-# Usage: scripts/install-deps.sh   (as root, or with sudo available)
+# Installs the build, run and test dependencies from Debian 12 packages (apt-get only).
+# Usage: scripts/install-deps.sh [--run]   (as root, or with sudo available)
+#   --run: only what building and running the daemon needs (the README's first command);
+#   default: everything, tests included (the README's second command).
 set -euo pipefail
 
-PACKAGES=(
+RUN_PACKAGES=(
   # toolchain
-  g++ cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format ccache
+  g++ cmake ninja-build pkg-config ccache
   # libraries, each for its field
   libboost-dev libboost-system-dev   # Asio/Beast: the HTTP server
   libcurl4-openssl-dev               # HTTP(S)/SMTP client with TLS and proxies
@@ -16,13 +18,19 @@ PACKAGES=(
   libssl-dev                         # HMAC, SHA-256, TLS
   libspdlog-dev libfmt-dev           # logging
   libcli11-dev                       # flags
+  curl ca-certificates               # the example posts alerts with curl
+)
+TEST_PACKAGES=(
+  clang libclang-rt-14-dev clang-format  # fuzzing (libFuzzer), the format check
   libgtest-dev libgmock-dev libbenchmark-dev
-  # run and test tools
-  python3 curl openssl ca-certificates procps
+  python3 openssl procps
   golang-go                          # Go text/template: the oracle of the template conformance suite
   prometheus-alertmanager prometheus # real peers in the integration tests
   python3-aiosmtpd                   # a real SMTP server (STARTTLS, AUTH) for the email tests
 )
+
+PACKAGES=("${RUN_PACKAGES[@]}")
+if [ "${1:-}" != "--run" ]; then PACKAGES+=("${TEST_PACKAGES[@]}"); fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 B="${NM_EXAMPLE_BUILD_DIR:-}"
 if [ -z "$B" ]; then
-  scripts/install-deps.sh
-  scripts/build.sh build >/dev/null
+  scripts/install-deps.sh --run
+  # Only what this script runs; scripts/test.sh builds the tests and benchmarks.
+  scripts/build.sh build -DNM_TESTS=OFF -DNM_BENCH=OFF -- notification-manager nm-sink >/dev/null
   B=build
 fi
 PORT="${NM_EXAMPLE_PORT:-19093}"

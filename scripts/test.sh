@@ -14,8 +14,8 @@ echo "== format check (clang-format, .clang-format)"
 find src tests bench \( -name '*.cpp' -o -name '*.h' \) -print0 |
   xargs -0 clang-format --dry-run --Werror
 
-echo "== build and test (RelWithDebInfo)"
-scripts/build.sh build
+echo "== build and test (Release: the build the README's first command and the image use)"
+scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DNM_TESTS=ON -DNM_BENCH=ON
 ctest --test-dir build --output-on-failure -j "$jobs"
 
 if [ "$quick" = 1 ]; then exit 0; fi

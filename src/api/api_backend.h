@@ -9,6 +9,7 @@
 
 #include "interfaces/alert_queue.h"
 #include "interfaces/snapshot.h"
+#include "observe/metrics.h"
 
 namespace nm::api {
 
@@ -29,6 +30,8 @@ using Completion = std::function<void(ApiResult)>;
 
 struct ApiDeps {
   AlertQueue* queue = nullptr;
+  // Where the API counts and what /metrics renders; null: the router keeps one of its own (tests).
+  metrics::Registry* metrics = nullptr;
   Duration pushTimeout = std::chrono::seconds(3);
   config::SnapshotStore* snapshots = nullptr;
   std::string cluster = "default";  // --cluster fallback when the snapshot has none

@@ -15,25 +15,25 @@ namespace {
 constexpr size_t kMaxListedErrors = 10;
 
 struct AlertMetrics {
+  explicit AlertMetrics(metrics::Registry& reg)
+      : received(reg.counter("nm_alerts_received_total",
+                             "Valid alerts received over HTTP, by status", {"status"})),
+        rejected(reg.counter("nm_alerts_rejected_total",
+                             "Valid alerts refused with 503 because the queue was full or closing",
+                             {"reason"})),
+        firing(received.with({"firing"})),
+        resolved(received.with({"resolved"})),
+        invalid(reg.counter("nm_alerts_invalid_total", "Alerts rejected by validation at ingest")
+                    .with({})),
+        rejectedFull(rejected.with({"queue_full"})),
+        rejectedClosed(rejected.with({"shutting_down"})) {}
+  metrics::Family<metrics::Counter>& received;
+  metrics::Family<metrics::Counter>& rejected;
   metrics::Counter& firing;
   metrics::Counter& resolved;
   metrics::Counter& invalid;
   metrics::Counter& rejectedFull;
   metrics::Counter& rejectedClosed;
-
-  static AlertMetrics& get() {
-    auto& reg = metrics::Registry::global();
-    auto& received = reg.counter("nm_alerts_received_total",
-                                 "Valid alerts received over HTTP, by status", {"status"});
-    auto& rejected = reg.counter(
-        "nm_alerts_rejected_total",
-        "Valid alerts refused with 503 because the queue was full or closing", {"reason"});
-    static AlertMetrics m{
-        received.with({"firing"}), received.with({"resolved"}),
-        reg.counter("nm_alerts_invalid_total", "Alerts rejected by validation at ingest").with({}),
-        rejected.with({"queue_full"}), rejected.with({"shutting_down"})};
-    return m;
-  }
 };
 
 // "alerts[1].labels: ...; alerts[4].status: ... (and 3 more)"
@@ -55,8 +55,7 @@ struct Outcome {
   std::string invalidErrors;
 };
 
-Reply pushReply(PushResult result, const Outcome& o) {
-  auto& m = AlertMetrics::get();
+Reply pushReply(AlertMetrics& m, PushResult result, const Outcome& o) {
   switch (result) {
     case PushResult::Accepted:
       if (o.invalid == 0) return jsonReply(200, "Notification request accepted");
@@ -76,14 +75,13 @@ Reply pushReply(PushResult result, const Outcome& o) {
   return jsonReply(500, "unknown queue result");
 }
 
-void handleAlerts(Request& req, const HandlerEnv& env, Respond respond) {
+void handleAlerts(AlertMetrics& m, Request& req, const HandlerEnv& env, Respond respond) {
   const ApiDeps& deps = env.deps;
   auto snapshot = deps.snapshots ? deps.snapshots->current() : nullptr;
   ingest::DecodeOptions opts;
   opts.cluster = snapshot && !snapshot->nm.cluster.empty() ? std::string_view(snapshot->nm.cluster)
                                                            : std::string_view(deps.cluster);
   ingest::DecodeResult r = ingest::decodeAlerts(req.body, opts);
-  auto& m = AlertMetrics::get();
   if (!r.ok()) return respond(jsonReply(400, "invalid request body: " + r.fatal));
   m.invalid.inc(r.invalid);
   for (const AlertPtr& a : r.alerts)
@@ -101,18 +99,23 @@ void handleAlerts(Request& req, const HandlerEnv& env, Respond respond) {
   // Try without waiting on the io thread; only a full queue sends the wait to the blocking pool.
   PushResult first = deps.queue->push(r.alerts, Duration::zero());
   if (first != PushResult::Full || deps.pushTimeout <= Duration::zero()) {
-    return respond(pushReply(first, o));
+    return respond(pushReply(m, first, o));
   }
-  env.runBlocking([queue = deps.queue, timeout = deps.pushTimeout, alerts = std::move(r.alerts),
+  env.runBlocking([&m, queue = deps.queue, timeout = deps.pushTimeout, alerts = std::move(r.alerts),
                    o = std::move(o), respond = std::move(respond)]() mutable {
-    respond(pushReply(queue->push(std::move(alerts), timeout), o));
+    respond(pushReply(m, queue->push(std::move(alerts), timeout), o));
   });
 }
 
 }  // namespace
 
 void addAlertRoutes(Router& router) {
-  router.add({"/api/v2/alerts", http::verb::post, "alerts", handleAlerts});
+  // The metrics live as long as the route (the router, which outlives every request).
+  auto m = std::make_shared<AlertMetrics>(*router.deps().metrics);
+  router.add({"/api/v2/alerts", http::verb::post, "alerts",
+              [m](Request& req, const HandlerEnv& env, Respond respond) {
+                handleAlerts(*m, req, env, std::move(respond));
+              }});
 }
 
 }  // namespace nm::api

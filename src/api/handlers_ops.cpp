@@ -51,9 +51,9 @@ void handleLive(Request&, const HandlerEnv&, Respond respond) {
   respond(jsonReply(200, "alive"));
 }
 
-void handleMetrics(Request&, const HandlerEnv&, Respond respond) {
+void handleMetrics(Request&, const HandlerEnv& env, Respond respond) {
   Reply r;
-  r.body = metrics::Registry::global().render();
+  r.body = env.deps.metrics->render();
   r.contentType = "text/plain; version=0.0.4; charset=utf-8";
   respond(std::move(r));
 }

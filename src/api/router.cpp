@@ -46,16 +46,25 @@ std::string Request::queryParam(std::string_view name) const {
   return {};
 }
 
+namespace {
+ApiDeps withRegistry(ApiDeps deps, std::unique_ptr<metrics::Registry>& own) {
+  if (!deps.metrics) {
+    own = std::make_unique<metrics::Registry>();
+    deps.metrics = own.get();
+  }
+  return deps;
+}
+}  // namespace
+
 Router::Router(ApiDeps deps, RunBlocking runBlocking)
-    : deps_(std::move(deps)),
+    : deps_(withRegistry(std::move(deps), ownRegistry_)),
       runBlocking_(std::move(runBlocking)),
-      requests_(metrics::Registry::global().counter("nm_http_requests_total",
-                                                    "HTTP requests by handler and status code",
-                                                    {"handler", "code"})),
-      duration_(metrics::Registry::global().histogram(
-          "nm_http_request_duration_seconds",
-          "Time from a request's arrival to its reply, by handler", {"handler"},
-          metrics::latencyBuckets())) {}
+      requests_(deps_.metrics->counter("nm_http_requests_total",
+                                       "HTTP requests by handler and status code",
+                                       {"handler", "code"})),
+      duration_(deps_.metrics->histogram("nm_http_request_duration_seconds",
+                                         "Time from a request's arrival to its reply, by handler",
+                                         {"handler"}, metrics::latencyBuckets())) {}
 
 void Router::countRejected(unsigned status) const {
   requests_.with({"rejected", std::to_string(status)}).inc();

@@ -60,6 +60,7 @@ class Router {
  private:
   bool authorized(std::string_view header) const;
 
+  std::unique_ptr<metrics::Registry> ownRegistry_;  // declared first: deps_ may point into it
   ApiDeps deps_;
   RunBlocking runBlocking_;
   std::vector<Route> routes_;

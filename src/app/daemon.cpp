@@ -19,9 +19,15 @@
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
 #include "history/history_stage.h"
+#include "interfaces/channel.h"
 #include "interfaces/http_client.h"
+#include "interfaces/smtp_client.h"
 #include "interfaces/tenant_resolver.h"
+#include "notify/http_client_curl.h"
 #include "notify/notify_stage.h"
+#include "notify/smtp_client_curl.h"
+#include "notify/throttle.h"
+#include "notify/token_cache.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 #include "pipeline/mute_stage.h"
@@ -91,12 +97,18 @@ int runDaemon(const Flags& flags) {
   log::info("starting notification-manager",
             {{"version", kVersion}, {"config_dir", flags.configDir}, {"store", flags.storeType}});
 
-  auto& reg = metrics::Registry::global();
+  // Every component is constructed here and given what it uses; destruction runs in reverse, so
+  // the shared machinery outlives the snapshots, stages and server that send through it.
+  metrics::Registry reg;
   reg.gaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
-
+  Throttle throttle(reg);
+  TokenCache tokens;
+  std::unique_ptr<SmtpClient> smtp = makeCurlSmtpClient();
   std::unique_ptr<HttpClient> http = makeCurlHttpClient();
+  const ChannelServices services{*http, *smtp, throttle, tokens, reg};
+
   config::SnapshotStore snapshots;
-  config::ConfigReloader reloader(flags.configDir, snapshots, http.get());
+  config::ConfigReloader reloader(flags.configDir, snapshots, &services, reg);
   if (auto r = reloader.initial(); !r.ok) {
     log::error("configuration refused at startup; fix it and start again", {{"error", r.error}});
     return 1;
@@ -116,11 +128,12 @@ int runDaemon(const Flags& flags) {
   stages.push_back(std::make_unique<FilterStage>(silences));
   stages.push_back(std::make_unique<AggregateStage>());
 
-  HistoryStage history;
-  AsyncTail tail = [&history](std::shared_ptr<Work> work, std::function<void()> finished) {
+  HistoryStage history(reg);
+  NotifyStage notify(reg, queue.capacity());
+  AsyncTail tail = [&history, &notify](std::shared_ptr<Work> work, std::function<void()> finished) {
     auto notes = std::move(work->notifications);
     // A send parked behind its throttle releases the batch; its outcome reaches history later.
-    runNotify(
+    notify.run(
         std::move(notes), work->deadline,
         [&history, work, finished = std::move(finished)](NotifyReport report) {
           history.record(report, work->snapshot->history);
@@ -130,18 +143,18 @@ int runDaemon(const Flags& flags) {
           history.record(late, snapshot->history);
         });
   };
-  ParkedSends::setLimit(static_cast<size_t>(flags.storeMemoryQueue));
   DispatcherOptions dopts;
   dopts.maxInFlight = static_cast<size_t>(flags.workerQueue);
-  dopts.maxAlertsInFlight = static_cast<size_t>(flags.storeMemoryQueue);
+  dopts.maxAlertsInFlight = queue.capacity();
   dopts.workerTimeout = flags.workerTimeout;
   dopts.workerThreads = static_cast<unsigned>(flags.workerThreads);
-  Dispatcher dispatcher(queue, snapshots, std::move(stages), tail, dopts);
+  Dispatcher dispatcher(queue, snapshots, std::move(stages), tail, dopts, reg);
   dispatcher.start();
 
-  DirectSendContext direct{snapshots, *http, flags.webhookTimeout};
+  DirectSendContext direct{snapshots, services, notify, flags.webhookTimeout};
   api::ApiDeps deps;
   deps.queue = &queue;
+  deps.metrics = &reg;
   deps.pushTimeout = flags.storeMemoryPushTimeout;
   deps.snapshots = &snapshots;
   deps.maxBodyBytes = flags.maxBodyBytes;
@@ -205,13 +218,13 @@ int runDaemon(const Flags& flags) {
   reloader.stop();
   queue.close();
   bool drained = dispatcher.drain(flags.shutdownTimeout);
-  bool parkedDone = ParkedSends::waitIdle(std::max(Duration::zero(), deadline - now()));
+  bool parkedDone = notify.parked().waitIdle(std::max(Duration::zero(), deadline - now()));
   bool historyDone = history.waitIdle(std::max(Duration::zero(), deadline - now()));
   if (!drained || !parkedDone || !historyDone) {
     log::warn("shutdown timeout reached before everything was delivered",
               {{"queued", std::to_string(queue.size())},
                {"batches_in_flight", std::to_string(dispatcher.inFlight())},
-               {"parked_notifications", std::to_string(ParkedSends::notifications())},
+               {"parked_notifications", std::to_string(notify.parked().notifications())},
                {"history_pending", std::to_string(history.pending())}});
     // Sends still pending would call back into the dispatcher and history while they are
     // destroyed; end here as the kubelet would after the grace period (logs flush per line).

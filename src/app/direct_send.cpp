@@ -27,7 +27,7 @@ AlertList verifyAlerts() {
 void directSend(const DirectSendContext& ctx, const YAML::Node& receiver, const YAML::Node& config,
                 AlertList alerts, std::string okMessage, api::Completion done) {
   config::AdhocResult built =
-      config::buildAdhocReceiver(receiver, config, ctx.snapshots.current(), &ctx.http);
+      config::buildAdhocReceiver(receiver, config, ctx.snapshots.current(), &ctx.services);
   if (!built.diags.ok()) {
     done({400, built.diags.str()});
     return;
@@ -47,7 +47,7 @@ void directSend(const DirectSendContext& ctx, const YAML::Node& receiver, const 
   for (const auto& r : built.receivers) work.routed.push_back({r, alerts});
   AggregateStage().process(work);
   auto keepAlive = built.snapshot;
-  runNotify(
+  ctx.notify.run(
       std::move(work.notifications), work.deadline,
       [done = std::move(done), okMessage = std::move(okMessage), keepAlive](NotifyReport report) {
         std::string failures;

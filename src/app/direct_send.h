@@ -5,14 +5,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include "api/api_backend.h"
-#include "interfaces/http_client.h"
+#include "interfaces/channel.h"
 #include "interfaces/snapshot.h"
+#include "notify/notify_stage.h"
 
 namespace nm::app {
 
 struct DirectSendContext {
   const config::SnapshotStore& snapshots;
-  HttpClient& http;
+  const ChannelServices& services;
+  NotifyStage& notify;
   Duration timeout;  // per request deadline
 };
 

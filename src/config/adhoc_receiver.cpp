@@ -30,7 +30,7 @@ model::ResourceSet decodeOne(const YAML::Node& node, const char* what, const cha
 }  // namespace
 
 AdhocResult buildAdhocReceiver(const YAML::Node& receiver, const YAML::Node& config,
-                               const SnapshotPtr& current, HttpClient* http) {
+                               const SnapshotPtr& current, const ChannelServices* services) {
   AdhocResult out;
   out.snapshot = current;
   if (!out.snapshot) {
@@ -67,7 +67,7 @@ AdhocResult buildAdhocReceiver(const YAML::Node& receiver, const YAML::Node& con
     for (const auto& e : entries) {
       if (e->type == r->type) given = e;
     }
-    bindReceiver(*r, snap, http, given);
+    bindReceiver(*r, snap, services, given);
     out.receivers.push_back(r);
   }
   return out;

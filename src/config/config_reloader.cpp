@@ -9,25 +9,15 @@
 
 namespace nm::config {
 
-namespace {
-
-metrics::Family<metrics::Counter>& reloadCounter() {
-  static auto& f = metrics::Registry::global().counter(
-      "nm_config_reloads_total", "Configuration reload attempts by result.", {"result"});
-  return f;
-}
-
-metrics::Family<metrics::Gauge>& lastSuccessGauge() {
-  static auto& f =
-      metrics::Registry::global().gauge("nm_config_last_reload_success_timestamp_seconds",
-                                        "Unix time of the last successful configuration load.");
-  return f;
-}
-
-}  // namespace
-
-ConfigReloader::ConfigReloader(std::string dir, SnapshotStore& store, HttpClient* http)
-    : dir_(std::move(dir)), store_(store), http_(http) {}
+ConfigReloader::ConfigReloader(std::string dir, SnapshotStore& store,
+                               const ChannelServices* services, metrics::Registry& registry)
+    : dir_(std::move(dir)),
+      store_(store),
+      services_(services),
+      reloads_(registry.counter("nm_config_reloads_total",
+                                "Configuration reload attempts by result.", {"result"})),
+      lastSuccess_(registry.gauge("nm_config_last_reload_success_timestamp_seconds",
+                                  "Unix time of the last successful configuration load.")) {}
 
 ConfigReloader::~ConfigReloader() {
   stop();
@@ -42,7 +32,7 @@ ReloadOutcome ConfigReloader::reload() {
   BuildResult built;
   if (diags.ok()) {
     SnapshotPtr cur = store_.current();
-    BuildOptions opts{http_, "dir:" + dir_, (cur ? cur->version : 0) + 1};
+    BuildOptions opts{services_, "dir:" + dir_, (cur ? cur->version : 0) + 1};
     built = buildSnapshot(std::move(loaded.resources), opts);
     diags.append(built.diags);
   }
@@ -57,7 +47,7 @@ ReloadOutcome ConfigReloader::reload() {
                  {{"version", std::to_string(store_.current()->version)}});
     status_.lastError = out.error;
     status_.lastErrorTime = t;
-    reloadCounter().with({"failure"}).inc();
+    reloads_.with({"failure"}).inc();
     return out;
   }
   const Snapshot& s = *built.snapshot;
@@ -66,8 +56,8 @@ ReloadOutcome ConfigReloader::reload() {
   status_.lastSuccess = t;
   status_.lastError.clear();
   status_.lastErrorTime = kZeroTime;
-  reloadCounter().with({"success"}).inc();
-  lastSuccessGauge().with({}).set(std::chrono::duration<double>(t.time_since_epoch()).count());
+  reloads_.with({"success"}).inc();
+  lastSuccess_.with({}).set(std::chrono::duration<double>(t.time_since_epoch()).count());
   size_t configs = 0;
   for (const auto& [type, v] : s.configsByType) configs += v.size();
   size_t tenantSilences = 0;

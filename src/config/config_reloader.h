@@ -8,9 +8,10 @@
 
 #include "config/directory_watcher.h"
 #include "interfaces/snapshot.h"
+#include "observe/metrics.h"
 
 namespace nm {
-class HttpClient;
+struct ChannelServices;
 }
 
 namespace nm::config {
@@ -30,7 +31,8 @@ struct ReloadStatus {
 
 class ConfigReloader {
  public:
-  ConfigReloader(std::string dir, SnapshotStore& store, HttpClient* http);
+  ConfigReloader(std::string dir, SnapshotStore& store, const ChannelServices* services,
+                 metrics::Registry& registry);
   ~ConfigReloader();
   ConfigReloader(const ConfigReloader&) = delete;
   ConfigReloader& operator=(const ConfigReloader&) = delete;
@@ -51,7 +53,9 @@ class ConfigReloader {
  private:
   std::string dir_;
   SnapshotStore& store_;
-  HttpClient* http_;
+  const ChannelServices* services_;
+  metrics::Family<metrics::Counter>& reloads_;
+  metrics::Family<metrics::Gauge>& lastSuccess_;
   mutable std::mutex mu_;  // serializes reloads and guards status_
   ReloadStatus status_;
   std::unique_ptr<DirectoryWatcher> watcher_;

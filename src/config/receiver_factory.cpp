@@ -77,7 +77,7 @@ std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigR
   return out;
 }
 
-void bindReceiver(Receiver& receiver, const Snapshot& snapshot, HttpClient* http,
+void bindReceiver(Receiver& receiver, const Snapshot& snapshot, const ChannelServices* services,
                   std::shared_ptr<const ConfigEntry> config) {
   receiver.config = config ? std::move(config) : selectConfig(receiver, snapshot);
   if (receiver.tmplText && !receiver.renderer) {
@@ -91,10 +91,10 @@ void bindReceiver(Receiver& receiver, const Snapshot& snapshot, HttpClient* http
       return;
     }
   }
-  if (!http || !receiver.spec || !snapshot.secrets) return;
+  if (!services || !receiver.spec || !snapshot.secrets) return;
   const ChannelDescriptor* d = findChannel(receiver.type);
   if (!d || !d->make) return;
-  NotifierContext ctx{receiver, receiver.config.get(), snapshot, *snapshot.secrets, *http};
+  NotifierContext ctx{receiver, receiver.config.get(), snapshot, *snapshot.secrets, *services};
   std::string error;
   std::unique_ptr<Notifier> n = d->make(ctx, error);
   if (n) {

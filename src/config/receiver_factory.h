@@ -9,7 +9,7 @@
 #include "interfaces/snapshot.h"
 
 namespace nm {
-class HttpClient;
+struct ChannelServices;
 }
 
 namespace nm::config {
@@ -28,7 +28,7 @@ std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigR
 
 // Sets receiver.config (when `config` is null: selected from snapshot.configsByType) and builds
 // the notifier (skipped when http is null or the spec is missing; failure → notifierError).
-void bindReceiver(Receiver& receiver, const Snapshot& snapshot, HttpClient* http,
+void bindReceiver(Receiver& receiver, const Snapshot& snapshot, const ChannelServices* services,
                   std::shared_ptr<const ConfigEntry> config = nullptr);
 
 // The (key, value) texts a ConfigMapKeySelector selects from the loaded ConfigMaps (namespace

@@ -189,7 +189,7 @@ BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options) {
   if (!diags.ok()) return result;
 
   for (auto& r : receivers) {
-    bindReceiver(*r, *snap, options.http);
+    bindReceiver(*r, *snap, options.services);
     ReceiverPtr p = r;
     snap->receivers.push_back(p);
     snap->receiversByKey[p->key] = p;
@@ -199,7 +199,7 @@ BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options) {
       snap->receiversByTenant[p->tenant].push_back(p);
   }
   if (history) {
-    bindReceiver(*history, *snap, options.http);
+    bindReceiver(*history, *snap, options.services);
     snap->history = history;
   }
 

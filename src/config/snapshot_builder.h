@@ -11,7 +11,7 @@
 #include "interfaces/snapshot.h"
 
 namespace nm {
-class HttpClient;
+struct ChannelServices;
 }
 
 namespace nm::config {
@@ -19,8 +19,9 @@ namespace nm::config {
 inline constexpr const char* kHistoryReceiverName = "notification-manager-history";
 
 struct BuildOptions {
-  HttpClient* http = nullptr;  // null: notifiers are not built (tests, fuzzing, dry runs)
-  std::string source;          // "dir:/etc/nm"
+  const ChannelServices* services =
+      nullptr;         // null: notifiers are not built (tests, fuzzing, dry runs)
+  std::string source;  // "dir:/etc/nm"
   uint64_t version = 0;
 };
 
@@ -46,6 +47,6 @@ struct AdhocResult {
 // block of the receiver's type is bound directly, else the config is selected from `current`.
 // Secrets and options come from `current` (defaults when null).
 AdhocResult buildAdhocReceiver(const YAML::Node& receiver, const YAML::Node& config,
-                               const SnapshotPtr& current, HttpClient* http);
+                               const SnapshotPtr& current, const ChannelServices* services);
 
 }  // namespace nm::config

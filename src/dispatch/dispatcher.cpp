@@ -11,36 +11,28 @@
 
 namespace nm {
 
-namespace {
-struct DispatchMetrics {
-  metrics::Counter& batches;
-  metrics::Counter& alerts;
-  metrics::Histogram& stageSeconds;
-  metrics::Gauge& inFlight;
-  static DispatchMetrics& get() {
-    auto& r = metrics::Registry::global();
-    static DispatchMetrics m{
-        r.counter("nm_batches_total", "Batches pulled from the queue.").with({}),
-        r.counter("nm_alerts_dispatched_total", "Alerts pulled from the queue into the pipeline.")
-            .with({}),
-        r.histogram("nm_pipeline_stages_seconds",
-                    "Time a batch spends in the synchronous stages (silence to aggregate).", {},
-                    metrics::latencyBuckets())
-            .with({}),
-        r.gauge("nm_batches_in_flight", "Batches between pull and ack.").with({})};
-    return m;
-  }
-};
-}  // namespace
+Dispatcher::Metrics::Metrics(metrics::Registry& r)
+    : batches(r.counter("nm_batches_total", "Batches pulled from the queue.").with({})),
+      alerts(
+          r.counter("nm_alerts_dispatched_total", "Alerts pulled from the queue into the pipeline.")
+              .with({})),
+      stageSeconds(r.histogram("nm_pipeline_stages_seconds",
+                               "Time a batch spends in the synchronous stages (silence to "
+                               "aggregate).",
+                               {}, metrics::latencyBuckets())
+                       .with({})),
+      inFlight(r.gauge("nm_batches_in_flight", "Batches between pull and ack.").with({})) {}
 
 Dispatcher::Dispatcher(AlertQueue& queue, const config::SnapshotStore& snapshots,
                        std::vector<std::unique_ptr<Stage>> stages, AsyncTail tail,
-                       DispatcherOptions opts)
+                       DispatcherOptions opts, metrics::Registry& registry)
     : queue_(queue),
       snapshots_(snapshots),
       stages_(std::move(stages)),
       tail_(std::move(tail)),
-      opts_(opts) {
+      opts_(opts),
+      metrics_(registry),
+      drops_(registry) {
   unsigned n = opts_.workerThreads ? opts_.workerThreads : std::thread::hardware_concurrency();
   pool_ = std::make_unique<boost::asio::thread_pool>(n == 0 ? 2 : n);
   if (opts_.maxInFlight == 0) opts_.maxInFlight = 1;
@@ -74,7 +66,7 @@ void Dispatcher::loop() {
       inFlight_.fetch_add(1);
       alertsInFlight_.fetch_add(n);
     }
-    auto& m = DispatchMetrics::get();
+    auto& m = metrics_;
     m.batches.inc();
     m.alerts.inc(batch->alerts.size());
     m.inFlight.add(1);
@@ -95,6 +87,7 @@ void Dispatcher::runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t 
   work->snapshot = snap;
   work->now = now();
   work->deadline = work->now + opts_.workerTimeout;
+  work->drops = &drops_;
   size_t n = batch.alerts.size();
   work->alerts = std::move(batch.alerts);
   if (!snap) {
@@ -112,14 +105,14 @@ void Dispatcher::runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t 
     log::error("pipeline stage failed", {{"seq", std::to_string(seq)}, {"error", e.what()}});
     work->notifications.clear();
   }
-  DispatchMetrics::get().stageSeconds.observe(std::chrono::duration<double>(now() - t0).count());
+  metrics_.stageSeconds.observe(std::chrono::duration<double>(now() - t0).count());
   auto shared = std::make_shared<PulledBatch>(std::move(batch));
   tail_(work, [this, shared, n] { finishBatch(*shared, n); });
 }
 
 void Dispatcher::finishBatch(const PulledBatch& batch, size_t alerts) {
   queue_.ack(batch);
-  DispatchMetrics::get().inFlight.add(-1);
+  metrics_.inFlight.add(-1);
   {
     std::lock_guard<std::mutex> g(mu_);
     inFlight_.fetch_sub(1);

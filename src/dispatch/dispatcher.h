@@ -14,6 +14,8 @@
 #include "interfaces/alert_queue.h"
 #include "interfaces/snapshot.h"
 #include "interfaces/stage.h"
+#include "observe/metrics.h"
+#include "pipeline/dropped_alerts.h"
 
 namespace boost::asio {
 class thread_pool;
@@ -37,7 +39,8 @@ struct DispatcherOptions {
 class Dispatcher {
  public:
   Dispatcher(AlertQueue& queue, const config::SnapshotStore& snapshots,
-             std::vector<std::unique_ptr<Stage>> stages, AsyncTail tail, DispatcherOptions opts);
+             std::vector<std::unique_ptr<Stage>> stages, AsyncTail tail, DispatcherOptions opts,
+             metrics::Registry& registry);
   ~Dispatcher();
 
   void start();
@@ -52,11 +55,21 @@ class Dispatcher {
   void runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t seq);
   void finishBatch(const PulledBatch& batch, size_t alerts);
 
+  struct Metrics {
+    explicit Metrics(metrics::Registry& r);
+    metrics::Counter& batches;
+    metrics::Counter& alerts;
+    metrics::Histogram& stageSeconds;
+    metrics::Gauge& inFlight;
+  };
+
   AlertQueue& queue_;
   const config::SnapshotStore& snapshots_;
   std::vector<std::unique_ptr<Stage>> stages_;
   AsyncTail tail_;
   DispatcherOptions opts_;
+  Metrics metrics_;
+  DropCounter drops_;  // what the stages remove on purpose
   std::unique_ptr<boost::asio::thread_pool> pool_;
   std::thread loop_;
   std::atomic<size_t> inFlight_{0};

@@ -8,7 +8,6 @@
 
 #include "interfaces/snapshot.h"
 #include "observe/log.h"
-#include "pipeline/dropped_alerts.h"
 
 namespace nm {
 
@@ -55,8 +54,8 @@ void FilterStage::process(Work& work) {
     });
   }
   std::erase_if(work.routed, [](const RoutedAlerts& ra) { return ra.alerts.empty(); });
-  countDropped(DropReason::TenantSilence, silenced);
-  countDropped(DropReason::AlertSelector, unselected);
+  work.countDropped(DropReason::TenantSilence, silenced);
+  work.countDropped(DropReason::AlertSelector, unselected);
 }
 
 }  // namespace nm

@@ -10,24 +10,6 @@
 
 namespace nm {
 
-namespace {
-
-metrics::Counter& historyTotal() {
-  static metrics::Counter& c =
-      metrics::Registry::global().counter("nm_history_total", "History posts attempted.").with({});
-  return c;
-}
-
-metrics::Counter& historyFailed() {
-  static metrics::Counter& c =
-      metrics::Registry::global()
-          .counter("nm_history_failed_total", "History posts that failed after retries.")
-          .with({});
-  return c;
-}
-
-}  // namespace
-
 std::vector<HistoryAlert> historyAlerts(const NotifyReport& report) {
   std::vector<HistoryAlert> out;
   std::unordered_map<std::string, size_t> index;
@@ -45,17 +27,23 @@ std::vector<HistoryAlert> historyAlerts(const NotifyReport& report) {
   return out;
 }
 
-HistoryStage::HistoryStage() : HistoryStage(Options{}) {}
+HistoryStage::HistoryStage(metrics::Registry& registry) : HistoryStage(registry, Options{}) {}
 
-HistoryStage::HistoryStage(Options o) : opts_(o), state_(std::make_shared<State>()) {}
+HistoryStage::HistoryStage(metrics::Registry& registry, Options o)
+    : opts_(o), state_(std::make_shared<State>(registry)) {}
+
+HistoryStage::State::State(metrics::Registry& r)
+    : total(r.counter("nm_history_total", "History posts attempted.").with({})),
+      failed(r.counter("nm_history_failed_total", "History posts that failed after retries.")
+                 .with({})) {}
 
 void HistoryStage::record(const NotifyReport& report, const ReceiverPtr& history) {
   if (!history) return;
   auto alerts = historyAlerts(report);
   if (alerts.empty()) return;
-  historyTotal().inc();
+  state_->total.inc();
   if (!history->notifier) {
-    historyFailed().inc();
+    state_->failed.inc();
     log::error("history not sent",
                {{"receiver", history->key}, {"reason", history->notifierError}});
     return;
@@ -67,7 +55,7 @@ void HistoryStage::record(const NotifyReport& report, const ReceiverPtr& history
   auto finish = [state = state_, key = history->key,
                  n = std::to_string(alerts.size())](SendOutcome o) {
     if (!o.ok) {
-      historyFailed().inc();
+      state->failed.inc();
       std::string attempts = std::to_string(o.attempts);
       log::error("history not sent",
                  {{"receiver", key}, {"alerts", n}, {"attempts", attempts}, {"reason", o.error}});

@@ -11,6 +11,7 @@
 #include "notify/data_json.h"
 #include "notify/notify_stage.h"
 #include "notify/retry.h"
+#include "observe/metrics.h"
 
 namespace nm {
 
@@ -25,8 +26,8 @@ class HistoryStage {
     Duration budget = std::chrono::seconds(30);  // deadline = now + budget
   };
 
-  HistoryStage();
-  explicit HistoryStage(Options o);
+  explicit HistoryStage(metrics::Registry& registry);
+  HistoryStage(metrics::Registry& registry, Options o);
 
   // Posts the history of `report` to `history` (null → nothing) and returns immediately.
   void record(const NotifyReport& report, const ReceiverPtr& history);
@@ -36,7 +37,11 @@ class HistoryStage {
   size_t pending() const;
 
  private:
+  // Shared with the posts' callbacks, which may outlive the stage.
   struct State {
+    explicit State(metrics::Registry& r);
+    metrics::Counter& total;
+    metrics::Counter& failed;
     mutable std::mutex mu;
     std::condition_variable cv;
     size_t pending = 0;

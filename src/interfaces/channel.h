@@ -22,6 +22,23 @@ class SecretResolver;
 namespace nm {
 
 class HttpClient;
+class SmtpClient;
+class Throttle;
+class TokenCache;
+namespace metrics {
+class Registry;
+}
+
+// The shared machinery channels send through, constructed and owned by the daemon, outliving
+// every snapshot: one HTTP client, one SMTP client, the chat throttles and token caches (their
+// windows and tokens survive reloads), and the metrics registry.
+struct ChannelServices {
+  HttpClient& http;
+  SmtpClient& smtp;
+  Throttle& throttle;
+  TokenCache& tokens;
+  metrics::Registry& metrics;
+};
 
 // A channel's decoded receiver or config block; channels downcast to their own type.
 struct ChannelSpec {
@@ -41,7 +58,7 @@ struct NotifierContext {
   const config::ConfigEntry* config;  // the selected config; nullptr if none matched
   const config::Snapshot& snapshot;
   const config::SecretResolver& secrets;
-  HttpClient& http;
+  const ChannelServices& services;
 };
 
 struct ChannelDescriptor {

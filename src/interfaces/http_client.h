@@ -49,8 +49,4 @@ class HttpClient {
   virtual void after(Duration delay, std::function<void()> fn) = 0;
 };
 
-// libcurl multi implementation; owns one thread. Destruction completes pending requests with an
-// error "client stopped".
-std::unique_ptr<HttpClient> makeCurlHttpClient();
-
 }  // namespace nm

@@ -32,6 +32,14 @@ struct Notification {
 // Why alerts left the pipeline on purpose; every removal is counted under one of these.
 enum class DropReason { GlobalSilence, TenantSilence, AlertSelector, NoReceiver, RoutePolicy };
 
+// Where a stage reports the alerts it removed on purpose (pipeline/DropCounter: the
+// nm_alerts_dropped_total{reason} counter). The dispatcher sets one on each Work.
+class DropSink {
+ public:
+  virtual ~DropSink() = default;
+  virtual void dropped(DropReason reason, uint64_t alerts) = 0;
+};
+
 struct Work {
   uint64_t seq = 0;
   std::shared_ptr<const config::Snapshot> snapshot;
@@ -41,6 +49,11 @@ struct Work {
   AlertList alerts;                         // silence → route
   std::vector<RoutedAlerts> routed;         // route → filter → aggregate
   std::vector<Notification> notifications;  // aggregate → notify
+
+  DropSink* drops = nullptr;  // null: removals are not counted (tests of one stage)
+  void countDropped(DropReason reason, uint64_t alerts) {
+    if (drops && alerts) drops->dropped(reason, alerts);
+  }
 };
 
 class Stage {

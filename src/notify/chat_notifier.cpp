@@ -29,7 +29,7 @@ void ChatNotifier::send(std::shared_ptr<const Data> data, TimePoint deadline, Se
     o.error = std::move(error);
     return done(std::move(o));
   }
-  runChatJobs(http_, std::move(jobs), deadline,
+  runChatJobs(http_, throttle_, std::move(jobs), deadline,
               std::move(done).wrap([msg = type_ + ": send failed", receiver,
                                     extra = logField_](const SendOutcome& o) {
                 if (!o.ok) warn(msg, receiver, o.error, extra);

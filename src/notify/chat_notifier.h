@@ -7,9 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "interfaces/channel.h"
 #include "interfaces/http_client.h"
 #include "interfaces/notifier.h"
 #include "notify/throttle.h"
+#include "notify/token_cache.h"
 
 namespace nm {
 
@@ -20,13 +22,19 @@ class ChatNotifier : public Notifier {
   void send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) final;
 
  protected:
-  ChatNotifier(HttpClient& http, std::string type, std::string receiverName)
-      : http_(http), type_(std::move(type)), receiverName_(std::move(receiverName)) {}
+  ChatNotifier(const ChannelServices& services, std::string type, std::string receiverName)
+      : http_(services.http),
+        throttle_(services.throttle),
+        tokens_(services.tokens),
+        type_(std::move(type)),
+        receiverName_(std::move(receiverName)) {}
 
   // The vendor requests for `data`, in the order they must leave. A non-empty return is the
   // outcome's error ("template: …"), and nothing is sent.
   virtual std::string buildJobs(const Data& data, std::vector<ChatJob>& jobs) = 0;
   HttpClient& http_;
+  Throttle& throttle_;
+  TokenCache& tokens_;
   const std::string type_;
   const std::string receiverName_;
   std::pair<std::string, std::string> logField_;  // one extra field for failure logs (SMS provider)

@@ -481,8 +481,4 @@ std::unique_ptr<HttpClient> makeCurlHttpClient(const CurlClientOptions& options)
   return std::make_unique<CurlHttpClient>(options);
 }
 
-std::unique_ptr<HttpClient> makeCurlHttpClient() {
-  return makeCurlHttpClient(CurlClientOptions{});
-}
-
 }  // namespace nm

@@ -1,5 +1,5 @@
 // Tuning of the libcurl HttpClient: connection limits, connect timeout and the response cap.
-// makeCurlHttpClient() of http_client.h uses the defaults.
+// makeCurlHttpClient() without options uses the defaults.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +16,8 @@ struct CurlClientOptions {
   size_t maxResponseBytes = 64 * 1024;
 };
 
-std::unique_ptr<HttpClient> makeCurlHttpClient(const CurlClientOptions& options);
+// libcurl multi implementation; owns its thread. Destruction completes pending requests with an
+// error "client stopped".
+std::unique_ptr<HttpClient> makeCurlHttpClient(const CurlClientOptions& options = {});
 
 }  // namespace nm

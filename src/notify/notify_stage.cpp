@@ -16,8 +16,12 @@ namespace {
 
 constexpr size_t kLoggedFingerprints = 5;
 
-struct NotifyMetrics {
-  metrics::Registry& r = metrics::Registry::global();
+}  // namespace
+
+struct NotifyStage::Shared {
+  explicit Shared(metrics::Registry& registry, size_t parkedLimit)
+      : r(registry), parked(parkedLimit, parkedGauge) {}
+  metrics::Registry& r;
   metrics::Family<metrics::Counter>& total =
       r.counter("nm_notifications_total", "Notifications attempted, by channel type and receiver.",
                 {"type", "receiver"});
@@ -37,22 +41,21 @@ struct NotifyMetrics {
           .with({});
   metrics::Gauge& inFlight =
       r.gauge("nm_notifications_in_flight", "Notifications being sent.").with({});
-  metrics::Gauge& parked =
+  metrics::Gauge& parkedGauge =
       r.gauge("nm_notifications_parked",
               "Notifications waiting past maxWaitTime for a throttle slot, released from their "
               "batch.")
           .with({});
+  ParkedSends parked;
 };
 
-NotifyMetrics& m() {
-  static NotifyMetrics instance;
-  return instance;
-}
+namespace {
 
 // States of one notification of a Run.
 enum : int { kSending = 0, kParked = 1, kAnswered = 2 };
 
 struct Run {
+  std::shared_ptr<NotifyStage::Shared> shared;
   std::vector<Notification> notes;
   NotifyReport report;
   std::atomic<size_t> remaining{0};  // notifications still holding `done`
@@ -60,40 +63,6 @@ struct Run {
   std::function<void(NotifyReport)> done;
   std::function<void(NotifyReport)> late;
 };
-
-struct ParkedState {
-  std::mutex mu;
-  std::condition_variable idle;
-  size_t limit = 100000;
-  size_t alerts = 0;
-  size_t notifications = 0;
-};
-
-ParkedState& parkedState() {
-  static ParkedState s;
-  return s;
-}
-
-bool admitParked(size_t alerts) {
-  auto& p = parkedState();
-  std::lock_guard g(p.mu);
-  if (p.notifications > 0 && p.alerts + alerts > p.limit) return false;
-  p.alerts += alerts;
-  ++p.notifications;
-  m().parked.add(1);
-  return true;
-}
-
-void releaseParked(size_t alerts) {
-  auto& p = parkedState();
-  {
-    std::lock_guard g(p.mu);
-    p.alerts -= alerts;
-    --p.notifications;
-  }
-  m().parked.add(-1);
-  p.idle.notify_all();
-}
 
 std::string fingerprints(const Data* d) {
   std::string out;
@@ -110,26 +79,27 @@ std::string fingerprints(const Data* d) {
   return out;
 }
 
-void record(const Notification& note, const SendOutcome& o, TimePoint started, TimePoint at) {
+void record(NotifyStage::Shared& m, const Notification& note, const SendOutcome& o,
+            TimePoint started, TimePoint at) {
   const std::string& type = note.receiver ? note.receiver->type : std::string();
   const std::string& key = note.receiver ? note.receiver->key : std::string();
-  m().total.with({type, key}).inc();
+  m.total.with({type, key}).inc();
   if (started != kZeroTime) {
-    m().latency.with({type}).observe(std::chrono::duration<double>(at - started).count());
+    m.latency.with({type}).observe(std::chrono::duration<double>(at - started).count());
   }
   if (o.ok) {
     if (note.data) {
-      m().delivered.with({type}).inc(note.data->alerts.size());
+      m.delivered.with({type}).inc(note.data->alerts.size());
       for (const auto& a : note.data->alerts) {
         if (a->receivedAt != kZeroTime) {
-          m().ingestToDelivery.observe(std::chrono::duration<double>(at - a->receivedAt).count());
+          m.ingestToDelivery.observe(std::chrono::duration<double>(at - a->receivedAt).count());
         }
       }
     }
     return;
   }
   const char* cls = failureClass(o);
-  m().failed.with({type, key, cls}).inc();
+  m.failed.with({type, key, cls}).inc();
   std::string attempts = std::to_string(o.attempts);
   std::string fps = fingerprints(note.data.get());
   log::error("notification failed", {{"receiver", key},
@@ -154,7 +124,7 @@ void release(const std::shared_ptr<Run>& run) {
 void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoint started) {
   TimePoint at = now();
   const Notification& note = run->notes[i];
-  record(note, o, started, at);
+  record(*run->shared, note, o, started, at);
   DeliveryResult r;
   r.receiver = note.receiver;
   r.data = note.data;
@@ -162,7 +132,7 @@ void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoin
   r.sentAt = at;
   if (run->state[i].exchange(kAnswered, std::memory_order_acq_rel) == kParked) {
     // Released from the batch earlier: the outcome goes on alone.
-    releaseParked(alertCount(note));
+    run->shared->parked.release(alertCount(note));
     NotifyReport lateReport;
     lateReport.results.push_back(std::move(r));
     run->late(std::move(lateReport));
@@ -174,10 +144,11 @@ void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoin
 
 // The send of notification i waits past maxWaitTime for its throttle slot.
 void park(const std::shared_ptr<Run>& run, size_t i) {
-  if (!run->late || !admitParked(alertCount(run->notes[i]))) return;  // keeps holding the batch
+  if (!run->late || !run->shared->parked.admit(alertCount(run->notes[i])))
+    return;  // keeps holding the batch
   int expected = kSending;
   if (!run->state[i].compare_exchange_strong(expected, kParked, std::memory_order_acq_rel)) {
-    releaseParked(alertCount(run->notes[i]));  // answered meanwhile
+    run->shared->parked.release(alertCount(run->notes[i]));  // answered meanwhile
     return;
   }
   DeliveryResult& r = run->report.results[i];
@@ -202,13 +173,24 @@ const char* failureClass(const SendOutcome& o) {
   return "transport";
 }
 
-void runNotify(std::vector<Notification> notes, TimePoint deadline,
-               std::function<void(NotifyReport)> done, std::function<void(NotifyReport)> late) {
+NotifyStage::NotifyStage(metrics::Registry& registry, size_t parkedLimit)
+    : shared_(std::make_shared<Shared>(registry, parkedLimit)) {}
+
+NotifyStage::~NotifyStage() = default;
+
+ParkedSends& NotifyStage::parked() {
+  return shared_->parked;
+}
+
+void NotifyStage::run(std::vector<Notification> notes, TimePoint deadline,
+                      std::function<void(NotifyReport)> done,
+                      std::function<void(NotifyReport)> late) {
   if (notes.empty()) {
     done(NotifyReport{});
     return;
   }
   auto run = std::make_shared<Run>();
+  run->shared = shared_;
   run->notes = std::move(notes);
   run->report.results.resize(run->notes.size());
   run->remaining.store(run->notes.size());
@@ -226,40 +208,54 @@ void runNotify(std::vector<Notification> notes, TimePoint deadline,
       complete(run, i, std::move(o), kZeroTime);
       continue;
     }
-    m().inFlight.add(1);
+    shared_->inFlight.add(1);
     TimePoint started = now();
     note.receiver->notifier->send(note.data, deadline,
                                   SendDone(
                                       [run, i, started](SendOutcome o) {
-                                        m().inFlight.add(-1);
+                                        run->shared->inFlight.add(-1);
                                         complete(run, i, std::move(o), started);
                                       },
                                       [run, i] { park(run, i); }));
   }
 }
 
-void ParkedSends::setLimit(size_t alerts) {
-  auto& p = parkedState();
-  std::lock_guard g(p.mu);
-  p.limit = alerts;
+ParkedSends::ParkedSends(size_t limit, metrics::Gauge& gauge) : limit_(limit), gauge_(gauge) {}
+
+bool ParkedSends::admit(size_t alerts) {
+  {
+    std::lock_guard g(mu_);
+    if (notifications_ > 0 && alerts_ + alerts > limit_) return false;
+    alerts_ += alerts;
+    ++notifications_;
+  }
+  gauge_.add(1);
+  return true;
 }
 
-size_t ParkedSends::alerts() {
-  auto& p = parkedState();
-  std::lock_guard g(p.mu);
-  return p.alerts;
+void ParkedSends::release(size_t alerts) {
+  {
+    std::lock_guard g(mu_);
+    alerts_ -= alerts;
+    --notifications_;
+  }
+  gauge_.add(-1);
+  idle_.notify_all();
 }
 
-size_t ParkedSends::notifications() {
-  auto& p = parkedState();
-  std::lock_guard g(p.mu);
-  return p.notifications;
+size_t ParkedSends::alerts() const {
+  std::lock_guard g(mu_);
+  return alerts_;
+}
+
+size_t ParkedSends::notifications() const {
+  std::lock_guard g(mu_);
+  return notifications_;
 }
 
 bool ParkedSends::waitIdle(Duration timeout) {
-  auto& p = parkedState();
-  std::unique_lock lk(p.mu);
-  return p.idle.wait_for(lk, timeout, [&] { return p.notifications == 0; });
+  std::unique_lock lk(mu_);
+  return idle_.wait_for(lk, timeout, [&] { return notifications_ == 0; });
 }
 
 }  // namespace nm

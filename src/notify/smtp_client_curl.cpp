@@ -396,9 +396,4 @@ std::unique_ptr<SmtpClient> makeCurlSmtpClient(const SmtpClientOptions& options)
   return std::make_unique<CurlSmtpClient>(options);
 }
 
-SmtpClient& processSmtpClient() {
-  static SmtpClient* client = makeCurlSmtpClient().release();
-  return *client;
-}
-
 }  // namespace nm

@@ -16,10 +16,6 @@ struct SmtpClientOptions {
 // Destruction completes queued sessions with "client stopped" and runs pending timers.
 std::unique_ptr<SmtpClient> makeCurlSmtpClient(const SmtpClientOptions& options = {});
 
-// The process-wide client the email notifier uses, created on first use and never destroyed
-// (its threads may be in a session when the process exits).
-SmtpClient& processSmtpClient();
-
 // Classifies a finished session from libcurl's result, the last reply code and line, and the
 // recipients refused. Exposed for unit tests.
 SmtpResult classifySmtp(int curlCode, const char* curlError, int lastCode,

@@ -27,10 +27,11 @@ ThrottleLimit decodeThrottleLimit(model::Reader& r, const YAML::Node& n, const s
   return d;
 }
 
-Throttle& Throttle::global() {
-  static Throttle t;
-  return t;
-}
+Throttle::Throttle(metrics::Registry& registry)
+    : throttled_(registry.counter(
+          "nm_throttle_delayed_total",
+          "Sends delayed by a channel throttle; outcome waited (within maxWaitTime) or deferred.",
+          {"outcome"})) {}
 
 namespace {
 // An unsettled send older than this is forgotten (no send stays in flight that long: batches
@@ -143,12 +144,8 @@ Duration Throttle::acquire(const std::string& key, const ThrottleLimit& limit, H
     r = reserveLocked(key, limit, start);
   }
   if (r.wait > Duration::zero()) {
-    static auto& throttled = metrics::Registry::global().counter(
-        "nm_throttle_delayed_total",
-        "Sends delayed by a channel throttle; outcome waited (within maxWaitTime) or deferred.",
-        {"outcome"});
     const bool deferred = r.wait > limit.maxWait;
-    throttled.with({deferred ? "deferred" : "waited"}).inc();
+    throttled_.with({deferred ? "deferred" : "waited"}).inc();
     if (deferred) {
       log::debug("throttle: send deferred past maxWaitTime",
                  {{"wait_ms",
@@ -165,6 +162,7 @@ namespace {
 
 struct JobRun : std::enable_shared_from_this<JobRun> {
   HttpClient& http;
+  Throttle& throttle;
   std::vector<ChatJob> jobs;
   TimePoint deadline;
   SendDone done;
@@ -172,8 +170,8 @@ struct JobRun : std::enable_shared_from_this<JobRun> {
   size_t next = 0;
   int failures = 0;
 
-  JobRun(HttpClient& h, std::vector<ChatJob> j, TimePoint d, SendDone fn)
-      : http(h), jobs(std::move(j)), deadline(d), done(std::move(fn)) {
+  JobRun(HttpClient& h, Throttle& t, std::vector<ChatJob> j, TimePoint d, SendDone fn)
+      : http(h), throttle(t), jobs(std::move(j)), deadline(d), done(std::move(fn)) {
     total.ok = true;
   }
 
@@ -199,15 +197,15 @@ struct JobRun : std::enable_shared_from_this<JobRun> {
     addTarget(job.target);
     auto go = [self = shared_from_this(), &job](Duration waited, Throttle::Ticket ticket) {
       job.run(self->deadline + waited, [self, &job, ticket](SendOutcome o) {
-        if (ticket != 0) Throttle::global().settle(job.throttleKey, ticket, now());
+        if (ticket != 0) self->throttle.settle(job.throttleKey, ticket, now());
         self->finished(std::move(o));
       });
     };
     if (job.throttleKey.empty()) {
       go(Duration::zero(), 0);
     } else {
-      Throttle::global().acquire(job.throttleKey, job.limit, http, std::move(go),
-                                 [self = shared_from_this()] { self->done.parked(); });
+      throttle.acquire(job.throttleKey, job.limit, http, std::move(go),
+                       [self = shared_from_this()] { self->done.parked(); });
     }
   }
 
@@ -227,14 +225,15 @@ struct JobRun : std::enable_shared_from_this<JobRun> {
 
 }  // namespace
 
-void runChatJobs(HttpClient& http, std::vector<ChatJob> jobs, TimePoint deadline, SendDone done) {
+void runChatJobs(HttpClient& http, Throttle& throttle, std::vector<ChatJob> jobs,
+                 TimePoint deadline, SendDone done) {
   if (jobs.empty()) {
     SendOutcome o;
     o.ok = true;
     done(std::move(o));
     return;
   }
-  auto run = std::make_shared<JobRun>(http, std::move(jobs), deadline, std::move(done));
+  auto run = std::make_shared<JobRun>(http, throttle, std::move(jobs), deadline, std::move(done));
   run->step();
 }
 

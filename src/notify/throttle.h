@@ -14,6 +14,7 @@
 #include "interfaces/http_client.h"
 #include "interfaces/notifier.h"
 #include "model/decode_reader.h"
+#include "observe/metrics.h"
 
 namespace nm {
 
@@ -31,8 +32,8 @@ class Throttle {
  public:
   using Ticket = uint64_t;  // one reserved send of a key; 0 when the throttle is disabled
 
-  // The process-wide throttle (windows survive config reloads).
-  static Throttle& global();
+  // One per daemon (ChannelServices): windows survive config reloads.
+  explicit Throttle(metrics::Registry& registry);
 
   // Reserves the earliest slot for `key` under `limit` and runs `go(waited, ticket)` when the
   // send may leave: inline when the slot is now, else via timers. A wait within maxWait counts
@@ -77,6 +78,7 @@ class Throttle {
   void whenClear(const std::string& key, const ThrottleLimit& limit, Ticket ticket, TimePoint start,
                  TimePoint reached, HttpClient& timers, std::function<void(Duration, Ticket)> go);
 
+  metrics::Family<metrics::Counter>& throttled_;
   std::mutex mu_;
   std::map<std::string, Window> windows_;
 };
@@ -94,6 +96,7 @@ struct ChatJob {
 // throttle wait extends that job's deadline by the wait, so waiting never eats the retry budget.
 // `done` gets ok when every job succeeded, the summed attempts, the first failures' reasons and
 // the distinct targets; done.parked() runs when a job is deferred past its maxWaitTime.
-void runChatJobs(HttpClient& http, std::vector<ChatJob> jobs, TimePoint deadline, SendDone done);
+void runChatJobs(HttpClient& http, Throttle& throttle, std::vector<ChatJob> jobs,
+                 TimePoint deadline, SendDone done);
 
 }  // namespace nm

@@ -10,11 +10,6 @@
 
 namespace nm {
 
-TokenCache& TokenCache::global() {
-  static TokenCache c;
-  return c;
-}
-
 std::string TokenCache::key(std::string_view vendor, std::string_view id, std::string_view secret) {
   std::string k(vendor);
   k += '|';
@@ -108,6 +103,7 @@ namespace {
 
 struct TokenSend : std::enable_shared_from_this<TokenSend> {
   HttpClient& http;
+  TokenCache& tokens;
   std::string key;
   TokenCache::Fetcher fetch;
   std::function<HttpRequest(const std::string&)> build;
@@ -119,10 +115,11 @@ struct TokenSend : std::enable_shared_from_this<TokenSend> {
   int attempts = 0;
   bool refreshed = false;
 
-  TokenSend(HttpClient& h, std::string k, TokenCache::Fetcher f,
+  TokenSend(HttpClient& h, TokenCache& t, std::string k, TokenCache::Fetcher f,
             std::function<HttpRequest(const std::string&)> b, const VendorCodes& c, Classifier cl,
             RetryPolicy p, TimePoint d, std::function<void(SendOutcome)> fn)
       : http(h),
+        tokens(t),
         key(std::move(k)),
         fetch(std::move(f)),
         build(std::move(b)),
@@ -133,10 +130,9 @@ struct TokenSend : std::enable_shared_from_this<TokenSend> {
         done(std::move(fn)) {}
 
   void start() {
-    TokenCache::global().get(key, fetch,
-                             [self = shared_from_this()](std::string token, std::string error) {
-                               self->withToken(std::move(token), std::move(error));
-                             });
+    tokens.get(key, fetch, [self = shared_from_this()](std::string token, std::string error) {
+      self->withToken(std::move(token), std::move(error));
+    });
   }
 
   void withToken(std::string token, std::string error) {
@@ -157,7 +153,7 @@ struct TokenSend : std::enable_shared_from_this<TokenSend> {
                     self->attempts += o.attempts;
                     if (!o.ok && *invalid && !self->refreshed) {
                       self->refreshed = true;
-                      TokenCache::global().invalidate(self->key, token);
+                      self->tokens.invalidate(self->key, token);
                       return self->start();
                     }
                     o.attempts = self->attempts;
@@ -169,11 +165,12 @@ struct TokenSend : std::enable_shared_from_this<TokenSend> {
 
 }  // namespace
 
-void sendWithToken(HttpClient& http, const std::string& key, TokenCache::Fetcher fetch,
+void sendWithToken(HttpClient& http, TokenCache& tokens, const std::string& key,
+                   TokenCache::Fetcher fetch,
                    std::function<HttpRequest(const std::string& token)> build,
                    const VendorCodes& codes, Classifier classify, RetryPolicy policy,
                    TimePoint deadline, std::function<void(SendOutcome)> done) {
-  auto s = std::make_shared<TokenSend>(http, key, std::move(fetch), std::move(build), codes,
+  auto s = std::make_shared<TokenSend>(http, tokens, key, std::move(fetch), std::move(build), codes,
                                        std::move(classify), policy, deadline, std::move(done));
   s->start();
 }

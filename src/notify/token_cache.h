@@ -24,15 +24,13 @@ struct TokenFetch {
   bool ok() const { return error.empty() && !token.empty(); }
 };
 
+// One per daemon (ChannelServices): notifiers are rebuilt on every reload; tokens survive it.
 class TokenCache {
  public:
   // Runs the vendor request and reports exactly once, on any thread.
   using Fetcher = std::function<void(std::function<void(TokenFetch)>)>;
   // Receives the token, or an empty token and the fetch error.
   using Waiter = std::function<void(std::string token, std::string error)>;
-
-  // The process-wide cache (notifiers are rebuilt on every reload; tokens survive it).
-  static TokenCache& global();
 
   // The identity of a credential: vendor, public id and a digest of the secret. The same string
   // serves lookups and invalidation, so the two can never disagree.
@@ -70,7 +68,8 @@ TokenCache::Fetcher tokenFetcher(HttpClient& http, HttpRequest request, const Ve
 // Gets the token for `key` (fetching once via `fetch`), sends build(token) with retries, and on
 // one of the vendor's invalid-token codes invalidates that same key and retries once with a
 // fresh token.
-void sendWithToken(HttpClient& http, const std::string& key, TokenCache::Fetcher fetch,
+void sendWithToken(HttpClient& http, TokenCache& tokens, const std::string& key,
+                   TokenCache::Fetcher fetch,
                    std::function<HttpRequest(const std::string& token)> build,
                    const VendorCodes& codes, Classifier classify, RetryPolicy policy,
                    TimePoint deadline, std::function<void(SendOutcome)> done);

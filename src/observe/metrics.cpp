@@ -28,11 +28,6 @@ void Histogram::observe(double v) {
   }
 }
 
-Registry& Registry::global() {
-  static Registry r;
-  return r;
-}
-
 Family<Counter>& Registry::counter(const std::string& name, const std::string& help,
                                    std::vector<std::string> labelNames) {
   std::lock_guard<std::mutex> g(mu_);

@@ -88,10 +88,10 @@ class Family {
   std::map<std::vector<std::string>, std::unique_ptr<M>> children_;
 };
 
+// The daemon owns one Registry and injects it into every component that counts (no global);
+// tests give each component a Registry of their own and read it back.
 class Registry {
  public:
-  static Registry& global();
-
   Family<Counter>& counter(const std::string& name, const std::string& help,
                            std::vector<std::string> labelNames = {});
   Family<Gauge>& gauge(const std::string& name, const std::string& help,

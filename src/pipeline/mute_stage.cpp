@@ -7,7 +7,6 @@
 
 #include "interfaces/snapshot.h"
 #include "observe/log.h"
-#include "pipeline/dropped_alerts.h"
 
 namespace nm {
 
@@ -32,7 +31,7 @@ void MuteStage::process(Work& work) {
     }
     return true;
   });
-  countDropped(reason_, dropped);
+  work.countDropped(reason_, dropped);
 }
 
 }  // namespace nm

@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "observe/log.h"
-#include "pipeline/dropped_alerts.h"
 
 namespace nm {
 
@@ -113,8 +112,8 @@ void RouteStage::process(Work& work) {
                  {{"fingerprint", fp}, {"reason", policyDrop ? "route_policy" : "no_receiver"}});
     }
   }
-  countDropped(DropReason::NoReceiver, noReceiver);
-  countDropped(DropReason::RoutePolicy, byPolicy);
+  work.countDropped(DropReason::NoReceiver, noReceiver);
+  work.countDropped(DropReason::RoutePolicy, byPolicy);
 }
 
 }  // namespace nm

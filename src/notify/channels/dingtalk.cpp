@@ -46,11 +46,11 @@ struct DingtalkApp {
 
 class DingtalkNotifier final : public ChatNotifier {
  public:
-  DingtalkNotifier(HttpClient& http, std::optional<DingtalkBot> bot, std::optional<DingtalkApp> app,
-                   DingtalkOptions opts, bool markdown,
+  DingtalkNotifier(const ChannelServices& services, std::optional<DingtalkBot> bot,
+                   std::optional<DingtalkApp> app, DingtalkOptions opts, bool markdown,
                    std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                    std::string titleName, std::string receiverName)
-      : ChatNotifier(http, "dingtalk", receiverName),
+      : ChatNotifier(services, "dingtalk", receiverName),
         bot_(std::move(bot)),
         app_(std::move(app)),
         opts_(std::move(opts)),
@@ -144,8 +144,8 @@ class DingtalkNotifier final : public ChatNotifier {
             r.url = base + "/chat/send?access_token=" + signing::percentEncode(token);
             return r;
           };
-          sendWithToken(http_, tokenKey, std::move(fetch), std::move(build), dingtalkCodes(),
-                        nullptr, RetryPolicy{}, dl, std::move(cb));
+          sendWithToken(http_, tokens_, tokenKey, std::move(fetch), std::move(build),
+                        dingtalkCodes(), nullptr, RetryPolicy{}, dl, std::move(cb));
         };
         jobs.push_back(std::move(job));
       }
@@ -213,7 +213,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
                                             ctx.receiver.templateName);
   std::string title =
       render::chooseTemplate("nm.default.subject", "", opts.titleTemplate, spec->titleTemplate);
-  return std::make_unique<DingtalkNotifier>(ctx.http, std::move(bot), std::move(app),
+  return std::make_unique<DingtalkNotifier>(ctx.services, std::move(bot), std::move(app),
                                             std::move(opts), markdown,
                                             config::rendererFor(ctx.receiver, ctx.snapshot),
                                             std::move(tmpl), std::move(title), ctx.receiver.name);

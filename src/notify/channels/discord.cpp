@@ -60,11 +60,11 @@ std::optional<Duration> discordWait(const HttpResponse& r, TimePoint t) {
 
 class DiscordNotifier final : public ChatNotifier {
  public:
-  DiscordNotifier(HttpClient& http, std::shared_ptr<const DiscordSpec> spec, std::string webhook,
-                  size_t chunkLimit, DiscordOptions opts,
+  DiscordNotifier(const ChannelServices& services, std::shared_ptr<const DiscordSpec> spec,
+                  std::string webhook, size_t chunkLimit, DiscordOptions opts,
                   std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                   std::string receiverName)
-      : ChatNotifier(http, "discord", receiverName),
+      : ChatNotifier(services, "discord", receiverName),
         spec_(std::move(spec)),
         webhook_(std::move(webhook)),
         chunkLimit_(chunkLimit),
@@ -122,7 +122,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
   std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
                                             opts.templateName, ctx.receiver.templateName);
   return std::make_unique<DiscordNotifier>(
-      ctx.http, std::move(spec), std::move(webhook), max - suffix, std::move(opts),
+      ctx.services, std::move(spec), std::move(webhook), max - suffix, std::move(opts),
       config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl), ctx.receiver.name);
 }
 

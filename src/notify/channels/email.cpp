@@ -209,7 +209,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
   s.subjectTemplate =
       render::chooseTemplate("nm.default.subject", "", opts.subjectTemplate, spec->subjectTemplate);
   s.receiverName = ctx.receiver.name;
-  return std::make_unique<EmailNotifier>(processSmtpClient(), std::move(s),
+  return std::make_unique<EmailNotifier>(ctx.services.smtp, std::move(s),
                                          config::rendererFor(ctx.receiver, ctx.snapshot));
 }
 

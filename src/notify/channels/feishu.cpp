@@ -125,10 +125,11 @@ struct Message {
 
 class FeishuNotifier final : public ChatNotifier {
  public:
-  FeishuNotifier(HttpClient& http, std::optional<FeishuBot> bot, std::optional<FeishuApp> app,
-                 FeishuOptions opts, bool post, std::shared_ptr<const render::Renderer> renderer,
-                 std::string templateName, std::string receiverName)
-      : ChatNotifier(http, "feishu", receiverName),
+  FeishuNotifier(const ChannelServices& services, std::optional<FeishuBot> bot,
+                 std::optional<FeishuApp> app, FeishuOptions opts, bool post,
+                 std::shared_ptr<const render::Renderer> renderer, std::string templateName,
+                 std::string receiverName)
+      : ChatNotifier(services, "feishu", receiverName),
         bot_(std::move(bot)),
         app_(std::move(app)),
         opts_(std::move(opts)),
@@ -244,7 +245,7 @@ class FeishuNotifier final : public ChatNotifier {
         r.headers.emplace_back("Authorization", "Bearer " + token);
         return r;
       };
-      sendWithToken(http_, tokenKey, std::move(fetch), std::move(build), feishuCodes(),
+      sendWithToken(http_, tokens_, tokenKey, std::move(fetch), std::move(build), feishuCodes(),
                     classifyBatchSend, RetryPolicy{}, dl, std::move(cb));
     };
     return job;
@@ -302,9 +303,9 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
   std::string tmpl = render::chooseTemplate(post ? "nm.feishu.post" : "nm.feishu.text",
                                             ctx.snapshot.nm.globalTemplate, opts.templateName,
                                             ctx.receiver.templateName);
-  return std::make_unique<FeishuNotifier>(ctx.http, std::move(bot), std::move(app), std::move(opts),
-                                          post, config::rendererFor(ctx.receiver, ctx.snapshot),
-                                          std::move(tmpl), ctx.receiver.name);
+  return std::make_unique<FeishuNotifier>(
+      ctx.services, std::move(bot), std::move(app), std::move(opts), post,
+      config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl), ctx.receiver.name);
 }
 
 }  // namespace

@@ -65,10 +65,11 @@ std::string profileTarget(const PushoverProfile& p) {
 
 class PushoverNotifier final : public ChatNotifier {
  public:
-  PushoverNotifier(HttpClient& http, std::string token, std::vector<PushoverProfile> profiles,
-                   PushoverOptions opts, std::shared_ptr<const render::Renderer> renderer,
-                   std::string templateName, std::string titleName, std::string receiverName)
-      : ChatNotifier(http, "pushover", receiverName),
+  PushoverNotifier(const ChannelServices& services, std::string token,
+                   std::vector<PushoverProfile> profiles, PushoverOptions opts,
+                   std::shared_ptr<const render::Renderer> renderer, std::string templateName,
+                   std::string titleName, std::string receiverName)
+      : ChatNotifier(services, "pushover", receiverName),
         token_(std::move(token)),
         profiles_(std::move(profiles)),
         opts_(std::move(opts)),
@@ -153,7 +154,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
   std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
                                             opts.templateName, ctx.receiver.templateName);
   std::string title = render::chooseTemplate("", "", opts.titleTemplate, spec->titleTemplate);
-  return std::make_unique<PushoverNotifier>(ctx.http, std::move(token), spec->profiles,
+  return std::make_unique<PushoverNotifier>(ctx.services, std::move(token), spec->profiles,
                                             std::move(opts),
                                             config::rendererFor(ctx.receiver, ctx.snapshot),
                                             std::move(tmpl), std::move(title), ctx.receiver.name);

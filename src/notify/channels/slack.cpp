@@ -39,11 +39,11 @@ std::string firstLine(const std::string& body) {
 
 class SlackNotifier final : public ChatNotifier {
  public:
-  SlackNotifier(HttpClient& http, std::string token, std::vector<std::string> channels,
-                std::string webhook, SlackOptions opts,
+  SlackNotifier(const ChannelServices& services, std::string token,
+                std::vector<std::string> channels, std::string webhook, SlackOptions opts,
                 std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                 std::string receiverName)
-      : ChatNotifier(http, "slack", receiverName),
+      : ChatNotifier(services, "slack", receiverName),
         token_(std::move(token)),
         channels_(std::move(channels)),
         webhook_(std::move(webhook)),
@@ -137,7 +137,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
   std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
                                             opts.templateName, ctx.receiver.templateName);
   return std::make_unique<SlackNotifier>(
-      ctx.http, std::move(token), spec->channels, std::move(webhook), std::move(opts),
+      ctx.services, std::move(token), spec->channels, std::move(webhook), std::move(opts),
       config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl), ctx.receiver.name);
 }
 

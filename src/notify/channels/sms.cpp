@@ -17,10 +17,10 @@ namespace {
 
 class SmsNotifier final : public ChatNotifier {
  public:
-  SmsNotifier(HttpClient& http, std::unique_ptr<SmsProvider> provider,
+  SmsNotifier(const ChannelServices& services, std::unique_ptr<SmsProvider> provider,
               std::vector<std::string> phones, std::shared_ptr<const render::Renderer> renderer,
               std::string templateName, std::string receiverName)
-      : ChatNotifier(http, "sms", receiverName),
+      : ChatNotifier(services, "sms", receiverName),
         provider_(std::move(provider)),
         phones_(std::move(phones)),
         renderer_(std::move(renderer)),
@@ -53,7 +53,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
     return nullptr;
   }
   const std::string chosen = smsChooseProvider(*cfg);
-  SmsProviderContext pc{ctx.http, std::chrono::seconds(opts.timeoutSeconds),
+  SmsProviderContext pc{ctx.services.http, std::chrono::seconds(opts.timeoutSeconds),
                         [&](const model::Credential& c, const char* field, std::string& out) {
                           std::string err;
                           auto v = ctx.secrets.resolve(c, err);
@@ -80,7 +80,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
   if (!provider) return nullptr;
   std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
                                             opts.templateName, ctx.receiver.templateName);
-  return std::make_unique<SmsNotifier>(ctx.http, std::move(provider), spec->phoneNumbers,
+  return std::make_unique<SmsNotifier>(ctx.services, std::move(provider), spec->phoneNumbers,
                                        config::rendererFor(ctx.receiver, ctx.snapshot),
                                        std::move(tmpl), ctx.receiver.name);
 }

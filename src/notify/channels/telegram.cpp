@@ -33,11 +33,11 @@ std::optional<Duration> telegramWait(const HttpResponse& r, TimePoint t) {
 
 class TelegramNotifier final : public ChatNotifier {
  public:
-  TelegramNotifier(HttpClient& http, std::string token, std::vector<std::string> chats,
-                   std::string mentionSuffix, TelegramOptions opts,
+  TelegramNotifier(const ChannelServices& services, std::string token,
+                   std::vector<std::string> chats, std::string mentionSuffix, TelegramOptions opts,
                    std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                    std::string receiverName)
-      : ChatNotifier(http, "telegram", receiverName),
+      : ChatNotifier(services, "telegram", receiverName),
         token_(std::move(token)),
         chats_(std::move(chats)),
         suffix_(std::move(mentionSuffix)),
@@ -110,7 +110,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
   std::string tmpl = render::chooseTemplate("nm.default.text", ctx.snapshot.nm.globalTemplate,
                                             opts.templateName, ctx.receiver.templateName);
   return std::make_unique<TelegramNotifier>(
-      ctx.http, std::move(token), spec->channels, telegramMentionSuffix(spec->mentionedUsers),
+      ctx.services, std::move(token), spec->channels, telegramMentionSuffix(spec->mentionedUsers),
       std::move(opts), config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl),
       ctx.receiver.name);
 }

@@ -193,8 +193,8 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
     channelTemplate = it->second.templateName;
   }
   req.timeout = std::chrono::seconds(timeoutSeconds);
-  auto n =
-      std::make_unique<WebhookNotifier>(ctx.http, std::move(req), ctx.receiver.name, RetryPolicy{});
+  auto n = std::make_unique<WebhookNotifier>(ctx.services, std::move(req), ctx.receiver.name,
+                                             RetryPolicy{});
   n->setTemplate(config::rendererFor(ctx.receiver, ctx.snapshot),
                  render::chooseTemplate("webhook.default.message", ctx.snapshot.nm.globalTemplate,
                                         channelTemplate, ctx.receiver.templateName));
@@ -230,9 +230,13 @@ std::string webhookTarget(const std::string& url) {
   return out;
 }
 
-WebhookNotifier::WebhookNotifier(HttpClient& http, HttpRequest request, std::string receiverName,
-                                 RetryPolicy policy)
-    : http_(http),
+WebhookNotifier::WebhookNotifier(const ChannelServices& services, HttpRequest request,
+                                 std::string receiverName, RetryPolicy policy)
+    : http_(services.http),
+      renderFailures_(services.metrics.counter(
+          "nm_template_render_failures_total",
+          "Notifications whose template failed to render (sent with the default body instead).",
+          {"type", "receiver"})),
       request_(std::move(request)),
       receiverName_(std::move(receiverName)),
       policy_(policy),
@@ -249,11 +253,7 @@ std::string WebhookNotifier::body(const Data& data) const {
     return dataJson(data);
   render::RenderResult r = renderer_->render(templateName_, data);
   if (r.ok()) return std::move(r.text);
-  static auto& failures = metrics::Registry::global().counter(
-      "nm_template_render_failures_total",
-      "Notifications whose template failed to render (sent with the default body instead).",
-      {"type", "receiver"});
-  failures.with({"webhook", receiverName_}).inc();
+  renderFailures_.with({"webhook", receiverName_}).inc();
   log::warn(
       "template failed to render, sending the Data JSON instead",
       {{"receiver", "webhook/" + receiverName_}, {"template", templateName_}, {"error", r.error}});

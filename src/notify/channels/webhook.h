@@ -11,6 +11,7 @@
 #include "interfaces/http_client.h"
 #include "model/resources.h"
 #include "notify/retry.h"
+#include "observe/metrics.h"
 #include "render/renderer.h"
 
 namespace nm {
@@ -41,7 +42,7 @@ std::string webhookTarget(const std::string& url);
 class WebhookNotifier final : public Notifier, public BodyPoster {
  public:
   // `request` carries url, headers, auth, proxy, TLS and timeout; only body changes per send.
-  WebhookNotifier(HttpClient& http, HttpRequest request, std::string receiverName,
+  WebhookNotifier(const ChannelServices& services, HttpRequest request, std::string receiverName,
                   RetryPolicy policy);
 
   void send(std::shared_ptr<const Data> data, TimePoint deadline, SendDone done) override;
@@ -61,6 +62,7 @@ class WebhookNotifier final : public Notifier, public BodyPoster {
 
  private:
   HttpClient& http_;
+  metrics::Family<metrics::Counter>& renderFailures_;
   HttpRequest request_;
   std::string receiverName_;
   RetryPolicy policy_;

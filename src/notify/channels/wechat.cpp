@@ -68,11 +68,11 @@ struct WecomApp {
 
 class WechatNotifier final : public ChatNotifier {
  public:
-  WechatNotifier(HttpClient& http, std::shared_ptr<const WechatSpec> spec,
+  WechatNotifier(const ChannelServices& services, std::shared_ptr<const WechatSpec> spec,
                  std::optional<WecomApp> app, std::string botUrl, WechatOptions opts, bool markdown,
                  std::shared_ptr<const render::Renderer> renderer, std::string templateName,
                  std::string receiverName)
-      : ChatNotifier(http, "wechat", receiverName),
+      : ChatNotifier(services, "wechat", receiverName),
         spec_(std::move(spec)),
         app_(std::move(app)),
         botUrl_(std::move(botUrl)),
@@ -124,7 +124,7 @@ class WechatNotifier final : public ChatNotifier {
             r.url = base + "message/send?access_token=" + signing::percentEncode(token);
             return r;
           };
-          sendWithToken(http_, tokenKey, std::move(fetch), std::move(build), wecomCodes(),
+          sendWithToken(http_, tokens_, tokenKey, std::move(fetch), std::move(build), wecomCodes(),
                         classifyAppSend, RetryPolicy{}, dl, std::move(cb));
         };
         jobs.push_back(std::move(job));
@@ -206,7 +206,7 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
                                             ctx.snapshot.nm.globalTemplate, opts.templateName,
                                             ctx.receiver.templateName);
   return std::make_unique<WechatNotifier>(
-      ctx.http, spec, std::move(app), std::move(botUrl), std::move(opts), markdown,
+      ctx.services, spec, std::move(app), std::move(botUrl), std::move(opts), markdown,
       config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl), ctx.receiver.name);
 }
 

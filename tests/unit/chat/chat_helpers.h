@@ -14,6 +14,7 @@
 #include "interfaces/channel.h"
 #include "interfaces/http_client.h"
 #include "interfaces/snapshot.h"
+#include "test_services.h"
 
 namespace nm::test {
 
@@ -125,7 +126,7 @@ inline Built build(const std::string& type, const std::string& receiverYaml,
     auto cd = decodeBlock(type, configYaml, true);
     b.config->spec = cd.spec;
   }
-  NotifierContext ctx{*b.receiver, b.config.get(), snap, secrets, http};
+  NotifierContext ctx{*b.receiver, b.config.get(), snap, secrets, test::servicesFor(http)};
   b.notifier = findChannel(type)->make(ctx, b.error);
   return b;
 }

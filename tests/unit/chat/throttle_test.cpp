@@ -4,6 +4,7 @@
 
 #include "chat_helpers.h"
 #include "notify/throttle.h"
+#include "test_services.h"
 
 namespace nm {
 namespace {
@@ -12,7 +13,8 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 TEST(Throttle, SlotsRespectThresholdPerWindow) {
-  Throttle t;
+  metrics::Registry registry;
+  Throttle t(registry);
   ThrottleLimit lim{3, seconds(2), seconds(10)};
   TimePoint t0 = now();
   EXPECT_EQ(t.reserve("k", lim, t0), Duration::zero());
@@ -25,7 +27,8 @@ TEST(Throttle, SlotsRespectThresholdPerWindow) {
 }
 
 TEST(Throttle, NoWindowEverHoldsMoreThanThreshold) {
-  Throttle t;
+  metrics::Registry registry;
+  Throttle t(registry);
   ThrottleLimit lim{20, seconds(60), seconds(10)};
   TimePoint t0 = now();
   std::vector<TimePoint> slots;
@@ -40,13 +43,15 @@ TEST(Throttle, NoWindowEverHoldsMoreThanThreshold) {
 }
 
 TEST(Throttle, DisabledWhenThresholdIsZero) {
-  Throttle t;
+  metrics::Registry registry;
+  Throttle t(registry);
   ThrottleLimit lim{0, seconds(1), seconds(1)};
   for (int i = 0; i < 100; ++i) EXPECT_EQ(t.reserve("k", lim, now()), Duration::zero());
 }
 
 TEST(Throttle, AcquireWaitsOrDefersButAlwaysRunsOnce) {
-  Throttle t;
+  metrics::Registry registry;
+  Throttle t(registry);
   test::FakeHttp timers;
   ThrottleLimit lim{1, seconds(60), seconds(1)};
   int runs = 0;
@@ -68,7 +73,8 @@ TEST(Throttle, AcquireWaitsOrDefersButAlwaysRunsOnce) {
 TEST(Throttle, LaterSendCountsFromTheAnswerOfTheEarlierOne) {
   // The HTTP client may hold a request for a while before the vendor sees it; the send one
   // threshold later must leave one window after the earlier send was answered, not reserved.
-  Throttle t;
+  metrics::Registry registry;
+  Throttle t(registry);
   test::FakeHttp timers;
   ThrottleLimit lim{1, seconds(10), seconds(60)};
   Throttle::Ticket first = 0;
@@ -107,7 +113,8 @@ TEST(RunChatJobs, RunsInOrderAndAggregates) {
     jobs.push_back(std::move(j));
   }
   SendOutcome out;
-  runChatJobs(http, std::move(jobs), now() + seconds(5), [&](SendOutcome o) { out = o; });
+  runChatJobs(http, test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
+              [&](SendOutcome o) { out = o; });
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
   EXPECT_FALSE(out.ok);
   EXPECT_EQ(out.error, "boom");
@@ -134,8 +141,8 @@ TEST(RunChatJobs, ThrottleWaitExtendsTheDeadline) {
   }
   TimePoint dl = now() + seconds(5);
   SendOutcome out;
-  Throttle::global();
-  runChatJobs(http, std::move(jobs), dl, [&](SendOutcome o) { out = o; });
+  runChatJobs(http, test::servicesFor(http).throttle, std::move(jobs), dl,
+              [&](SendOutcome o) { out = o; });
   ASSERT_EQ(deadlines.size(), 2u);
   EXPECT_TRUE(out.ok);
   EXPECT_EQ(deadlines[0], dl);
@@ -161,7 +168,7 @@ TEST(RunChatJobs, ParksOnlyWhenAWaitPassesMaxWaitTime) {
     };
     jobs.push_back(std::move(j));
   }
-  runChatJobs(http, std::move(jobs), now() + seconds(5),
+  runChatJobs(http, test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
               SendDone([&](SendOutcome o) { events.push_back(o.ok ? "done" : "failed"); },
                        [&] { events.push_back("parked"); }));
   EXPECT_EQ(events, (std::vector<std::string>{"sent0", "parked", "sent1", "sent2", "done"}));
@@ -184,7 +191,7 @@ TEST(RunChatJobs, AWaitWithinMaxWaitTimeDoesNotPark) {
   }
   bool parked = false;
   SendOutcome out;
-  runChatJobs(http, std::move(jobs), now() + seconds(5),
+  runChatJobs(http, test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
               SendDone([&](SendOutcome o) { out = o; }, [&] { parked = true; }));
   EXPECT_TRUE(out.ok);
   EXPECT_FALSE(parked);

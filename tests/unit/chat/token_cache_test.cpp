@@ -104,6 +104,7 @@ TEST(TokenFetcher, ReadsAccessTokenAndCapsTtl) {
 
 TEST(SendWithToken, RefreshesOnceOnAnExpiredTokenCode) {
   test::FakeHttp http;
+  TokenCache cache;
   int tokens = 0;
   http.handler = [&](const HttpRequest& r) {
     if (r.url.find("gettoken") != std::string::npos) {
@@ -122,7 +123,7 @@ TEST(SendWithToken, RefreshesOnceOnAnExpiredTokenCode) {
   auto deadline = now() + std::chrono::seconds(5);
   SendOutcome out;
   sendWithToken(
-      http, key, tokenFetcher(http, get, wecomCodes(), std::chrono::hours(2), deadline),
+      http, cache, key, tokenFetcher(http, get, wecomCodes(), std::chrono::hours(2), deadline),
       [](const std::string& t) {
         HttpRequest r;
         r.url = "http://x/send?access_token=" + t;
@@ -143,7 +144,7 @@ TEST(SendWithToken, RefreshesOnceOnAnExpiredTokenCode) {
   http.requests.clear();
   const std::string key2 = TokenCache::key("wecom", "always-expired", "s");
   sendWithToken(
-      http, key2, tokenFetcher(http, get, wecomCodes(), std::chrono::hours(2), deadline),
+      http, cache, key2, tokenFetcher(http, get, wecomCodes(), std::chrono::hours(2), deadline),
       [](const std::string& t) {
         HttpRequest r;
         r.url = "http://x/send?access_token=" + t;

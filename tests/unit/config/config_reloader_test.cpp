@@ -10,9 +10,12 @@
 #include <thread>
 
 #include "config_test_util.h"
+#include "observe/metrics.h"
 
 namespace nm::config::test {
 namespace {
+
+metrics::Registry registry;  // the reloaders' metrics
 
 std::string globalReceiver(const std::string& name) {
   return std::string(kV2) + "kind: Receiver\nmetadata: {name: " + name +
@@ -23,7 +26,7 @@ TEST(ConfigReloader, InitialAndReload) {
   TempDir d;
   d.write("a.yaml", globalReceiver("a"));
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr);
+  ConfigReloader r(d.path(), store, nullptr, registry);
   auto out = r.initial();
   ASSERT_TRUE(out.ok) << out.error;
   ASSERT_TRUE(store.current());
@@ -41,7 +44,7 @@ TEST(ConfigReloader, BadEditKeepsSnapshotAndRecordsError) {
   TempDir d;
   d.write("a.yaml", globalReceiver("a"));
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr);
+  ConfigReloader r(d.path(), store, nullptr, registry);
   ASSERT_TRUE(r.initial().ok);
   SnapshotPtr before = store.current();
 
@@ -66,7 +69,7 @@ TEST(ConfigReloader, BadEditKeepsSnapshotAndRecordsError) {
 
 TEST(ConfigReloader, InitialFailure) {
   SnapshotStore store;
-  ConfigReloader r("/nonexistent/nm-dir", store, nullptr);
+  ConfigReloader r("/nonexistent/nm-dir", store, nullptr, registry);
   auto out = r.initial();
   EXPECT_FALSE(out.ok);
   EXPECT_FALSE(out.error.empty());
@@ -87,7 +90,7 @@ void watcherPicksUpNewFile(bool polling) {
   TempDir d;
   d.write("a.yaml", globalReceiver("a"));
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr);
+  ConfigReloader r(d.path(), store, nullptr, registry);
   ASSERT_TRUE(r.initial().ok);
   DirectoryWatcher::Options opts;
   opts.debounce = std::chrono::milliseconds(50);

@@ -11,6 +11,7 @@
 #include "config/snapshot_builder.h"
 #include "interfaces/http_client.h"
 #include "model/decode.h"
+#include "test_services.h"
 
 namespace nm::config::test {
 
@@ -64,7 +65,8 @@ inline bool hasDiag(const model::Diagnostics& diags, const std::string& needle) 
 inline BuildResult build(const std::string& yaml, HttpClient* http = nullptr) {
   model::Diagnostics diags;
   auto rs = decodeYaml(yaml, diags);
-  BuildResult r = buildSnapshot(std::move(rs), BuildOptions{http, "test", 1});
+  BuildResult r = buildSnapshot(
+      std::move(rs), BuildOptions{http ? &test::servicesFor(*http) : nullptr, "test", 1});
   diags.append(r.diags);
   r.diags = diags;
   if (!r.diags.ok()) r.snapshot = nullptr;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "config_test_util.h"
+#include "test_services.h"
 
 namespace nm::config::test {
 namespace {
@@ -217,7 +218,7 @@ TEST(AdhocReceiver, BuildsAgainstCurrentSnapshot) {
       R"({"apiVersion": "notification.kubesphere.io/v2beta2", "kind": "Receiver",
           "metadata": {"name": "v", "labels": {"type": "global"}},
           "spec": {"webhook": {"url": "http://127.0.0.1:1/"}}})");
-  auto a = buildAdhocReceiver(rcv, YAML::Node(), cur.snapshot, &http);
+  auto a = buildAdhocReceiver(rcv, YAML::Node(), cur.snapshot, &test::servicesFor(http));
   ASSERT_TRUE(a.diags.ok()) << a.diags.str();
   ASSERT_EQ(a.receivers.size(), 1u);
   EXPECT_TRUE(a.receivers[0]->notifier);
@@ -228,7 +229,7 @@ TEST(AdhocReceiver, BuildsAgainstCurrentSnapshot) {
   YAML::Node cfg = YAML::Load(
       R"({"apiVersion": "notification.kubesphere.io/v2beta2", "kind": "Config",
           "metadata": {"name": "given"}, "spec": {"webhook": {}}})");
-  auto b = buildAdhocReceiver(rcv, cfg, nullptr, &http);
+  auto b = buildAdhocReceiver(rcv, cfg, nullptr, &test::servicesFor(http));
   ASSERT_TRUE(b.diags.ok()) << b.diags.str();
   ASSERT_TRUE(b.snapshot);
   EXPECT_EQ(b.receivers.at(0)->config->name, "given");

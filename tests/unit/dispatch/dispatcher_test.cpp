@@ -8,10 +8,13 @@
 #include <mutex>
 #include <thread>
 
+#include "observe/metrics.h"
 #include "queue/memory_queue.h"
 
 namespace nm {
 namespace {
+
+metrics::Registry registry;  // the dispatchers' metrics
 
 class CountingStage : public Stage {
  public:
@@ -48,14 +51,15 @@ TEST(Dispatcher, EveryAlertReachesStagesAndTail) {
   std::atomic<size_t> seen{0}, tails{0};
   std::vector<std::unique_ptr<Stage>> stages;
   stages.push_back(std::make_unique<CountingStage>(seen));
-  Dispatcher d(q, store, std::move(stages),
-               [&](std::shared_ptr<Work> w, std::function<void()> done) {
-                 EXPECT_TRUE(w->snapshot);
-                 EXPECT_GT(w->deadline, w->now);
-                 tails++;
-                 done();
-               },
-               {});
+  Dispatcher d(
+      q, store, std::move(stages),
+      [&](std::shared_ptr<Work> w, std::function<void()> done) {
+        EXPECT_TRUE(w->snapshot);
+        EXPECT_GT(w->deadline, w->now);
+        tails++;
+        done();
+      },
+      {}, registry);
   d.start();
   q.push(makeAlerts(95), Duration::zero());
   q.close();
@@ -81,7 +85,7 @@ TEST(Dispatcher, InFlightIsBounded) {
         pending.push_back(std::move(done));
         maxSeen = std::max(maxSeen.load(), dp->inFlight());
       },
-      opts);
+      opts, registry);
   dp = &d;
   d.start();
   q.push(makeAlerts(10), Duration::zero());
@@ -125,7 +129,7 @@ TEST(Dispatcher, AlertsInFlightAreBounded) {
         std::lock_guard<std::mutex> g(mu);
         pending.push_back(std::move(done));
       },
-      opts);
+      opts, registry);
   d.start();
   q.push(makeAlerts(50), Duration::zero());
   std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -7,6 +7,7 @@
 #include "history/history_stage.h"
 #include "interfaces/http_client.h"
 #include "interfaces/snapshot.h"
+#include "notify/http_client_curl.h"
 #include "test_helpers.h"
 #include "test_http_server.h"
 
@@ -69,7 +70,8 @@ TEST(History, PostsToTheHistoryWebhook) {
                                             secrets, *client, "notification-history");
   ASSERT_TRUE(history->notifier);
   Fixture f;
-  HistoryStage stage;
+  metrics::Registry registry;
+  HistoryStage stage(registry);
   stage.record(f.report, history);
   ASSERT_TRUE(stage.waitIdle(std::chrono::seconds(20)));
   EXPECT_EQ(stage.pending(), 0u);
@@ -95,7 +97,8 @@ TEST(History, RetriesThreeTimesThenGivesUp) {
   HistoryStage::Options o;
   o.retry.initial = std::chrono::milliseconds(10);
   o.retry.max = std::chrono::milliseconds(20);
-  HistoryStage stage(o);
+  metrics::Registry registry;
+  HistoryStage stage(registry, o);
   Fixture f;
   stage.record(f.report, history);
   ASSERT_TRUE(stage.waitIdle(std::chrono::seconds(20)));
@@ -103,7 +106,8 @@ TEST(History, RetriesThreeTimesThenGivesUp) {
 }
 
 TEST(History, NothingWithoutHistoryReceiverOrSuccesses) {
-  HistoryStage stage;
+  metrics::Registry registry;
+  HistoryStage stage(registry);
   Fixture f;
   stage.record(f.report, nullptr);
   EXPECT_EQ(stage.pending(), 0u);

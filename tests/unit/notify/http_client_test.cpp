@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "interfaces/http_client.h"
+#include "notify/http_client_curl.h"
 #include "test_helpers.h"
 #include "test_http_server.h"
 

@@ -1,5 +1,5 @@
-// Tests of runNotify: parallel fan-out, the ordered report, receivers without notifier, failure
-// classes and the delivery metrics.
+// Tests of NotifyStage::run: parallel fan-out, the ordered report, receivers without notifier,
+// failure classes and the delivery metrics.
 #include <gtest/gtest.h>
 
 #include <mutex>
@@ -12,6 +12,10 @@
 
 namespace nm {
 namespace {
+
+// The stage under test and the registry it counts into.
+metrics::Registry registry;
+NotifyStage stage(registry, 100000);
 
 // Completes on another thread with a fixed outcome.
 class FakeNotifier final : public Notifier {
@@ -66,9 +70,7 @@ std::shared_ptr<const Data> data(const std::string& alertname) {
 TEST(NotifyStage, ReportsEveryOutcomeInOrder) {
   SendOutcome ok{true, "", 200, 1, "http://ok/", ""};
   SendOutcome bad{false, "HTTP 503: down", 503, 4, "http://bad/", ""};
-  auto& delivered = metrics::Registry::global()
-                        .counter("nm_alerts_delivered_total", "", {"type"})
-                        .with({"webhook"});
+  auto& delivered = registry.counter("nm_alerts_delivered_total", "", {"type"}).with({"webhook"});
   uint64_t before = delivered.value();
   std::vector<Notification> notes = {
       {receiver("a", std::make_shared<FakeNotifier>(ok)), data("A")},
@@ -76,7 +78,7 @@ TEST(NotifyStage, ReportsEveryOutcomeInOrder) {
       {receiver("c", std::make_shared<FakeNotifier>(bad)), data("C")},
   };
   test::Waiter<NotifyReport> w;
-  runNotify(notes, now() + std::chrono::seconds(5), w.callback());
+  stage.run(notes, now() + std::chrono::seconds(5), w.callback());
   NotifyReport rep = w.get();
   ASSERT_EQ(rep.results.size(), 3u);
   EXPECT_EQ(rep.results[0].receiver->name, "a");
@@ -90,15 +92,14 @@ TEST(NotifyStage, ReportsEveryOutcomeInOrder) {
   EXPECT_FALSE(rep.results[2].outcome.ok);
   EXPECT_EQ(rep.results[2].outcome.attempts, 4);
   EXPECT_EQ(delivered.value(), before + 1);
-  auto& failed = metrics::Registry::global()
-                     .counter("nm_notifications_failed_total", "", {})
+  auto& failed = registry.counter("nm_notifications_failed_total", "", {})
                      .with({"webhook", "webhook/c", "http_5xx"});
   EXPECT_GE(failed.value(), 1u);
 }
 
 TEST(NotifyStage, EmptyCompletesInline) {
   bool called = false;
-  runNotify({}, now(), [&](NotifyReport r) {
+  stage.run({}, now(), [&](NotifyReport r) {
     called = true;
     EXPECT_TRUE(r.results.empty());
   });
@@ -129,15 +130,15 @@ TEST(NotifyStage, AParkedSendReleasesTheBatchAndReportsLate) {
   };
   test::Waiter<NotifyReport> done;
   test::Waiter<NotifyReport> late;
-  runNotify(notes, now() + std::chrono::seconds(5), done.callback(), late.callback());
+  stage.run(notes, now() + std::chrono::seconds(5), done.callback(), late.callback());
   NotifyReport rep = done.get();  // does not wait for the parked send
   ASSERT_EQ(rep.results.size(), 2u);
   EXPECT_TRUE(rep.results[0].parked);
   EXPECT_EQ(rep.results[0].receiver->name, "robot");
   EXPECT_FALSE(rep.results[1].parked);
   EXPECT_TRUE(rep.results[1].outcome.ok);
-  EXPECT_EQ(ParkedSends::notifications(), 1u);
-  EXPECT_EQ(ParkedSends::alerts(), 1u);
+  EXPECT_EQ(stage.parked().notifications(), 1u);
+  EXPECT_EQ(stage.parked().alerts(), 1u);
 
   parking->answer(true);
   NotifyReport after = late.get();
@@ -145,8 +146,8 @@ TEST(NotifyStage, AParkedSendReleasesTheBatchAndReportsLate) {
   EXPECT_EQ(after.results[0].receiver->name, "robot");
   EXPECT_TRUE(after.results[0].outcome.ok);
   EXPECT_FALSE(after.results[0].parked);
-  EXPECT_TRUE(ParkedSends::waitIdle(std::chrono::seconds(5)));
-  EXPECT_EQ(ParkedSends::alerts(), 0u);
+  EXPECT_TRUE(stage.parked().waitIdle(std::chrono::seconds(5)));
+  EXPECT_EQ(stage.parked().alerts(), 0u);
 }
 
 TEST(NotifyStage, WithoutALateCallbackAParkedSendHoldsTheBatch) {
@@ -154,12 +155,12 @@ TEST(NotifyStage, WithoutALateCallbackAParkedSendHoldsTheBatch) {
   std::vector<Notification> notes = {{receiver("robot", parking), data("Throttled")}};
   std::atomic<bool> finished{false};
   test::Waiter<NotifyReport> done;
-  runNotify(notes, now() + std::chrono::seconds(5), [&](NotifyReport r) {
+  stage.run(notes, now() + std::chrono::seconds(5), [&](NotifyReport r) {
     finished = true;
     done.callback()(std::move(r));
   });
   EXPECT_FALSE(finished.load());
-  EXPECT_EQ(ParkedSends::notifications(), 0u);
+  EXPECT_EQ(stage.parked().notifications(), 0u);
   parking->answer(false);
   NotifyReport rep = done.get();
   ASSERT_EQ(rep.results.size(), 1u);
@@ -168,17 +169,17 @@ TEST(NotifyStage, WithoutALateCallbackAParkedSendHoldsTheBatch) {
 }
 
 TEST(NotifyStage, PastTheParkedBudgetASendHoldsTheBatchAgain) {
-  ParkedSends::setLimit(1);
+  NotifyStage stage(registry, 1);
   auto first = std::make_shared<ParkingNotifier>();
   auto second = std::make_shared<ParkingNotifier>();
   test::Waiter<NotifyReport> done1, late1, late2;
-  runNotify({{receiver("one", first), data("A")}}, now() + std::chrono::seconds(5),
+  stage.run({{receiver("one", first), data("A")}}, now() + std::chrono::seconds(5),
             done1.callback(), late1.callback());
   EXPECT_TRUE(done1.get().results[0].parked);  // the budget admits one alert
 
   std::atomic<bool> finished2{false};
   test::Waiter<NotifyReport> done2;
-  runNotify(
+  stage.run(
       {{receiver("two", second), data("B")}}, now() + std::chrono::seconds(5),
       [&](NotifyReport r) {
         finished2 = true;
@@ -192,7 +193,6 @@ TEST(NotifyStage, PastTheParkedBudgetASendHoldsTheBatchAgain) {
   EXPECT_TRUE(rep2.results[0].outcome.ok);
   first->answer(true);
   EXPECT_TRUE(late1.get().results[0].outcome.ok);
-  ParkedSends::setLimit(100000);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "interfaces/http_client.h"
+#include "notify/http_client_curl.h"
 #include "notify/retry.h"
 #include "test_helpers.h"
 #include "test_http_server.h"

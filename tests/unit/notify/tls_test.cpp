@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "interfaces/http_client.h"
+#include "notify/http_client_curl.h"
 #include "test_helpers.h"
 
 extern char** environ;

@@ -6,6 +6,7 @@
 
 #include "interfaces/http_client.h"
 #include "notify/channels/webhook.h"
+#include "notify/http_client_curl.h"
 #include "test_helpers.h"
 #include "test_http_server.h"
 

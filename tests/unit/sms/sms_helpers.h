@@ -13,6 +13,7 @@
 #include "notify/channels/sms.h"
 #include "notify/channels/sms_provider.h"
 #include "notify/throttle.h"
+#include "test_services.h"
 
 namespace nm::test {
 
@@ -36,8 +37,8 @@ inline SendOutcome runProvider(HttpClient& http, const SmsProvider& p, const Dat
                                const std::string& message, const std::vector<std::string>& phones) {
   SendOutcome out;
   bool called = false;
-  runChatJobs(http, p.jobs(data, message, phones), now() + std::chrono::seconds(30),
-              [&](SendOutcome o) {
+  runChatJobs(http, test::servicesFor(http).throttle, p.jobs(data, message, phones),
+              now() + std::chrono::seconds(30), [&](SendOutcome o) {
                 out = std::move(o);
                 called = true;
               });

@@ -14,6 +14,7 @@ class AggregateTest : public ::testing::Test {
  protected:
   std::vector<Notification> aggregate(std::vector<RoutedAlerts> routed) {
     Work w;
+    w.drops = &test::drops();
     w.snapshot = b.build();
     w.routed = std::move(routed);
     AggregateStage().process(w);

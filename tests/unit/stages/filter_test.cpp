@@ -18,6 +18,7 @@ class FilterTest : public ::testing::Test {
  protected:
   Lines routeAndFilter(AlertList alerts, TimePoint now = at("2024-01-01T12:00:00Z")) {
     Work w;
+    w.drops = &test::drops();
     w.snapshot = b.build();
     w.alerts = std::move(alerts);
     w.now = now;

@@ -16,6 +16,7 @@
 #include "interfaces/snapshot.h"
 #include "interfaces/stage.h"
 #include "observe/metrics.h"
+#include "pipeline/dropped_alerts.h"
 
 namespace nm::test {
 
@@ -65,11 +66,18 @@ inline SelectorPtr regexMatch(std::string key, std::string pattern) {
   return s;
 }
 
+// The registry and drop counter the stage tests count into (set on each Work as `drops`).
+inline metrics::Registry& registry() {
+  static metrics::Registry r;
+  return r;
+}
+inline DropCounter& drops() {
+  static DropCounter d(registry());
+  return d;
+}
+
 inline uint64_t droppedCount(const char* reason) {
-  return metrics::Registry::global()
-      .counter("nm_alerts_dropped_total", "", {"reason"})
-      .with({reason})
-      .value();
+  return registry().counter("nm_alerts_dropped_total", "", {"reason"}).with({reason}).value();
 }
 
 class SnapshotBuilder {

@@ -17,6 +17,7 @@ class RouteTest : public ::testing::Test {
  protected:
   Lines route(AlertList alerts) {
     Work w;
+    w.drops = &test::drops();
     w.snapshot = b.build();
     w.alerts = std::move(alerts);
     RouteStage stage(resolver);
@@ -72,6 +73,7 @@ TEST_F(RouteTest, TenantsComeFromClusterAndNamespaceThroughTheResolver) {
   b.tenantReceiver("bob", "rb");
   b.tenantReceiver("ns1", "rn");
   Work w;
+  w.drops = &test::drops();
   w.snapshot = b.build();
   w.alerts = {a("A", "ns1", {{"cluster", "east"}}), a("B", "ns1", {{"cluster", "west"}}),
               a("C", "ns1", {{"cluster", "east"}}), a("D", "", {{"cluster", "east"}})};
@@ -192,6 +194,7 @@ TEST_F(RouteTest, SnapshotChangeRebuildsTheIndex) {
   b.globalReceiver("g1");
   RouteStage stage(resolver);
   Work w;
+  w.drops = &test::drops();
   w.snapshot = b.build();
   w.alerts = {a("A")};
   stage.process(w);

@@ -106,6 +106,7 @@ TEST(SilenceActivity, UncompiledScheduleWithDurationIsInactive) {
 
 Work workWith(config::SnapshotPtr snap, AlertList alerts, TimePoint now) {
   Work w;
+  w.drops = &test::drops();
   w.snapshot = std::move(snap);
   w.alerts = std::move(alerts);
   w.now = now;

@@ -1,5 +1,5 @@
-// Helpers of the config tests: a temporary directory, inline YAML decoding, a do-nothing
-// HttpClient (so notifiers can be built without a network), diagnostic search.
+// Helpers of the config tests: a temporary directory, inline YAML decoding, a failing HttpClient
+// (so notifiers can be built without a network), diagnostic search.
 #pragma once
 
 #include <unistd.h>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/snapshot_builder.h"
+#include "fake_http_client.h"
 #include "model/decode.h"
 #include "notify/http_client.h"
 
@@ -36,15 +37,10 @@ class TempDir {
   std::string path_;
 };
 
-class NullHttpClient final : public HttpClient {
- public:
-  void send(HttpRequest, std::function<void(HttpResponse)> done) override {
-    HttpResponse r;
-    r.error = "null client";
-    done(std::move(r));
-  }
-  void after(Duration, std::function<void()> fn) override { fn(); }
-};
+// Notifiers can be built without a network: every send fails as if nothing listened.
+inline nm::test::FakeHttpClient nullHttpClient() {
+  return nm::test::FakeHttpClient(nm::test::transportError("null client"));
+}
 
 inline model::ResourceSet decodeYaml(const std::string& yaml, model::Diagnostics& diags,
                                      const std::string& file = "f.yaml") {

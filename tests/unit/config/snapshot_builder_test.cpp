@@ -138,7 +138,7 @@ TEST(SnapshotBuilder, NotifiersBuiltOnlyWithHttpClient) {
   auto without = build(yaml);
   ASSERT_TRUE(without.snapshot) << without.diags.str();
   EXPECT_FALSE(without.snapshot->receiversByKey.at("webhook/g")->notifier);
-  NullHttpClient http;
+  auto http = nullHttpClient();
   auto with = build(yaml, &http);
   ASSERT_TRUE(with.snapshot) << with.diags.str();
   const auto& g = with.snapshot->receiversByKey.at("webhook/g");
@@ -182,7 +182,7 @@ TEST(SnapshotBuilder, RoutersAndSilencesIndexed) {
 }
 
 TEST(SnapshotBuilder, HistoryReceiver) {
-  NullHttpClient http;
+  auto http = nullHttpClient();
   auto r = build(std::string(kV2) +
                      "kind: NotificationManager\nmetadata: {name: nm}\nspec:\n  history:\n"
                      "    webhook: {url: 'http://127.0.0.1:1/history'}\n",
@@ -207,7 +207,7 @@ TEST(SnapshotBuilder, HistoryReceiverErrorsNamePath) {
 }
 
 TEST(AdhocReceiver, BuildsAgainstCurrentSnapshot) {
-  NullHttpClient http;
+  auto http = nullHttpClient();
   auto cur = build(std::string(kV2) +
                        "kind: Config\nmetadata: {name: d, labels: {type: default}}\n"
                        "spec: {webhook: {}}\n",

@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -112,7 +113,13 @@ class Sink:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                # The daemon killed at tearDown resets its idle keep-alive connections.
+                if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                    super().handle_error(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -145,13 +152,35 @@ class Sink:
 
 
 def wait_until(pred, timeout=10.0, interval=0.05, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+    """Polls `pred` until it returns something true (returned) or fails after `timeout` seconds.
+    Tests wait on conditions, never on a bare sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
         v = pred()
         if v:
             return v
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def parse_metrics(text):
+    """Prometheus text exposition -> {"name{labels}": value} (samples only)."""
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.rpartition(" ")
+        try:
+            out[key] = float(value)
+        except ValueError:
+            pass
+    return out
+
+
+def metric_sum(samples, name):
+    """The sum of every series of `name` (0 when it has none yet)."""
+    return sum(v for k, v in samples.items() if k == name or k.startswith(name + "{"))
 
 
 class Daemon:
@@ -212,6 +241,27 @@ class Daemon:
             return status, json.loads(data)
         except ValueError:
             return status, data
+
+    def metrics(self):
+        status, data, _ = self.request("GET", "/metrics")
+        if status != 200:
+            raise AssertionError(f"/metrics answered {status}")
+        return parse_metrics(data.decode("utf-8", "replace"))
+
+    def settled(self):
+        """True when every alert accepted so far has been pulled from the queue and every batch
+        acked. A batch is acked only after notify (retries included) and history finished, so from
+        then on nothing more reaches any peer because of those alerts."""
+        m = self.metrics()
+        accepted = metric_sum(m, "nm_alerts_received_total") - metric_sum(
+            m, "nm_alerts_rejected_total")
+        return (metric_sum(m, "nm_alerts_dispatched_total") == accepted
+                and metric_sum(m, "nm_queue_length") == 0
+                and metric_sum(m, "nm_batches_in_flight") == 0)
+
+    def wait_settled(self, timeout=30):
+        """The marker for "nothing more will arrive": waits until settled()."""
+        wait_until(self.settled, timeout, what="every accepted alert notified and acked")
 
     def terminate(self, timeout=30):
         if self.proc.poll() is None:

@@ -7,7 +7,6 @@ import email.utils
 import json
 import os
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
@@ -85,7 +84,7 @@ class EmailTest(NMTestCase):
         self.one_receiver(srv, to, hello="nm.example.org")
         self.post_alerts([self.disk_alert()])
         wait_until(srv.received, what="a message")
-        time.sleep(0.3)
+        self.daemon.wait_settled()  # the batch is acked: no other session can follow
         got = srv.received()
         self.assertEqual(len(got), 1)
         self.assertEqual(len(srv.mail_froms), 1)
@@ -132,7 +131,7 @@ class EmailTest(NMTestCase):
         self.one_receiver(srv, to, options={"maxEmailReceivers": 2})
         self.post_alerts([self.disk_alert()])
         wait_until(lambda: len(srv.received()) == 2, what="two sessions")
-        time.sleep(0.3)
+        self.daemon.wait_settled()
         self.assertEqual(len(srv.mail_froms), 2)
         self.assertEqual(sorted(sorted(m["rcpts"]) for m in srv.received()),
                          [["a@example.com", "b@example.com"], ["c@example.com"]])
@@ -145,6 +144,7 @@ class EmailTest(NMTestCase):
         self.assertEqual(sorted(srv.received()[0]["rcpts"]), ["a@example.com", "b@example.com"])
         wait_until(lambda: "rejected <ghost@example.com>: 550 5.1.1 no such user"
                    in self.daemon.logs(), what="the refused recipient reported")
+        self.daemon.wait_settled()  # retries would happen before the batch is acked
         self.assertEqual(len(srv.mail_froms), 1)  # a permanent refusal is not retried
 
     def test_dropped_connections_are_retried(self):
@@ -163,7 +163,7 @@ class EmailTest(NMTestCase):
         self.post_alerts([self.disk_alert()])
         wait_until(lambda: "certificate verification failed" in self.daemon.logs(),
                    what="the certificate error")
-        time.sleep(1.5)
+        self.daemon.wait_settled()  # retries would happen before the batch is acked
         self.assertEqual(srv.received(), [])
         self.assertEqual(srv.connections, 1)
 
@@ -173,6 +173,7 @@ class EmailTest(NMTestCase):
         self.post_alerts([self.disk_alert()])
         wait_until(lambda: "does not offer STARTTLS" in self.daemon.logs(),
                    what="the requireTLS error")
+        self.daemon.wait_settled()
         self.assertEqual(srv.received(), [])
 
     def test_starttls_with_verified_certificate(self):
@@ -224,11 +225,13 @@ class EmailTest(NMTestCase):
         self.post_alerts([self.disk_alert()])
         for mech, srv in servers.items():
             wait_until(srv.received, what=f"delivery after AUTH {mech}")
+        wait_until(lambda: "auth failed: smtp 535" in self.daemon.logs(), what="auth refusal")
+        self.daemon.wait_settled()  # every session of the batch, retries included, is over
+        for mech, srv in servers.items():
             self.assertEqual(srv.received()[0]["login"], "alice", mech)
             self.assertEqual([m for m, _, _ in srv.auth_log], [mech])
         self.assertEqual(servers["PLAIN"].auth_log[0][2], "ops")  # authIdentify
         self.assertEqual(servers["NTLM"].auth_log[0][2], "NTLMv2")
-        wait_until(lambda: "auth failed: smtp 535" in self.daemon.logs(), what="auth refusal")
         self.assertEqual(bad.received(), [])
         self.assertNotIn("s3cret-pw", self.daemon.logs())
         self.assertNotIn("wrong-pw", self.daemon.logs())

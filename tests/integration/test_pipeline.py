@@ -1,7 +1,13 @@
 """End to end through the real binary: ingest in both formats, global and tenant receivers, route
-policies, tenant silences, history, retries, and the exact requests the webhook sink received."""
+policies, tenant silences, history, retries, and the exact requests the webhook sink received.
 
-import time
+Proving that an alert did NOT arrive: the alert is posted together with a marker alert that must
+arrive at the same receiver, and groupLabels is [] so that a batch makes one request per receiver
+(the POST's alerts form one batch: one push, far below batchMaxSize). The marker's request is then
+the only request the batch makes to that receiver, so an alert missing from it never arrives.
+Notify sends groups concurrently, so nothing weaker than "same request" is relied on. Exact counts
+("nothing more arrived") wait until the daemon has acked every batch (Daemon.wait_settled)."""
+
 import unittest
 
 from nmtest import NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
@@ -9,8 +15,9 @@ from nmtest import NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
 
 class PipelineTest(NMTestCase):
 
-    def base_config(self, route_policy="All", extra_nm=""):
-        self.write("nm.yaml", nm_manifest(route_policy=route_policy, extra=extra_nm))
+    def base_config(self, route_policy="All", extra_nm="", group_labels="[alertname, namespace]"):
+        self.write("nm.yaml", nm_manifest(route_policy=route_policy, extra=extra_nm,
+                                          group_labels=group_labels))
         self.write("receivers.yaml", "---\n".join([
             webhook_receiver("global-hook", self.sink.url("/global"), {"type": "global"}),
             webhook_receiver("team-a", self.sink.url("/team-a"),
@@ -31,7 +38,7 @@ class PipelineTest(NMTestCase):
         self.assertEqual(body, {"Status": 200, "Message": "Notification request accepted"})
         wait_until(lambda: len(self.sink.alerts_on("/global")) == 3, what="3 alerts at global")
         wait_until(lambda: self.sink.alerts_on("/team-a") and self.sink.alerts_on("/team-b"))
-        time.sleep(0.3)  # nothing more may arrive
+        self.daemon.wait_settled()  # nothing more may arrive
         self.assertEqual(sorted(a["labels"]["alertname"] for a in self.sink.alerts_on("/global")),
                          ["A", "B", "C"])
         self.assertEqual([a["labels"]["alertname"] for a in self.sink.alerts_on("/team-a")], ["A"])
@@ -62,7 +69,7 @@ class PipelineTest(NMTestCase):
         self.assertEqual(a["status"], "firing")
 
     def test_router_only_drops_unmatched(self):
-        self.base_config(route_policy="RouterOnly")
+        self.base_config(route_policy="RouterOnly", group_labels="[]")
         self.write("router.yaml", """apiVersion: notification.kubesphere.io/v2beta2
 kind: Router
 metadata:
@@ -75,23 +82,40 @@ spec:
       values: [critical]
   receivers:
     name: [team-b]
+---
+apiVersion: notification.kubesphere.io/v2beta2
+kind: Router
+metadata:
+  name: marker-to-all
+spec:
+  alertSelector:
+    matchLabels: {marker: "yes"}
+  receivers:
+    name: [global-hook, team-a, team-b]
 """)
         self.start()
         self.post_alerts([
             alert({"alertname": "Crit", "namespace": "ns-a", "severity": "critical"}),
             alert({"alertname": "Warn", "namespace": "ns-a", "severity": "warning"}),
+            alert({"alertname": "Marker", "namespace": "ns-a", "marker": "yes"}),
         ])
-        wait_until(lambda: self.sink.alerts_on("/team-b"), what="router delivery")
-        time.sleep(0.4)
-        self.assertEqual([a["labels"]["alertname"] for a in self.sink.alerts_on("/team-b")],
-                         ["Crit"])
-        self.assertEqual(self.sink.on("/global"), [])
-        self.assertEqual(self.sink.on("/team-a"), [])
+        # The marker reaches every receiver in the batch's only request to it: Warn, routed
+        # anywhere, would be in one of these requests.
+        for path in ("/global", "/team-a", "/team-b"):
+            wait_until(lambda: self.sink.on(path), what=f"the marker at {path}")
+        self.assertEqual(sorted(a["labels"]["alertname"] for a in self.sink.alerts_on("/team-b")),
+                         ["Crit", "Marker"])
+        for path in ("/global", "/team-a"):
+            self.assertEqual([a["labels"]["alertname"] for a in self.sink.alerts_on(path)],
+                             ["Marker"])
+        for path in ("/global", "/team-a", "/team-b"):
+            self.assertEqual(len(self.sink.on(path)), 1, path)
         status, metrics = self.daemon.request("GET", "/metrics")[:2]
         self.assertIn(b'nm_alerts_dropped_total{reason="route_policy"} 1', metrics)
 
     def test_router_first_and_all(self):
-        self.base_config(route_policy="RouterFirst")
+        # One request per receiver: each alert delivered is the marker for the other one.
+        self.base_config(route_policy="RouterFirst", group_labels="[]")
         self.write("router.yaml", """apiVersion: notification.kubesphere.io/v2beta2
 kind: Router
 metadata:
@@ -107,8 +131,10 @@ spec:
             alert({"alertname": "Crit", "namespace": "ns-a", "severity": "critical"}),
             alert({"alertname": "Other", "namespace": "ns-a", "severity": "info"}),
         ])
-        wait_until(lambda: self.sink.alerts_on("/team-b") and self.sink.alerts_on("/team-a"))
-        time.sleep(0.3)
+        for path in ("/global", "/team-a", "/team-b"):
+            wait_until(lambda: self.sink.on(path), what=f"delivery at {path}")
+        for path in ("/global", "/team-a", "/team-b"):
+            self.assertEqual(len(self.sink.on(path)), 1, path)
         self.assertEqual([a["labels"]["alertname"] for a in self.sink.alerts_on("/team-b")],
                          ["Crit"])
         # the unmatched alert falls back to global + tenant receivers
@@ -118,7 +144,7 @@ spec:
                          ["Other"])
 
     def test_tenant_silence_mutes_only_that_tenant(self):
-        self.base_config()
+        self.base_config(group_labels="[]")
         self.write("silence.yaml", """apiVersion: notification.kubesphere.io/v2beta2
 kind: Silence
 metadata:
@@ -135,14 +161,21 @@ spec:
         self.post_alerts([
             alert({"alertname": "Noisy", "namespace": "ns-a"}),
             alert({"alertname": "Noisy", "namespace": "ns-b"}),
+            alert({"alertname": "Marker", "namespace": "ns-a"}),  # not silenced
         ])
-        wait_until(lambda: len(self.sink.alerts_on("/global")) == 2, what="global gets both")
-        wait_until(lambda: self.sink.alerts_on("/team-b"))
-        time.sleep(0.3)
-        self.assertEqual(self.sink.on("/team-a"), [])
+        wait_until(lambda: len(self.sink.alerts_on("/global")) == 3, what="global gets all")
+        wait_until(lambda: self.sink.alerts_on("/team-b"), what="team-b's Noisy")
+        wait_until(lambda: self.sink.on("/team-a"), what="the marker at team-a")
+        # Noisy/ns-a, had it passed the tenant silence, would be in the marker's request.
+        self.assertEqual(len(self.sink.on("/team-a")), 1)
+        self.assertEqual([a["labels"]["alertname"] for a in self.sink.alerts_on("/team-a")],
+                         ["Marker"])
+        self.assertEqual([a["labels"]["namespace"] for a in self.sink.alerts_on("/team-b")],
+                         ["ns-b"])
 
     def test_global_silence_mutes_everyone(self):
-        self.base_config()
+        # One request per receiver: Real is the marker Noisy would have travelled with.
+        self.base_config(group_labels="[]")
         self.write("silence.yaml", """apiVersion: notification.kubesphere.io/v2beta2
 kind: Silence
 metadata:
@@ -159,22 +192,24 @@ spec:
         self.start()
         self.post_alerts([alert({"alertname": "Noisy", "namespace": "ns-a"}),
                           alert({"alertname": "Real", "namespace": "ns-a"})])
-        wait_until(lambda: self.sink.alerts_on("/team-a"))
-        time.sleep(0.3)
         for path in ("/global", "/team-a"):
+            wait_until(lambda: self.sink.on(path), what=f"Real at {path}")
+        for path in ("/global", "/team-a"):
+            self.assertEqual(len(self.sink.on(path)), 1, path)
             self.assertEqual([a["labels"]["alertname"] for a in self.sink.alerts_on(path)],
                              ["Real"])
 
     def test_alert_selector_filters(self):
-        self.write("nm.yaml", nm_manifest())
+        # One request per receiver: X is the marker Y would have travelled with.
+        self.write("nm.yaml", nm_manifest(group_labels="[]"))
         self.write("r.yaml", webhook_receiver(
             "only-crit", self.sink.url("/crit"), {"type": "global"},
             extra="    alertSelector:\n      matchLabels:\n        severity: critical\n"))
         self.start()
         self.post_alerts([alert({"alertname": "X", "severity": "critical"}),
                           alert({"alertname": "Y", "severity": "info"})])
-        wait_until(lambda: self.sink.alerts_on("/crit"))
-        time.sleep(0.3)
+        wait_until(lambda: self.sink.on("/crit"), what="X at /crit")
+        self.assertEqual(len(self.sink.on("/crit")), 1)
         self.assertEqual([a["labels"]["alertname"] for a in self.sink.alerts_on("/crit")], ["X"])
 
     def test_history_receives_sent_alerts(self):
@@ -202,7 +237,8 @@ spec:
         self.start()
         self.post_alerts([alert({"alertname": "R"})])
         wait_until(lambda: len(self.sink.on("/flaky")) == 3, what="two retries then success")
-        time.sleep(1.0)
+        # The batch is acked only after every retry ended: no later retry can still come.
+        self.daemon.wait_settled()
         self.assertEqual(len(self.sink.on("/flaky")), 3)
         self.assertEqual(len(self.sink.on("/reject")), 1)  # 4xx is permanent
         logs = self.daemon.logs()

@@ -150,6 +150,7 @@ class SmsTest(NMTestCase):
         self.start_with(["aws", "huawei", "tencent"])
         self.fire()
         wait_until(lambda: self.tencent.delivered, what="tencent chosen")
+        self.daemon.wait_settled()  # the batch is acked: no other provider can still be tried
         self.assertEqual(self.aws.requests, [])
         self.assertEqual(self.huawei.requests, [])
 
@@ -157,6 +158,7 @@ class SmsTest(NMTestCase):
         self.start_with(["aliyun", "aws"], default="aws", numbers=("+14155550100",))
         self.fire()
         wait_until(lambda: self.aws.delivered, what="aws chosen")
+        self.daemon.wait_settled()
         self.assertEqual(self.aliyun.requests, [])
 
     def test_vendor_error_reported_not_retried(self):
@@ -165,6 +167,7 @@ class SmsTest(NMTestCase):
         self.fire()
         wait_until(lambda: "sms: send failed" in self.daemon.logs(), what="failure logged")
         self.assertIn("isv.SMS_SIGNATURE_ILLEGAL", self.daemon.logs())
+        self.daemon.wait_settled()  # a retry would come before the batch is acked
         self.assertEqual(len(self.aliyun.requests), 1)
 
     def test_aliyun_per_number_limit_reported_not_retried(self):
@@ -175,6 +178,7 @@ class SmsTest(NMTestCase):
         self.fire("Second")
         wait_until(lambda: "isv.BUSINESS_LIMIT_CONTROL" in self.daemon.logs(),
                    what="business limit reported")
+        self.daemon.wait_settled()
         self.assertEqual(len(self.aliyun.requests), 2)  # the capped send is not retried
         self.assertEqual(len(self.aliyun.delivered), 1)
 
@@ -184,6 +188,7 @@ class SmsTest(NMTestCase):
         self.start_with(["tencent"])
         self.fire()
         wait_until(lambda: "sms: send failed" in self.daemon.logs(), what="failure logged")
+        self.daemon.wait_settled()
         logs = self.daemon.logs()
         self.assertIn("+14155550100", logs)
         self.assertIn("LimitExceeded.PhoneNumberDailyLimit", logs)
@@ -195,6 +200,7 @@ class SmsTest(NMTestCase):
         self.tencent.rate_limit_next(2)
         self.fire()
         wait_until(lambda: len(self.tencent.delivered) == 2, what="tencent after rate limit")
+        self.daemon.wait_settled()
         self.assertEqual(len(self.tencent.requests), 3)
 
     def test_aliyun_throttling_retried_with_fresh_nonce(self):

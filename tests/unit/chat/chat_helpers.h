@@ -1,4 +1,4 @@
-// Shared fixtures of the chat channel tests: a scripted in-process HttpClient, alerts, secrets,
+// Shared fixtures of the chat channel tests: the shared scripted HttpClient fake, alerts, secrets,
 // and receivers built through the registry's descriptors.
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/alert.h"
+#include "fake_http_client.h"
 #include "interfaces/channel.h"
 #include "interfaces/http_client.h"
 #include "interfaces/snapshot.h"
@@ -18,37 +19,8 @@
 
 namespace nm::test {
 
-// Answers each request synchronously through `handler` (default: 200 {"errcode":0}); timers run
-// at once and their delays are recorded.
-class FakeHttp final : public HttpClient {
- public:
-  std::function<HttpResponse(const HttpRequest&)> handler;
-  std::vector<HttpRequest> requests;
-  std::vector<Duration> delays;
-
-  void send(HttpRequest request, std::function<void(HttpResponse)> done) override {
-    requests.push_back(request);
-    HttpResponse r;
-    if (handler) {
-      r = handler(request);
-    } else {
-      r.status = 200;
-      r.body = R"({"errcode":0,"errmsg":"ok"})";
-    }
-    done(std::move(r));
-  }
-  void after(Duration delay, std::function<void()> fn) override {
-    delays.push_back(delay);
-    fn();
-  }
-};
-
-inline HttpResponse reply(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
+// The chat tests' name for the shared fake (default answer 200 {"errcode":0}, timers at once).
+using FakeHttp = FakeHttpClient;
 
 inline AlertPtr chatAlert(const std::string& name, const std::string& message = "disk full") {
   auto a = std::make_shared<Alert>();
@@ -126,7 +98,7 @@ inline Built build(const std::string& type, const std::string& receiverYaml,
     auto cd = decodeBlock(type, configYaml, true);
     b.config->spec = cd.spec;
   }
-  NotifierContext ctx{*b.receiver, b.config.get(), snap, secrets, test::servicesFor(http)};
+  NotifierContext ctx{*b.receiver, b.config.get(), snap, secrets, nm::test::servicesFor(http)};
   b.notifier = findChannel(type)->make(ctx, b.error);
   return b;
 }

@@ -113,7 +113,7 @@ TEST(RunChatJobs, RunsInOrderAndAggregates) {
     jobs.push_back(std::move(j));
   }
   SendOutcome out;
-  runChatJobs(http, test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
+  runChatJobs(http, nm::test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
               [&](SendOutcome o) { out = o; });
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
   EXPECT_FALSE(out.ok);
@@ -141,7 +141,7 @@ TEST(RunChatJobs, ThrottleWaitExtendsTheDeadline) {
   }
   TimePoint dl = now() + seconds(5);
   SendOutcome out;
-  runChatJobs(http, test::servicesFor(http).throttle, std::move(jobs), dl,
+  runChatJobs(http, nm::test::servicesFor(http).throttle, std::move(jobs), dl,
               [&](SendOutcome o) { out = o; });
   ASSERT_EQ(deadlines.size(), 2u);
   EXPECT_TRUE(out.ok);
@@ -168,7 +168,7 @@ TEST(RunChatJobs, ParksOnlyWhenAWaitPassesMaxWaitTime) {
     };
     jobs.push_back(std::move(j));
   }
-  runChatJobs(http, test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
+  runChatJobs(http, nm::test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
               SendDone([&](SendOutcome o) { events.push_back(o.ok ? "done" : "failed"); },
                        [&] { events.push_back("parked"); }));
   EXPECT_EQ(events, (std::vector<std::string>{"sent0", "parked", "sent1", "sent2", "done"}));
@@ -191,7 +191,7 @@ TEST(RunChatJobs, AWaitWithinMaxWaitTimeDoesNotPark) {
   }
   bool parked = false;
   SendOutcome out;
-  runChatJobs(http, test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
+  runChatJobs(http, nm::test::servicesFor(http).throttle, std::move(jobs), now() + seconds(5),
               SendDone([&](SendOutcome o) { out = o; }, [&] { parked = true; }));
   EXPECT_TRUE(out.ok);
   EXPECT_FALSE(parked);

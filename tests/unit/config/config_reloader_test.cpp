@@ -4,13 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
-#include <thread>
 
 #include "config_test_util.h"
 #include "observe/metrics.h"
+#include "wait_for.h"
 
 namespace nm::config::test {
 namespace {
@@ -76,19 +74,15 @@ TEST(ConfigReloader, InitialFailure) {
   EXPECT_FALSE(store.current());
 }
 
-// Waits (bounded) until the store holds a snapshot with `receivers` receivers.
-bool waitForReceivers(SnapshotStore& store, size_t receivers) {
-  for (int i = 0; i < 400; ++i) {
-    auto s = store.current();
-    if (s && s->receivers.size() == receivers) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return false;
+bool hasReceivers(const SnapshotStore& store, size_t receivers) {
+  auto s = store.current();
+  return s && s->receivers.size() == receivers;
 }
 
 void watcherPicksUpNewFile(bool polling) {
   TempDir d;
-  d.write("a.yaml", globalReceiver("a"));
+  const std::string a = globalReceiver("a");
+  d.write("a.yaml", a);
   SnapshotStore store;
   ConfigReloader r(d.path(), store, nullptr, registry);
   ASSERT_TRUE(r.initial().ok);
@@ -97,10 +91,20 @@ void watcherPicksUpNewFile(bool polling) {
   opts.pollInterval = std::chrono::milliseconds(50);
   opts.forcePolling = polling;
   r.start(opts);
-  // Give the watcher time to arm before the change (polling takes its first fingerprint).
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  // The watcher is armed once it reports a change: edit a.yaml (a growing comment, so size and
+  // mtime differ each time; polling takes its first fingerprint after start) until a reload
+  // publishes version 2. Only then is a missed new file the watcher's fault.
+  std::string comment;
+  ASSERT_TRUE(nm::test::waitFor([&] {
+    if (r.status().version >= 2) return true;
+    comment += "#";
+    d.write("a.yaml", a + comment + "\n");
+    return nm::test::waitFor([&] { return r.status().version >= 2; },
+                             std::chrono::milliseconds(200));
+  })) << "the watcher never reported an edit of a.yaml";
   d.write("sub/b.yaml", globalReceiver("b"));
-  EXPECT_TRUE(waitForReceivers(store, 2));
+  EXPECT_TRUE(nm::test::waitFor([&] { return hasReceivers(store, 2); }))
+      << "sub/b.yaml was not picked up";
   r.stop();
 }
 

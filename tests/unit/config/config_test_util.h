@@ -1,5 +1,5 @@
-// Helpers of the config tests: a temporary directory, inline YAML decoding, a do-nothing
-// HttpClient (so notifiers can be built without a network), diagnostic search.
+// Helpers of the config tests: a temporary directory, inline YAML decoding, a failing HttpClient
+// (so notifiers can be built without a network), diagnostic search.
 #pragma once
 
 #include <unistd.h>
@@ -10,6 +10,7 @@
 
 #include "config/snapshot_builder.h"
 #include "interfaces/http_client.h"
+#include "fake_http_client.h"
 #include "model/decode.h"
 #include "test_services.h"
 
@@ -37,15 +38,10 @@ class TempDir {
   std::string path_;
 };
 
-class NullHttpClient final : public HttpClient {
- public:
-  void send(HttpRequest, std::function<void(HttpResponse)> done) override {
-    HttpResponse r;
-    r.error = "null client";
-    done(std::move(r));
-  }
-  void after(Duration, std::function<void()> fn) override { fn(); }
-};
+// Notifiers can be built without a network: every send fails as if nothing listened.
+inline nm::test::FakeHttpClient nullHttpClient() {
+  return nm::test::FakeHttpClient(nm::test::transportError("null client"));
+}
 
 inline model::ResourceSet decodeYaml(const std::string& yaml, model::Diagnostics& diags,
                                      const std::string& file = "f.yaml") {
@@ -66,7 +62,7 @@ inline BuildResult build(const std::string& yaml, HttpClient* http = nullptr) {
   model::Diagnostics diags;
   auto rs = decodeYaml(yaml, diags);
   BuildResult r = buildSnapshot(
-      std::move(rs), BuildOptions{http ? &test::servicesFor(*http) : nullptr, "test", 1});
+      std::move(rs), BuildOptions{http ? &nm::test::servicesFor(*http) : nullptr, "test", 1});
   diags.append(r.diags);
   r.diags = diags;
   if (!r.diags.ok()) r.snapshot = nullptr;

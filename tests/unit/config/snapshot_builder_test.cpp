@@ -139,7 +139,7 @@ TEST(SnapshotBuilder, NotifiersBuiltOnlyWithHttpClient) {
   auto without = build(yaml);
   ASSERT_TRUE(without.snapshot) << without.diags.str();
   EXPECT_FALSE(without.snapshot->receiversByKey.at("webhook/g")->notifier);
-  NullHttpClient http;
+  auto http = nullHttpClient();
   auto with = build(yaml, &http);
   ASSERT_TRUE(with.snapshot) << with.diags.str();
   const auto& g = with.snapshot->receiversByKey.at("webhook/g");
@@ -183,7 +183,7 @@ TEST(SnapshotBuilder, RoutersAndSilencesIndexed) {
 }
 
 TEST(SnapshotBuilder, HistoryReceiver) {
-  NullHttpClient http;
+  auto http = nullHttpClient();
   auto r = build(std::string(kV2) +
                      "kind: NotificationManager\nmetadata: {name: nm}\nspec:\n  history:\n"
                      "    webhook: {url: 'http://127.0.0.1:1/history'}\n",
@@ -208,7 +208,7 @@ TEST(SnapshotBuilder, HistoryReceiverErrorsNamePath) {
 }
 
 TEST(AdhocReceiver, BuildsAgainstCurrentSnapshot) {
-  NullHttpClient http;
+  auto http = nullHttpClient();
   auto cur = build(std::string(kV2) +
                        "kind: Config\nmetadata: {name: d, labels: {type: default}}\n"
                        "spec: {webhook: {}}\n",
@@ -218,7 +218,7 @@ TEST(AdhocReceiver, BuildsAgainstCurrentSnapshot) {
       R"({"apiVersion": "notification.kubesphere.io/v2beta2", "kind": "Receiver",
           "metadata": {"name": "v", "labels": {"type": "global"}},
           "spec": {"webhook": {"url": "http://127.0.0.1:1/"}}})");
-  auto a = buildAdhocReceiver(rcv, YAML::Node(), cur.snapshot, &test::servicesFor(http));
+  auto a = buildAdhocReceiver(rcv, YAML::Node(), cur.snapshot, &nm::test::servicesFor(http));
   ASSERT_TRUE(a.diags.ok()) << a.diags.str();
   ASSERT_EQ(a.receivers.size(), 1u);
   EXPECT_TRUE(a.receivers[0]->notifier);
@@ -229,7 +229,7 @@ TEST(AdhocReceiver, BuildsAgainstCurrentSnapshot) {
   YAML::Node cfg = YAML::Load(
       R"({"apiVersion": "notification.kubesphere.io/v2beta2", "kind": "Config",
           "metadata": {"name": "given"}, "spec": {"webhook": {}}})");
-  auto b = buildAdhocReceiver(rcv, cfg, nullptr, &test::servicesFor(http));
+  auto b = buildAdhocReceiver(rcv, cfg, nullptr, &nm::test::servicesFor(http));
   ASSERT_TRUE(b.diags.ok()) << b.diags.str();
   ASSERT_TRUE(b.snapshot);
   EXPECT_EQ(b.receivers.at(0)->config->name, "given");

@@ -6,10 +6,10 @@
 
 #include <atomic>
 #include <mutex>
-#include <thread>
 
 #include "observe/metrics.h"
 #include "queue/memory_queue.h"
+#include "wait_for.h"
 
 namespace nm {
 namespace {
@@ -42,6 +42,21 @@ config::SnapshotPtr snapshot(int batchMaxSize, Duration wait) {
   s->nm.batchMaxSize = batchMaxSize;
   s->nm.batchMaxWait = wait;
   return s;
+}
+
+// Finishes parked tails as they arrive until the dispatcher has drained (closed queue, nothing in
+// flight); false when that did not happen before the wait deadline.
+bool completeUntilDrained(Dispatcher& d, std::mutex& mu,
+                          std::vector<std::function<void()>>& pending) {
+  return test::waitFor([&] {
+    std::vector<std::function<void()>> ready;
+    {
+      std::lock_guard<std::mutex> g(mu);
+      ready.swap(pending);
+    }
+    for (auto& f : ready) f();
+    return d.drain(Duration::zero());
+  });
 }
 
 TEST(Dispatcher, EveryAlertReachesStagesAndTail) {
@@ -88,23 +103,29 @@ TEST(Dispatcher, InFlightIsBounded) {
       opts, registry);
   dp = &d;
   d.start();
+  auto pendingCount = [&] {
+    std::lock_guard<std::mutex> g(mu);
+    return pending.size();
+  };
   q.push(makeAlerts(10), Duration::zero());
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Three batches reach the tail and the puller has taken the fourth (6 left queued): it can only
+  // pass the gate when a tail finishes, and none has, so no later tail call can still come.
+  ASSERT_TRUE(test::waitFor([&] { return pendingCount() == 3u && q.size() == 6u; }))
+      << "tails: " << pendingCount() << ", queued: " << q.size();
+  EXPECT_EQ(pendingCount(), 3u);  // the gate holds the rest in the queue
+  EXPECT_EQ(d.inFlight(), 3u);
+  // Finishing one tail lets exactly the held batch through: the gate was what held it.
+  std::function<void()> first;
   {
     std::lock_guard<std::mutex> g(mu);
-    EXPECT_EQ(pending.size(), 3u);  // the gate holds the rest in the queue
+    first = std::move(pending.front());
+    pending.erase(pending.begin());
   }
+  first();
+  ASSERT_TRUE(test::waitFor([&] { return pendingCount() == 3u && q.size() == 5u; }))
+      << "tails: " << pendingCount() << ", queued: " << q.size();
   q.close();
-  // Complete tails until everything drained.
-  for (int i = 0; i < 200 && !d.drain(std::chrono::milliseconds(10)); ++i) {
-    std::vector<std::function<void()>> now;
-    {
-      std::lock_guard<std::mutex> g(mu);
-      now.swap(pending);
-    }
-    for (auto& f : now) f();
-  }
-  EXPECT_TRUE(d.drain(std::chrono::seconds(1)));
+  EXPECT_TRUE(completeUntilDrained(d, mu, pending));
   EXPECT_LE(maxSeen.load(), 3u);
 }
 
@@ -131,25 +152,20 @@ TEST(Dispatcher, AlertsInFlightAreBounded) {
       },
       opts, registry);
   d.start();
-  q.push(makeAlerts(50), Duration::zero());
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  {
+  auto pendingCount = [&] {
     std::lock_guard<std::mutex> g(mu);
-    EXPECT_EQ(pending.size(), 2u);
-  }
+    return pending.size();
+  };
+  q.push(makeAlerts(50), Duration::zero());
   // The puller holds the third batch at the gate; the rest stays queued, where its fullness
-  // pushes back on senders.
+  // pushes back on senders. Once 20 are left the third batch has been pulled, and with no tail
+  // finished it cannot pass the gate: the count below is final, not a snapshot of a race.
+  ASSERT_TRUE(test::waitFor([&] { return pendingCount() == 2u && q.size() == 20u; }))
+      << "tails: " << pendingCount() << ", queued: " << q.size();
+  EXPECT_EQ(pendingCount(), 2u);
   EXPECT_EQ(q.size(), 20u);
   q.close();
-  for (int i = 0; i < 200 && !d.drain(std::chrono::milliseconds(10)); ++i) {
-    std::vector<std::function<void()>> now;
-    {
-      std::lock_guard<std::mutex> g(mu);
-      now.swap(pending);
-    }
-    for (auto& f : now) f();
-  }
-  EXPECT_TRUE(d.drain(std::chrono::seconds(1)));
+  EXPECT_TRUE(completeUntilDrained(d, mu, pending));
 }
 
 }  // namespace

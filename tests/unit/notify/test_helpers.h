@@ -73,7 +73,7 @@ inline std::shared_ptr<config::Receiver> buildWebhookReceiver(const std::string&
   rcv->type = "webhook";
   rcv->key = "webhook/" + name;
   rcv->spec = decodeWebhook(yaml).spec;
-  NotifierContext ctx{*rcv, nullptr, snap, secrets, test::servicesFor(http)};
+  NotifierContext ctx{*rcv, nullptr, snap, secrets, nm::test::servicesFor(http)};
   std::string error;
   auto n = findChannel("webhook")->make(ctx, error);
   rcv->notifier = std::move(n);

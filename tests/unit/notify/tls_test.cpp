@@ -13,11 +13,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "interfaces/http_client.h"
 #include "notify/http_client_curl.h"
 #include "test_helpers.h"
+#include "wait_for.h"
 
 extern char** environ;
 
@@ -79,10 +79,7 @@ class TlsServer : public ::testing::Test {
     int rc = posix_spawnp(&pid_, "openssl", &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     ASSERT_EQ(rc, 0);
-    for (int i = 0; i < 200 && !canConnect(port_); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    ASSERT_TRUE(canConnect(port_)) << "s_server did not start";
+    ASSERT_TRUE(test::waitFor([&] { return canConnect(port_); })) << "s_server did not start";
   }
 
   void TearDown() override {

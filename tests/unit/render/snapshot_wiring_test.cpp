@@ -9,6 +9,7 @@
 
 #include "config/snapshot_builder.h"
 #include "interfaces/http_client.h"
+#include "fake_http_client.h"
 #include "model/decode.h"
 #include "notify/channels/webhook.h"
 #include "render_fixtures.h"
@@ -17,16 +18,6 @@ using namespace nm;
 using namespace nm::render::testing;
 
 namespace {
-
-class NoHttp final : public HttpClient {
- public:
-  void send(HttpRequest, std::function<void(HttpResponse)> done) override {
-    HttpResponse r;
-    r.error = "no network in this test";
-    done(std::move(r));
-  }
-  void after(Duration, std::function<void()> fn) override { fn(); }
-};
 
 constexpr const char* kNm = R"(apiVersion: notification.kubesphere.io/v2beta2
 kind: NotificationManager
@@ -111,7 +102,7 @@ const WebhookNotifier& notifier(const config::Snapshot& s, const std::string& ke
 }  // namespace
 
 TEST(SnapshotWiring, RendererFromConfigMapsAndTmplText) {
-  NoHttp http;
+  nm::test::FakeHttpClient http{nm::test::transportError("no network in this test")};
   auto r = build(std::string(kNm) + receivers(""), &http);
   ASSERT_TRUE(r.snapshot) << r.diags.str();
   const auto& s = *r.snapshot;
@@ -131,7 +122,7 @@ TEST(SnapshotWiring, RendererFromConfigMapsAndTmplText) {
 }
 
 TEST(SnapshotWiring, RenderFailureFallsBackToDataJson) {
-  NoHttp http;
+  nm::test::FakeHttpClient http{nm::test::transportError("no network in this test")};
   auto r = build(std::string(kNm) + receivers(R"(
 ---
 apiVersion: notification.kubesphere.io/v2beta2

@@ -37,7 +37,7 @@ inline SendOutcome runProvider(HttpClient& http, const SmsProvider& p, const Dat
                                const std::string& message, const std::vector<std::string>& phones) {
   SendOutcome out;
   bool called = false;
-  runChatJobs(http, test::servicesFor(http).throttle, p.jobs(data, message, phones),
+  runChatJobs(http, nm::test::servicesFor(http).throttle, p.jobs(data, message, phones),
               now() + std::chrono::seconds(30), [&](SendOutcome o) {
                 out = std::move(o);
                 called = true;

@@ -16,9 +16,11 @@ PACKAGES=(
   libssl-dev                         # HMAC, SHA-256, TLS
   libspdlog-dev libfmt-dev           # logging
   libcli11-dev                       # flags
+  libcctz-dev tzdata                 # time zones (TZif with POSIX rules) for tz, cron and TZ
   libgtest-dev libgmock-dev libbenchmark-dev
   # run and test tools
   python3 curl openssl ca-certificates procps
+  libc-bin                           # zic: the time zone tests compile a slim zone file
   golang-go                          # Go text/template: the oracle of the template conformance suite
   prometheus-alertmanager prometheus # real peers in the integration tests
   python3-aiosmtpd                   # a real SMTP server (STARTTLS, AUTH) for the email tests

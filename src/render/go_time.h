@@ -1,5 +1,5 @@
 // Go's time.Time as templates see it: an instant with a zone (offset + abbreviation), Go layout
-// formatting (time.Format), time.Time.String(), and zone lookup from the system's TZif files.
+// formatting (time.Format), time.Time.String(), and t.In(time.LoadLocation(name)).
 #pragma once
 
 #include <cstdint>
@@ -30,8 +30,8 @@ std::string goFormatTime(const GoTime& t, std::string_view layout);
 // time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST".
 std::string goTimeString(const GoTime& t);
 
-// time.LoadLocation(name) + t.In(loc): "UTC", "" and "Local" (as UTC) or an IANA name read from
-// /usr/share/zoneinfo. nullopt and err set (Go's message) for an unknown zone.
+// time.LoadLocation(name) + t.In(loc): "UTC", "", "Local" (the process's TZ) or an IANA name
+// (nm::loadLocation). nullopt and err set (Go's message) for an unknown or invalid zone name.
 std::optional<GoTime> goTimeIn(const GoTime& t, std::string_view name, std::string& err);
 
 }  // namespace nm::render

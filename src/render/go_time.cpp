@@ -110,13 +110,23 @@ GoTime GoTime::fromTimePoint(TimePoint t, int32_t offsetSec) {
     g.unixSec = kZeroUnix;
     return g;
   }
-  if (offsetSec != 0) {
-    g.offset = offsetSec;
-    g.zone.clear();
-  }
   const int64_t ns = t.time_since_epoch().count();
   g.unixSec = floorDiv(ns, 1000000000);
   g.nanos = static_cast<int32_t>(ns - g.unixSec * 1000000000);
+  if (offsetSec != 0) {
+    g.offset = offsetSec;
+    ZoneAt local = zoneAt(localZone(), g.unixSec);
+    g.zone = local.offset == offsetSec ? std::move(local.abbr) : std::string();
+  }
+  return g;
+}
+
+GoTime GoTime::inLocal(TimePoint t) {
+  GoTime g = fromTimePoint(t);
+  if (g.isZero()) return g;
+  ZoneAt local = zoneAt(localZone(), g.unixSec);
+  g.offset = local.offset;
+  g.zone = std::move(local.abbr);
   return g;
 }
 

@@ -18,9 +18,12 @@ struct GoTime {
   int32_t offset = 0;   // seconds east of UTC
   std::string zone = "UTC";
 
-  // At UTC, or at `offsetSec` in a zone without a name: what Go's time.Parse makes of a "+08:00"
-  // offset in a UTC container (String() prints "+0800 +0800").
+  // At UTC, or at `offsetSec` as Go's time.Parse keeps a "+08:00" offset: named as Local (the
+  // process's TZ) names it when Local shows that offset at that instant ("+0800 CST" with
+  // TZ=Asia/Shanghai), else unnamed ("+0800 +0800", as in a UTC container).
   static GoTime fromTimePoint(TimePoint t, int32_t offsetSec = 0);
+  // The instant in Local, as Go's time.Now() is (the zero time stays UTC).
+  static GoTime inLocal(TimePoint t);
   bool isZero() const;
   TimePoint toTimePoint() const;
 };

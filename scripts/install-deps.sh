@@ -18,12 +18,14 @@ RUN_PACKAGES=(
   libssl-dev                         # HMAC, SHA-256, TLS
   libspdlog-dev libfmt-dev           # logging
   libcli11-dev                       # flags
+  libcctz-dev tzdata                 # time zones (TZif with POSIX rules) for tz, cron and TZ
   curl ca-certificates               # the example posts alerts with curl
 )
 TEST_PACKAGES=(
   clang libclang-rt-14-dev clang-format  # fuzzing (libFuzzer), the format check
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 openssl procps
+  libc-bin                           # zic: the time zone tests compile a slim zone file
   golang-go                          # Go text/template: the oracle of the template conformance suite
   prometheus-alertmanager prometheus # real peers in the integration tests
   python3-aiosmtpd                   # a real SMTP server (STARTTLS, AUTH) for the email tests

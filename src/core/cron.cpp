@@ -1,11 +1,14 @@
 // Cron parsing and evaluation with robfig/cron v3 ParseStandard semantics: field bitsets, the
-// dom/dow star rule, descriptors and @every. Schedules are searched in local wall-clock time.
+// dom/dow star rule, descriptors and @every. Schedules are searched in their zone's wall-clock
+// time (cctz: the process's TZ, or the zone of a TZ=/CRON_TZ= prefix).
 #include "core/cron.h"
 
 #include <chrono>
 #include <cstdint>
-#include <ctime>
+#include <optional>
 #include <vector>
+
+#include "core/time_zone.h"
 
 namespace nm {
 
@@ -188,15 +191,14 @@ void nextDay(Wall& w) {
 
 class SpecSchedule final : public CronSchedule {
  public:
-  SpecSchedule(uint64_t minute, uint64_t hour, uint64_t dom, uint64_t month, uint64_t dow, bool utc)
-      : minute_(minute), hour_(hour), dom_(dom), month_(month), dow_(dow), utc_(utc) {}
+  SpecSchedule(uint64_t minute, uint64_t hour, uint64_t dom, uint64_t month, uint64_t dow,
+               cctz::time_zone zone)
+      : minute_(minute), hour_(hour), dom_(dom), month_(month), dow_(dow), zone_(zone) {}
 
   TimePoint next(TimePoint t) const override {
     if (t == kZeroTime) return kZeroTime;
-    auto secs = std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
-    std::tm tm{};
-    if (!toWall(static_cast<std::time_t>(secs), tm)) return kZeroTime;
-    Wall w{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min};
+    const auto cs = cctz::convert(std::chrono::floor<cctz::seconds>(t), zone_);
+    Wall w{static_cast<int>(cs.year()), cs.month(), cs.day(), cs.hour(), cs.minute()};
     const int yearLimit = w.year + 5;
     advanceMinute(w);  // strictly after t's wall minute
     while (w.year <= yearLimit) {
@@ -223,11 +225,7 @@ class SpecSchedule final : public CronSchedule {
         advanceMinute(w);
         continue;
       }
-      std::time_t at;
-      if (toInstant(w, at)) {
-        TimePoint tp{std::chrono::seconds(at)};
-        if (tp > t) return tp;
-      }
+      if (auto tp = toInstant(w); tp && *tp > t) return *tp;
       advanceMinute(w);
     }
     return kZeroTime;
@@ -248,49 +246,15 @@ class SpecSchedule final : public CronSchedule {
     return domMatch || dowMatch;
   }
 
-  bool toWall(std::time_t s, std::tm& tm) const {
-    return utc_ ? gmtime_r(&s, &tm) != nullptr : localtime_r(&s, &tm) != nullptr;
-  }
-
-  // The earliest instant showing wall time w; false when w does not exist (a DST gap). Uses
-  // localtime_r only: glibc's mktime re-reads the zone file on every call.
-  bool toInstant(const Wall& w, std::time_t& out) const {
-    std::tm base{};
-    base.tm_year = w.year - 1900;
-    base.tm_mon = w.month - 1;
-    base.tm_mday = w.day;
-    base.tm_hour = w.hour;
-    base.tm_min = w.minute;
-    const std::time_t asUtc = timegm(&base);
-    if (utc_) {
-      out = asUtc;
-      return true;
-    }
-    // Offsets change rarely: those a day before and after cover both sides of any transition.
-    long offsets[2];
-    for (int i = 0; i < 2; ++i) {
-      std::time_t probe = asUtc + (i ? 86400 : -86400);
-      std::tm tm{};
-      if (!localtime_r(&probe, &tm)) return false;
-      offsets[i] = tm.tm_gmtoff;
-    }
-    bool found = false;
-    for (long off : offsets) {
-      std::time_t s = asUtc - off;
-      std::tm back{};
-      if (!localtime_r(&s, &back)) continue;
-      if (back.tm_year != base.tm_year || back.tm_mon != base.tm_mon ||
-          back.tm_mday != base.tm_mday || back.tm_hour != base.tm_hour ||
-          back.tm_min != base.tm_min)
-        continue;
-      if (!found || s < out) out = s;
-      found = true;
-    }
-    return found;
+  // The earliest instant showing wall time w; nullopt when w does not exist (a DST gap).
+  std::optional<TimePoint> toInstant(const Wall& w) const {
+    const auto found = zone_.lookup(cctz::civil_second(w.year, w.month, w.day, w.hour, w.minute));
+    if (found.kind == cctz::time_zone::civil_lookup::SKIPPED) return std::nullopt;
+    return TimePoint(found.pre.time_since_epoch());  // pre: the first of a repeated wall time
   }
 
   uint64_t minute_, hour_, dom_, month_, dow_;
-  bool utc_;
+  cctz::time_zone zone_;
 };
 
 class EverySchedule final : public CronSchedule {
@@ -318,26 +282,9 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, s.find_last_not_of(ws) - b + 1);
 }
 
-}  // namespace
-
-std::shared_ptr<const CronSchedule> parseCron(std::string_view spec, std::string& error) {
-  error.clear();
-  spec = trim(spec);
-  if (spec.empty()) return fail(error, "empty cron spec");
-  bool utc = false;
-  if (spec.starts_with("TZ=") || spec.starts_with("CRON_TZ=")) {
-    size_t eq = spec.find('=');
-    size_t sp = spec.find_first_of(" \t");
-    std::string_view zone = spec.substr(eq + 1, sp == std::string_view::npos ? sp : sp - eq - 1);
-    if (zone == "UTC" || zone == "Etc/UTC" || zone == "GMT" || zone == "Etc/GMT") {
-      utc = true;
-      spec = sp == std::string_view::npos ? std::string_view() : trim(spec.substr(sp));
-      if (spec.empty()) return fail(error, "empty cron spec after time zone");
-    } else {
-      return fail(error, "time zone \"" + std::string(zone) +
-                             "\": TZ= prefix is not supported; set the daemon's TZ");
-    }
-  }
+// The schedule part of a spec (after any zone prefix), evaluated in `zone`.
+std::shared_ptr<const CronSchedule> parseInZone(std::string_view spec, const cctz::time_zone& zone,
+                                                std::string& error) {
   if (spec.starts_with("@")) {
     static const struct {
       const char* name;
@@ -348,8 +295,7 @@ std::shared_ptr<const CronSchedule> parseCron(std::string_view spec, std::string
                         {"@hourly", "0 * * * *"}};
     for (const auto& d : kDescriptors) {
       if (spec == d.name) {
-        std::string inner = utc ? std::string("TZ=UTC ") + d.expansion : d.expansion;
-        return parseCron(inner, error);
+        return parseInZone(d.expansion, zone, error);
       }
     }
     constexpr std::string_view kEvery = "@every ";
@@ -383,7 +329,27 @@ std::shared_ptr<const CronSchedule> parseCron(std::string_view spec, std::string
   for (int f = 0; f < 5; ++f) {
     if (!parseField(kFields[f], fields[static_cast<size_t>(f)], bits[f], error)) return nullptr;
   }
-  return std::make_shared<SpecSchedule>(bits[0], bits[1], bits[2], bits[3], bits[4], utc);
+  return std::make_shared<SpecSchedule>(bits[0], bits[1], bits[2], bits[3], bits[4], zone);
+}
+
+}  // namespace
+
+std::shared_ptr<const CronSchedule> parseCron(std::string_view spec, std::string& error) {
+  error.clear();
+  spec = trim(spec);
+  if (spec.empty()) return fail(error, "empty cron spec");
+  if (!spec.starts_with("TZ=") && !spec.starts_with("CRON_TZ="))
+    return parseInZone(spec, localZone(), error);
+  const size_t eq = spec.find('=');
+  const size_t sp = spec.find_first_of(" \t");
+  const std::string_view name =
+      spec.substr(eq + 1, sp == std::string_view::npos ? sp : sp - eq - 1);
+  std::string why;
+  const auto zone = loadLocation(name, why);
+  if (!zone) return fail(error, "time zone \"" + std::string(name) + "\": " + why);
+  spec = sp == std::string_view::npos ? std::string_view() : trim(spec.substr(sp));
+  if (spec.empty()) return fail(error, "empty cron spec after time zone");
+  return parseInZone(spec, *zone, error);
 }
 
 }  // namespace nm

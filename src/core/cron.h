@@ -1,5 +1,6 @@
 // 5-field cron schedules as robfig/cron ParseStandard reads them (minute hour dom month dow,
-// ranges, steps, names, descriptors like @daily and @every 1h30m), evaluated in local time (TZ).
+// ranges, steps, names, descriptors like @daily and @every 1h30m, a TZ=/CRON_TZ= zone prefix),
+// evaluated in the wall-clock time of their zone.
 #pragma once
 
 #include <cstdint>
@@ -23,10 +24,10 @@ class CronSchedule {
 // Parses a spec; on error returns nullptr and sets error to a message naming the bad field.
 //
 // Evaluation (documented choices):
-// - Schedules run in the process's local time (TZ env, as the Go daemon). A `TZ=Zone ` or
-//   `CRON_TZ=Zone ` prefix is accepted only for UTC (UTC, Etc/UTC, GMT, Etc/GMT); any other zone
-//   is rejected with "TZ= prefix is not supported; set the daemon's TZ", because libc offers no
-//   thread-safe way to evaluate a second zone.
+// - Schedules run in the process's local time (TZ env as at parse time, as the Go daemon's
+//   time.Local), or in the zone of a `TZ=Zone ` / `CRON_TZ=Zone ` prefix (any name
+//   time.LoadLocation takes; an unknown one is an error naming it). Zones come from cctz, so
+//   offsets past a zone file's last transition follow its POSIX rule.
 // - Day-of-week is 0-6 (SUN-SAT) as in robfig; 7 is an error.
 // - DST: a wall time that does not exist (spring forward) is skipped; a repeated wall time (fall
 //   back) fires once, at its first occurrence.

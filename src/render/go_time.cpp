@@ -1,13 +1,12 @@
-// Go time layouts (time.Format's std chunks), time.Time.String() and a TZif reader for tz:
-// written from Go's documented layout tokens, not from its source.
+// Go time layouts (time.Format's std chunks), time.Time.String() and tz's zone conversion (via
+// core/time_zone, cctz): written from Go's documented layout tokens, not from its source.
 #include "render/go_time.h"
 
 #include <array>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <iterator>
-#include <vector>
+
+#include "core/time_zone.h"
 
 namespace nm::render {
 
@@ -103,61 +102,6 @@ void appendFraction(std::string& out, int32_t nanos, char sep, int digits, bool 
   out += f;
 }
 
-uint32_t be32(const unsigned char* p) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
-}
-
-int64_t be64(const unsigned char* p) {
-  return static_cast<int64_t>((uint64_t(be32(p)) << 32) | be32(p + 4));
-}
-
-struct ZoneType {
-  int32_t offset;
-  std::string abbr;
-};
-
-// The zone type in effect at `unix` per a TZif file; false when the file is not TZif.
-bool lookupTzif(const std::string& data, int64_t unix, ZoneType& out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  size_t n = data.size();
-  if (n < 44 || std::memcmp(p, "TZif", 4) != 0) return false;
-  auto counts = [&](size_t at, uint32_t c[6]) {
-    for (int i = 0; i < 6; ++i) c[i] = be32(p + at + 20 + 4 * static_cast<size_t>(i));
-  };
-  uint32_t c[6];
-  counts(0, c);  // isut, isstd, leap, time, type, char
-  size_t base = 44;
-  int tsize = 4;
-  if (p[4] >= '2') {
-    base += size_t(c[3]) * 4 + c[3] + size_t(c[4]) * 6 + c[5] + size_t(c[2]) * 8 + c[1] + c[0];
-    if (n < base + 44 || std::memcmp(p + base, "TZif", 4) != 0) return false;
-    counts(base, c);
-    base += 44;
-    tsize = 8;
-  }
-  const size_t timecnt = c[3], typecnt = c[4], charcnt = c[5];
-  const size_t need = base + timecnt * static_cast<size_t>(tsize) + timecnt + typecnt * 6 + charcnt;
-  if (typecnt == 0 || n < need) return false;
-  const unsigned char* times = p + base;
-  const unsigned char* idx = times + timecnt * static_cast<size_t>(tsize);
-  const unsigned char* types = idx + timecnt;
-  const char* chars = reinterpret_cast<const char*>(types + typecnt * 6);
-  size_t type = 0;
-  // Before the first transition: the first non-DST type (Go uses type 0 in practice).
-  for (size_t i = 0; i < timecnt; ++i) {
-    int64_t at = tsize == 8 ? be64(times + i * 8) : static_cast<int32_t>(be32(times + i * 4));
-    if (at > unix) break;
-    type = idx[i];
-  }
-  if (type >= typecnt) return false;
-  const unsigned char* tt = types + type * 6;
-  out.offset = static_cast<int32_t>(be32(tt));
-  size_t ai = tt[5];
-  if (ai >= charcnt) return false;
-  out.abbr = std::string(chars + ai, strnlen(chars + ai, charcnt - ai));
-  return true;
-}
-
 }  // namespace
 
 GoTime GoTime::fromTimePoint(TimePoint t, int32_t offsetSec) {
@@ -166,13 +110,23 @@ GoTime GoTime::fromTimePoint(TimePoint t, int32_t offsetSec) {
     g.unixSec = kZeroUnix;
     return g;
   }
-  if (offsetSec != 0) {
-    g.offset = offsetSec;
-    g.zone.clear();
-  }
   const int64_t ns = t.time_since_epoch().count();
   g.unixSec = floorDiv(ns, 1000000000);
   g.nanos = static_cast<int32_t>(ns - g.unixSec * 1000000000);
+  if (offsetSec != 0) {
+    g.offset = offsetSec;
+    ZoneAt local = zoneAt(localZone(), g.unixSec);
+    g.zone = local.offset == offsetSec ? std::move(local.abbr) : std::string();
+  }
+  return g;
+}
+
+GoTime GoTime::inLocal(TimePoint t) {
+  GoTime g = fromTimePoint(t);
+  if (g.isZero()) return g;
+  ZoneAt local = zoneAt(localZone(), g.unixSec);
+  g.offset = local.offset;
+  g.zone = std::move(local.abbr);
   return g;
 }
 
@@ -374,26 +328,12 @@ std::string goTimeString(const GoTime& t) {
 }
 
 std::optional<GoTime> goTimeIn(const GoTime& t, std::string_view name, std::string& err) {
+  auto zone = loadLocation(name, err);
+  if (!zone) return std::nullopt;
+  ZoneAt at = zoneAt(*zone, t.unixSec);
   GoTime r = t;
-  if (name.empty() || name == "UTC" || name == "Local") {
-    r.offset = 0;
-    r.zone = "UTC";
-    return r;
-  }
-  const bool bad = name.front() == '/' || name.find("..") != std::string_view::npos ||
-                   name.find('\\') != std::string_view::npos;
-  std::string data;
-  if (!bad) {
-    std::ifstream in("/usr/share/zoneinfo/" + std::string(name), std::ios::binary);
-    if (in) data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  ZoneType zt;
-  if (bad || !lookupTzif(data, t.unixSec, zt)) {
-    err = "unknown time zone " + std::string(name);
-    return std::nullopt;
-  }
-  r.offset = zt.offset;
-  r.zone = zt.abbr;
+  r.offset = at.offset;
+  r.zone = std::move(at.abbr);
   return r;
 }
 

@@ -1,5 +1,5 @@
 // Go's time.Time as templates see it: an instant with a zone (offset + abbreviation), Go layout
-// formatting (time.Format), time.Time.String(), and zone lookup from the system's TZif files.
+// formatting (time.Format), time.Time.String(), and t.In(time.LoadLocation(name)).
 #pragma once
 
 #include <cstdint>
@@ -18,9 +18,12 @@ struct GoTime {
   int32_t offset = 0;   // seconds east of UTC
   std::string zone = "UTC";
 
-  // At UTC, or at `offsetSec` in a zone without a name: what Go's time.Parse makes of a "+08:00"
-  // offset in a UTC container (String() prints "+0800 +0800").
+  // At UTC, or at `offsetSec` as Go's time.Parse keeps a "+08:00" offset: named as Local (the
+  // process's TZ) names it when Local shows that offset at that instant ("+0800 CST" with
+  // TZ=Asia/Shanghai), else unnamed ("+0800 +0800", as in a UTC container).
   static GoTime fromTimePoint(TimePoint t, int32_t offsetSec = 0);
+  // The instant in Local, as Go's time.Now() is (the zero time stays UTC).
+  static GoTime inLocal(TimePoint t);
   bool isZero() const;
   TimePoint toTimePoint() const;
 };
@@ -30,8 +33,8 @@ std::string goFormatTime(const GoTime& t, std::string_view layout);
 // time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST".
 std::string goTimeString(const GoTime& t);
 
-// time.LoadLocation(name) + t.In(loc): "UTC", "" and "Local" (as UTC) or an IANA name read from
-// /usr/share/zoneinfo. nullopt and err set (Go's message) for an unknown zone.
+// time.LoadLocation(name) + t.In(loc): "UTC", "", "Local" (the process's TZ) or an IANA name
+// (nm::loadLocation). nullopt and err set (Go's message) for an unknown or invalid zone name.
 std::optional<GoTime> goTimeIn(const GoTime& t, std::string_view name, std::string& err);
 
 }  // namespace nm::render

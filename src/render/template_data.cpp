@@ -290,7 +290,7 @@ class AlertObj final : public Object {
     } else if (f == "EndsAt") {
       out = timeValue(a, GoTime::fromTimePoint(alert.endsAt, alert.endsAtOffset));
     } else if (f == "NotificationTime") {
-      out = timeValue(a, GoTime::fromTimePoint(notificationTime));
+      out = timeValue(a, GoTime::inLocal(notificationTime));
     } else if (f == "GeneratorURL") {
       out = Value::str(alert.generatorURL);
     } else if (f == "Fingerprint") {

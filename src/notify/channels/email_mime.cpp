@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/time_zone.h"
 #include "notify/signing/encoding.h"
 
 namespace nm {
@@ -235,9 +236,11 @@ std::string formatMailDate(TimePoint t) {
                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const std::time_t secs = std::chrono::system_clock::to_time_t(
       std::chrono::time_point_cast<std::chrono::system_clock::duration>(t));
+  const ZoneAt zone = zoneAt(localZone(), secs);
+  const std::time_t wall = secs + zone.offset;
   std::tm tm{};
-  localtime_r(&secs, &tm);
-  long off = tm.tm_gmtoff / 60;
+  gmtime_r(&wall, &tm);
+  long off = zone.offset / 60;
   const char sign = off < 0 ? '-' : '+';
   if (off < 0) off = -off;
   char buf[64];

@@ -45,7 +45,8 @@ std::string encodeHeader(std::string_view name, std::string_view text);
 std::string encodeAddressHeader(std::string_view name, const std::vector<MailAddress>& addrs);
 // Quoted-printable (RFC 2045) with CRLF hard breaks (LF or CRLF in the input), lines at most 76.
 std::string quotedPrintable(std::string_view body);
-// RFC 5322 date in the process's local zone: "Wed, 25 Nov 2026 13:23:15 +0000".
+// RFC 5322 date in the process's local zone (TZ, via nm::localZone): "Wed, 25 Nov 2026 13:23:15
+// +0000".
 std::string formatMailDate(TimePoint t);
 // "<hex-random.unix-nanos@domain>".
 std::string makeMessageId(std::string_view domain, TimePoint t, uint64_t random);

@@ -1,8 +1,10 @@
 // Unit tests for core/cron: every syntax element of robfig ParseStandard, error messages, next()
-// across boundaries, the dom/dow rule, @every, and evaluation in the process's local zone.
+// across boundaries, the dom/dow rule, @every, and evaluation in the process's local zone or the
+// zone of a TZ= prefix (DST transitions, far-future dates, a slim zone file).
 #include <gtest/gtest.h>
 
 #include "core/cron.h"
+#include "core/slim_zone.h"
 #include "core/tz_env.h"
 
 namespace nm {
@@ -147,8 +149,10 @@ TEST_F(CronUtc, ErrorsNameTheField) {
   EXPECT_EQ(error(""), "empty cron spec");
   EXPECT_EQ(error("@fortnightly"), "unrecognized descriptor \"@fortnightly\"");
   EXPECT_EQ(error("@every soon"), "@every: invalid duration \"soon\"");
-  EXPECT_EQ(error("TZ=Asia/Shanghai 0 0 * * *"),
-            "time zone \"Asia/Shanghai\": TZ= prefix is not supported; set the daemon's TZ");
+  EXPECT_EQ(error("TZ=Nowhere/City 0 0 * * *"),
+            "time zone \"Nowhere/City\": unknown time zone Nowhere/City");
+  EXPECT_EQ(error("CRON_TZ=../x 0 0 * * *"), "time zone \"../x\": time: invalid location name");
+  EXPECT_EQ(error("TZ=Asia/Shanghai"), "empty cron spec after time zone");
 }
 
 TEST(CronLocalTime, EvaluatedInTheProcessZone) {
@@ -184,6 +188,58 @@ TEST(CronLocalTime, DaylightSavingGapIsSkippedAndRepeatFiresOnce) {
   EXPECT_EQ(formatRfc3339(rep->next(first)), "2024-11-04T06:30:00Z");
   // Asked from inside the repeated hour (01:10 EST), the next 01:30 is tomorrow's.
   EXPECT_EQ(formatRfc3339(rep->next(at("2024-11-03T06:10:00Z"))), "2024-11-04T06:30:00Z");
+}
+
+TEST(CronZonePrefix, EvaluatedInTheNamedZoneAcrossDst) {
+  test::ScopedTz tz("Asia/Shanghai");  // the process zone must not matter
+  std::string err;
+  // 2024-03-31 in Berlin: 02:00 CET jumps to 03:00 CEST; 02:30 does not exist that day.
+  auto gap = parseCron("TZ=Europe/Berlin 30 2 * * *", err);
+  ASSERT_TRUE(gap) << err;
+  EXPECT_EQ(formatRfc3339(gap->next(at("2024-03-30T12:00:00Z"))), "2024-04-01T00:30:00Z");
+  // 2024-10-27: 03:00 CEST falls back to 02:00 CET; 02:30 fires once, at 00:30Z (CEST).
+  auto first = gap->next(at("2024-10-26T12:00:00Z"));
+  EXPECT_EQ(formatRfc3339(first), "2024-10-27T00:30:00Z");
+  EXPECT_EQ(formatRfc3339(gap->next(first)), "2024-10-28T01:30:00Z");
+  // Descriptors keep the zone.
+  auto daily = parseCron("CRON_TZ=Europe/Berlin @daily", err);
+  ASSERT_TRUE(daily) << err;
+  EXPECT_EQ(formatRfc3339(daily->next(at("2024-07-01T12:00:00Z"))), "2024-07-01T22:00:00Z");
+}
+
+TEST(CronZonePrefix, FarFutureUsesTheZoneRule) {
+  std::string err;
+  auto s = parseCron("CRON_TZ=America/New_York 0 12 1 7 *", err);
+  ASSERT_TRUE(s) << err;
+  EXPECT_EQ(formatRfc3339(s->next(at("2045-06-30T00:00:00Z"))), "2045-07-01T16:00:00Z");  // EDT
+  auto winter = parseCron("TZ=America/New_York 0 12 15 1 *", err);
+  ASSERT_TRUE(winter) << err;
+  EXPECT_EQ(formatRfc3339(winter->next(at("2045-01-01T00:00:00Z"))), "2045-01-15T17:00:00Z");
+}
+
+TEST(CronZonePrefix, SlimZoneFile) {
+  const std::string root = test::slimZoneRoot();
+  ASSERT_FALSE(root.empty());
+  test::ScopedEnv dir("TZDIR", root.c_str());
+  std::string err;
+  auto noon = parseCron("TZ=Test/Slim 0 12 * * *", err);
+  ASSERT_TRUE(noon) << err;
+  EXPECT_EQ(formatRfc3339(noon->next(at("2031-01-15T00:00:00Z"))), "2031-01-15T07:00:00Z");  // TST
+  EXPECT_EQ(formatRfc3339(noon->next(at("2031-07-01T00:00:00Z"))), "2031-07-01T06:00:00Z");  // TDT
+  // 2031-03-09 (second Sunday of March) 02:00 TST jumps to 03:00 TDT: 02:30 is skipped.
+  auto gap = parseCron("TZ=Test/Slim 30 2 * * *", err);
+  ASSERT_TRUE(gap) << err;
+  EXPECT_EQ(formatRfc3339(gap->next(at("2031-03-08T12:00:00Z"))), "2031-03-09T20:30:00Z");
+}
+
+TEST(CronLocalTime, LocalFollowsTheProcessZoneInAFarFutureSummer) {
+  test::ScopedTz tz("Europe/Berlin");
+  std::string err;
+  for (const char* spec : {"0 12 * * *", "TZ=Local 0 12 * * *"}) {
+    auto s = parseCron(spec, err);
+    ASSERT_TRUE(s) << err;
+    EXPECT_EQ(formatRfc3339(s->next(at("2045-07-01T00:00:00Z"))), "2045-07-01T10:00:00Z") << spec;
+  }
 }
 
 }  // namespace

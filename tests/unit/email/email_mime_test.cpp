@@ -97,6 +97,12 @@ TEST(EmailMime, DateIsRfc5322InTheLocalZone) {
     test::ScopedTz tz("America/St_Johns");
     EXPECT_EQ(formatMailDate(t), "Wed, 25 Nov 2026 09:53:15 -0330");
   }
+  {
+    // Past the zone file's listed transitions: daylight time from its POSIX rule.
+    test::ScopedTz tz("America/New_York");
+    EXPECT_EQ(formatMailDate(*parseRfc3339("2045-07-01T12:00:00Z")),
+              "Sat, 01 Jul 2045 08:00:00 -0400");
+  }
 }
 
 TEST(EmailMime, MessageId) {

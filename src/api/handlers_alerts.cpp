@@ -82,6 +82,8 @@ void handleAlerts(Request& req, const HandlerEnv& env, Respond respond) {
   ingest::DecodeOptions opts;
   opts.cluster = snapshot && !snapshot->nm.cluster.empty() ? std::string_view(snapshot->nm.cluster)
                                                            : std::string_view(deps.cluster);
+  opts.maxLabelsPerAlert = deps.maxLabelsPerAlert;
+  opts.maxLabelValueBytes = deps.maxLabelValueBytes;
   ingest::DecodeResult r = ingest::decodeAlerts(req.body, opts);
   auto& m = AlertMetrics::get();
   if (!r.ok()) return respond(jsonReply(400, "invalid request body: " + r.fatal));

@@ -291,11 +291,14 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
     addError(c, index, {}, "expected an object");
     return false;
   }
-  if (auto d = duplicateKey(obj)) {
-    addError(c, index, {}, "duplicate key " + quoted(*d));
-    return false;
-  }
   bool ok = true;
+  // Duplicates are looked for only when a known key came twice or two unknown keys came (an
+  // Alertmanager alert has one, fingerprint): the common alert pays two integer operations a key.
+  unsigned seen = 0, seenTwice = 0, unknown = 0;
+  auto mark = [&](unsigned bit) {
+    seenTwice |= seen & bit;
+    seen |= bit;
+  };
   bool haveLabels = false, haveAnnotations = false, haveStatus = false;
   element labelsEl, annotationsEl;
   AlertStatus status = AlertStatus::Firing;
@@ -306,14 +309,17 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
   for (auto kv : obj) {
     const std::string_view key = kv.key;
     if (key == "labels") {
+      mark(1);
       labelsEl = kv.value;
       haveLabels = true;
     } else if (key == "annotations") {
+      mark(2);
       if (!kv.value.is_null()) {
         annotationsEl = kv.value;
         haveAnnotations = true;
       }
     } else if (key == "status") {
+      mark(4);
       if (kv.value.is_null()) continue;
       std::string_view st;
       if (kv.value.get(st) == SUCCESS && st == "firing") {
@@ -327,21 +333,30 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
         ok = false;
       }
     } else if (key == "startsAt") {
+      mark(8);
       ok = readTime(kv.value, "startsAt", c, index, startsAt, startsOffset) && ok;
     } else if (key == "endsAt") {
+      mark(16);
       ok = readTime(kv.value, "endsAt", c, index, endsAt, endsOffset) && ok;
     } else if (key == "generatorURL") {
+      mark(32);
       if (!kv.value.is_null() && kv.value.get(generatorURL) != SUCCESS) {
         addError(c, index, "generatorURL", "expected a string");
         ok = false;
       }
-    } else if (kv.value.is_object() || kv.value.is_array()) {
+    } else if (++unknown, kv.value.is_object() || kv.value.is_array()) {
       // fingerprint, receiver and any other field are ignored, but must not be ambiguous either.
       std::string path(key);
       if (auto d = nestedDuplicate(kv.value, path)) {
         addError(c, index, path, "duplicate key " + quoted(*d));
         ok = false;
       }
+    }
+  }
+  if (seenTwice || unknown > 1) {
+    if (auto d = duplicateKey(obj)) {
+      addError(c, index, {}, "duplicate key " + quoted(*d));
+      return false;
     }
   }
 

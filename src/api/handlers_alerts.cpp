@@ -81,6 +81,8 @@ void handleAlerts(AlertMetrics& m, Request& req, const HandlerEnv& env, Respond 
   ingest::DecodeOptions opts;
   opts.cluster = snapshot && !snapshot->nm.cluster.empty() ? std::string_view(snapshot->nm.cluster)
                                                            : std::string_view(deps.cluster);
+  opts.maxLabelsPerAlert = deps.maxLabelsPerAlert;
+  opts.maxLabelValueBytes = deps.maxLabelValueBytes;
   ingest::DecodeResult r = ingest::decodeAlerts(req.body, opts);
   if (!r.ok()) return respond(jsonReply(400, "invalid request body: " + r.fatal));
   m.invalid.inc(r.invalid);

@@ -98,6 +98,8 @@ void handleNotifications(Request& req, const HandlerEnv& env, Respond respond) {
     opts.cluster = snapshot && !snapshot->nm.cluster.empty()
                        ? std::string_view(snapshot->nm.cluster)
                        : std::string_view(deps.cluster);
+    opts.maxLabelsPerAlert = deps.maxLabelsPerAlert;
+    opts.maxLabelValueBytes = deps.maxLabelValueBytes;
     ingest::DecodeResult r = ingest::decodeAlerts(alert, opts, "alert");
     if (!r.ok()) return respond(jsonReply(400, r.fatal));
     if (!r.errors.empty()) {

@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/url_redact.h"
+
 namespace nm::api {
 
 Reply jsonReply(unsigned status, std::string_view message, const std::vector<JsonField>& extra) {
@@ -33,6 +35,8 @@ Reply jsonReply(unsigned status, std::string_view message, const std::vector<Jso
   Reply r;
   r.status = status;
   r.body.assign(buf.GetString(), buf.GetSize());
+  // Errors (verify, reload, ready) may quote a configured URL: never with its credentials.
+  if (r.body.find("://") != std::string::npos) r.body = redactUrlsIn(r.body);
   return r;
 }
 

@@ -158,6 +158,8 @@ int runDaemon(const Flags& flags) {
   deps.pushTimeout = flags.storeMemoryPushTimeout;
   deps.snapshots = &snapshots;
   deps.maxBodyBytes = flags.maxBodyBytes;
+  deps.maxLabelsPerAlert = flags.maxLabelsPerAlert;
+  deps.maxLabelValueBytes = flags.maxLabelValueBytes;
   deps.readTimeout = flags.webhookTimeout * 2;
   deps.bearerToken = bearerToken;
   deps.reload = [&reloader] {

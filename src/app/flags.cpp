@@ -59,6 +59,14 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
   app.add_option("--webhook.max-body-bytes", f.maxBodyBytes, "Largest accepted request body")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
       ->capture_default_str();
+  app.add_option("--webhook.max-labels-per-alert", f.maxLabelsPerAlert,
+                 "Alerts with more labels are refused with 400")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 24))
+      ->capture_default_str();
+  app.add_option("--webhook.max-label-value-bytes", f.maxLabelValueBytes,
+                 "Alerts with a longer label value are refused with 400")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 30))
+      ->capture_default_str();
   app.add_option("--webhook.bearer-token-file", f.bearerTokenFile,
                  "File holding a token that POST endpoints require as Authorization: Bearer");
   addDuration(app, "--shutdown.timeout", f.shutdownTimeout,

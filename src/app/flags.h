@@ -21,6 +21,8 @@ struct Flags {
   // Additions.
   std::string configDir;
   size_t maxBodyBytes = 16u << 20;
+  size_t maxLabelsPerAlert = 1000;
+  size_t maxLabelValueBytes = 64u << 10;
   std::string bearerTokenFile;
   Duration shutdownTimeout = std::chrono::seconds(30);
   int httpThreads = 2;

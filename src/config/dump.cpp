@@ -6,6 +6,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "core/url_redact.h"
+
 namespace nm::config {
 
 namespace {
@@ -105,7 +107,7 @@ std::string dumpReceivers(const Snapshot& s, std::string_view tenant, std::strin
     o["spec"] = redactedJson(raw);
     out.push_back(std::move(o));
   }
-  return out.dump();
+  return redactUrlsIn(out.dump());
 }
 
 std::string dumpConfigs(const Snapshot& s, std::string_view tenant, std::string_view type) {
@@ -130,7 +132,7 @@ std::string dumpConfigs(const Snapshot& s, std::string_view tenant, std::string_
     o["spec"] = redactedJson(rawBlock(s.resources.configs, c->name, c->type));
     out.push_back(std::move(o));
   }
-  return out.dump();
+  return redactUrlsIn(out.dump());
 }
 
 }  // namespace nm::config

@@ -1,5 +1,6 @@
 // Redacted JSON dumps of the snapshot for GET /receivers and GET /configs: every Credential
-// `value` is replaced by "******" (secretKeyRef references are kept, Secret data never shown).
+// `value` is replaced by "******" (secretKeyRef references are kept, Secret data never shown) and
+// every URL goes through nm::redactUrl (passwords, token parameters and path segments).
 #pragma once
 
 #include <yaml-cpp/yaml.h>

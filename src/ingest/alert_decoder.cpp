@@ -3,7 +3,9 @@
 #include "ingest/alert_decoder.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
+#include <optional>
 #include <tuple>
 
 namespace nm::ingest {
@@ -18,6 +20,10 @@ using simdjson::dom::object;
 // Bodies above this are parsed with a one-off parser so no thread keeps huge buffers alive.
 constexpr size_t kBigBody = size_t{1} << 20;
 constexpr size_t kMaxEchoedValue = 64;
+// Per labels/annotations object: more bad entries than this are counted, not listed.
+constexpr size_t kMaxErrorsPerMap = 5;
+// Objects with more keys than this are checked for duplicates by sorting, not pairwise.
+constexpr size_t kPairwiseKeys = 16;
 
 struct Field {
   std::string_view name;
@@ -28,6 +34,8 @@ struct Field {
 struct Ctx {
   std::string prefix;  // "alerts", "alert.alerts", "" (top-level array)
   std::string_view cluster;
+  size_t maxLabels;
+  size_t maxValueBytes;
   TimePoint now;
   std::string nowText;  // RFC 3339 of now, for annotation alerttime
   DecodeResult* out;
@@ -55,9 +63,121 @@ std::string echo(std::string_view v) {
   return s;
 }
 
-// Reads an object of strings into `scratch`, sorted by name with the last duplicate winning.
-// null values read as "". Reports every bad entry; returns false when there was one.
-bool readStringMap(element v, std::string_view field, const Ctx& c, size_t index,
+// A key as JSON string text: quoted, `"`, `\` and control bytes escaped, long keys cut at a
+// UTF-8 character boundary.
+std::string quoted(std::string_view key) {
+  bool cut = false;
+  if (key.size() > kMaxEchoedValue) {
+    size_t n = kMaxEchoedValue;
+    while (n > 0 && (static_cast<unsigned char>(key[n]) & 0xC0) == 0x80) --n;
+    key = key.substr(0, n);
+    cut = true;
+  }
+  std::string s = "\"";
+  for (char ch : key) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      s += '\\';
+      s += ch;
+    } else if (u < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      s += "\\u00";
+      s += kHex[u >> 4];
+      s += kHex[u & 15];
+    } else {
+      s += ch;
+    }
+  }
+  s += cut ? "...\"" : "\"";
+  return s;
+}
+
+// "labels[\"a b\"]": the path of one entry of a labels or annotations object.
+std::string entryPath(std::string_view field, std::string_view key) {
+  std::string s(field);
+  s += '[';
+  s += quoted(key);
+  s += ']';
+  return s;
+}
+
+// Bit 1: may start a Prometheus label name; bit 2: may follow.
+constexpr std::array<uint8_t, 256> kNameBytes = [] {
+  std::array<uint8_t, 256> t{};
+  for (int ch = 'a'; ch <= 'z'; ++ch) t[ch] = 3;
+  for (int ch = 'A'; ch <= 'Z'; ++ch) t[ch] = 3;
+  for (int ch = '0'; ch <= '9'; ++ch) t[ch] = 2;
+  t['_'] = 3;
+  return t;
+}();
+
+// Prometheus' model.LabelName.IsValid as Alertmanager 0.25 has it: ^[a-zA-Z_][a-zA-Z0-9_]*$.
+// One table lookup per byte, no branch inside the loop.
+bool isLabelName(std::string_view s) {
+  if (s.empty() || !(kNameBytes[static_cast<unsigned char>(s[0])] & 1)) return false;
+  uint8_t all = 2;
+  for (size_t i = 1; i < s.size(); ++i) all &= kNameBytes[static_cast<unsigned char>(s[i])];
+  return all != 0;
+}
+
+// The first key (in sorted order) that `obj` holds twice, if any.
+std::optional<std::string_view> duplicateKey(object obj) {
+  const size_t n = obj.size();
+  if (n < 2) return std::nullopt;
+  if (n <= kPairwiseKeys) {
+    std::array<std::string_view, kPairwiseKeys> keys;
+    size_t k = 0;
+    for (auto kv : obj) {
+      for (size_t i = 0; i < k; ++i)
+        if (keys[i] == kv.key) return kv.key;
+      keys[k++] = kv.key;
+    }
+    return std::nullopt;
+  }
+  thread_local std::vector<std::string_view> keys;
+  keys.clear();
+  for (auto kv : obj) keys.push_back(kv.key);
+  std::sort(keys.begin(), keys.end());
+  auto it = std::adjacent_find(keys.begin(), keys.end());
+  if (it == keys.end()) return std::nullopt;
+  return *it;
+}
+
+// Looks for a duplicate key in every object under `v`; on one, `path` names its object and the
+// key is returned. `path` is restored when nothing is found.
+std::optional<std::string_view> nestedDuplicate(element v, std::string& path) {
+  object obj;
+  array arr;
+  if (v.get(obj) == SUCCESS) {
+    if (auto d = duplicateKey(obj)) return d;
+    for (auto kv : obj) {
+      if (!kv.value.is_object() && !kv.value.is_array()) continue;
+      const size_t len = path.size();
+      if (!path.empty()) path += '.';
+      path.append(kv.key);
+      if (auto d = nestedDuplicate(kv.value, path)) return d;
+      path.resize(len);
+    }
+  } else if (v.get(arr) == SUCCESS) {
+    size_t i = 0;
+    for (element x : arr) {
+      if (x.is_object() || x.is_array()) {
+        const size_t len = path.size();
+        path += '[' + std::to_string(i) + ']';
+        if (auto d = nestedDuplicate(x, path)) return d;
+        path.resize(len);
+      }
+      ++i;
+    }
+  }
+  return std::nullopt;
+}
+
+// Reads an object of strings into `scratch`, sorted by name. null values read as "". Refuses
+// what Alertmanager refuses (invalid names; for labels only names whose value is not empty, as
+// it drops empty labels first), duplicate names, and labels over the configured bounds. Reports
+// the first kMaxErrorsPerMap bad entries; returns false when there was one.
+bool readStringMap(element v, std::string_view field, bool labels, const Ctx& c, size_t index,
                    std::vector<Field>& scratch) {
   scratch.clear();
   object obj;
@@ -65,18 +185,36 @@ bool readStringMap(element v, std::string_view field, const Ctx& c, size_t index
     addError(c, index, field, "expected an object");
     return false;
   }
-  bool ok = true;
+  if (labels && obj.size() > c.maxLabels) {
+    addError(c, index, field,
+             std::to_string(obj.size()) + " labels, over the limit of " +
+                 std::to_string(c.maxLabels) + " (--webhook.max-labels-per-alert)");
+    return false;
+  }
+  size_t bad = 0;
+  auto fail = [&](std::string_view key, std::string msg) {
+    if (++bad <= kMaxErrorsPerMap) addError(c, index, entryPath(field, key), msg);
+  };
   uint32_t order = 0;
   for (auto kv : obj) {
     std::string_view value;
     if (kv.value.get(value) != SUCCESS && !kv.value.is_null()) {
-      addError(c, index, std::string(field) + "." + std::string(kv.key), "expected a string");
-      ok = false;
+      if (++bad <= kMaxErrorsPerMap) {
+        addError(c, index, std::string(field) + "." + std::string(kv.key), "expected a string");
+      }
       continue;
     }
     if (kv.key.empty()) {
-      addError(c, index, field, "empty name");
-      ok = false;
+      if (++bad <= kMaxErrorsPerMap) addError(c, index, field, "empty name");
+      continue;
+    }
+    if ((!labels || !value.empty()) && !isLabelName(kv.key)) {
+      fail(kv.key, labels ? "invalid label name" : "invalid annotation name");
+      continue;
+    }
+    if (labels && value.size() > c.maxValueBytes) {
+      fail(kv.key, "value of " + std::to_string(value.size()) + " bytes, over the limit of " +
+                       std::to_string(c.maxValueBytes) + " (--webhook.max-label-value-bytes)");
       continue;
     }
     scratch.push_back({kv.key, value, order++});
@@ -88,14 +226,20 @@ bool readStringMap(element v, std::string_view field, const Ctx& c, size_t index
   if (!std::is_sorted(scratch.begin(), scratch.end(), less)) {
     std::sort(scratch.begin(), scratch.end(), less);
   }
-  auto keep = scratch.begin();
-  for (auto it = scratch.begin(); it != scratch.end(); ++it) {
-    auto next = it + 1;
-    if (next != scratch.end() && next->name == it->name) continue;  // a later one wins
-    *keep++ = *it;
+  // Which of two equal keys would win is unspecified by JSON: refuse them.
+  for (auto it = scratch.begin();
+       (it = std::adjacent_find(it, scratch.end(), [](const Field&a, const Field&b) {
+          return a.name == b.name;
+        })) != scratch.end();) {
+    fail(it->name, "duplicate key");
+    const std::string_view name = it->name;
+    while (it != scratch.end() && it->name == name) ++it;
   }
-  scratch.erase(keep, scratch.end());
-  return ok;
+  if (bad > kMaxErrorsPerMap) {
+    addError(c, index, field,
+             std::to_string(bad - kMaxErrorsPerMap) + " more invalid entries not listed");
+  }
+  return bad == 0;
 }
 
 bool byName(const Field& f, std::string_view name) {
@@ -148,6 +292,13 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
     return false;
   }
   bool ok = true;
+  // Duplicates are looked for only when a known key came twice or two unknown keys came (an
+  // Alertmanager alert has one, fingerprint): the common alert pays two integer operations a key.
+  unsigned seen = 0, seenTwice = 0, unknown = 0;
+  auto mark = [&](unsigned bit) {
+    seenTwice |= seen & bit;
+    seen |= bit;
+  };
   bool haveLabels = false, haveAnnotations = false, haveStatus = false;
   element labelsEl, annotationsEl;
   AlertStatus status = AlertStatus::Firing;
@@ -158,14 +309,17 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
   for (auto kv : obj) {
     const std::string_view key = kv.key;
     if (key == "labels") {
+      mark(1);
       labelsEl = kv.value;
       haveLabels = true;
     } else if (key == "annotations") {
+      mark(2);
       if (!kv.value.is_null()) {
         annotationsEl = kv.value;
         haveAnnotations = true;
       }
     } else if (key == "status") {
+      mark(4);
       if (kv.value.is_null()) continue;
       std::string_view st;
       if (kv.value.get(st) == SUCCESS && st == "firing") {
@@ -179,22 +333,37 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
         ok = false;
       }
     } else if (key == "startsAt") {
+      mark(8);
       ok = readTime(kv.value, "startsAt", c, index, startsAt, startsOffset) && ok;
     } else if (key == "endsAt") {
+      mark(16);
       ok = readTime(kv.value, "endsAt", c, index, endsAt, endsOffset) && ok;
     } else if (key == "generatorURL") {
+      mark(32);
       if (!kv.value.is_null() && kv.value.get(generatorURL) != SUCCESS) {
         addError(c, index, "generatorURL", "expected a string");
         ok = false;
       }
+    } else if (++unknown, kv.value.is_object() || kv.value.is_array()) {
+      // fingerprint, receiver and any other field are ignored, but must not be ambiguous either.
+      std::string path(key);
+      if (auto d = nestedDuplicate(kv.value, path)) {
+        addError(c, index, path, "duplicate key " + quoted(*d));
+        ok = false;
+      }
     }
-    // fingerprint, receiver and any other field are ignored.
+  }
+  if (seenTwice || unknown > 1) {
+    if (auto d = duplicateKey(obj)) {
+      addError(c, index, {}, "duplicate key " + quoted(*d));
+      return false;
+    }
   }
 
   if (!haveLabels) {
     addError(c, index, "labels", "missing (an object of label names to values is required)");
     ok = false;
-  } else if (readStringMap(labelsEl, "labels", c, index, s.labels)) {
+  } else if (readStringMap(labelsEl, "labels", true, c, index, s.labels)) {
     bool anyValue = std::any_of(s.labels.begin(), s.labels.end(),
                                 [](const Field& f) { return !f.value.empty(); });
     if (!anyValue) {
@@ -205,7 +374,7 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
     ok = false;
   }
   if (haveAnnotations) {
-    ok = readStringMap(annotationsEl, "annotations", c, index, s.annotations) && ok;
+    ok = readStringMap(annotationsEl, "annotations", false, c, index, s.annotations) && ok;
   } else {
     s.annotations.clear();
   }
@@ -278,11 +447,29 @@ DecodeResult decodeAlerts(element root, const DecodeOptions& opts, std::string_v
   DecodeResult result;
   Ctx c;
   c.cluster = opts.cluster;
+  c.maxLabels = opts.maxLabelsPerAlert;
+  c.maxValueBytes = opts.maxLabelValueBytes;
   c.now = opts.now == kZeroTime ? nm::now() : opts.now;
   c.out = &result;
 
   array list;
-  if (root.is_object()) {
+  object envelope;
+  if (root.get(envelope) == SUCCESS) {
+    // The envelope (receiver, groupLabels, ...) is not decoded, yet an ambiguous one is refused.
+    if (auto d = duplicateKey(envelope)) {
+      result.fatal = std::string(path.empty() ? "body" : path) + ": duplicate key " + quoted(*d);
+      return result;
+    }
+    for (auto kv : envelope) {
+      if (kv.key == "alerts" || (!kv.value.is_object() && !kv.value.is_array())) continue;
+      std::string where(path);
+      if (!where.empty()) where += '.';
+      where.append(kv.key);
+      if (auto d = nestedDuplicate(kv.value, where)) {
+        result.fatal = where + ": duplicate key " + quoted(*d);
+        return result;
+      }
+    }
     element alerts;
     if (root["alerts"].get(alerts) != SUCCESS) {
       result.fatal = std::string(path.empty() ? "body" : path) +

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "core/time.h"
+#include "core/url_redact.h"
 
 namespace nm::log {
 
@@ -146,6 +147,8 @@ void write(Level l, std::string_view msg, std::initializer_list<Field> fields) {
       appendLogfmtValue(line, v);
     }
   }
+  // URLs in any field may carry credentials (userinfo, tokens in query or path).
+  if (line.find("://") != std::string::npos) line = redactUrlsIn(line);
   logger()->info(line);
 }
 

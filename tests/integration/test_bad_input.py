@@ -54,6 +54,55 @@ class BadInputTest(NMTestCase):
         self.assertEqual(status, 400)
         self.assertIn("UTF-8", body["Message"])
 
+    def test_alertmanager_rules_and_bounds_name_the_alert_and_label(self):
+        self.start(["--webhook.max-labels-per-alert", "5",
+                    "--webhook.max-label-value-bytes", "16"])
+        cases = [
+            (b'{"alerts":[{"labels":{"alertname":"ok1"}},'
+             b'{"labels":{"alertname":"x","alert name!":"v"}}]}',
+             'alerts[1].labels["alert name!"]: invalid label name'),
+            (b'[{"labels":{"alertname":"x"},"annotations":{"run-book":"v"}}]',
+             '[0].annotations["run-book"]: invalid annotation name'),
+            (b'{"alerts":[{"labels":{"alertname":"x","a":"1","a":"2"}}]}',
+             'alerts[0].labels["a"]: duplicate key'),
+            (b'{"alerts":[{"labels":{"alertname":"x"},"annotations":{"s":"1","s":"2"}}]}',
+             'alerts[0].annotations["s"]: duplicate key'),
+            (b'{"alerts":[{"labels":{"alertname":"x"},"labels":{"alertname":"y"}}]}',
+             'alerts[0]: duplicate key "labels"'),
+            (b'{"alerts":[],"alerts":[{"labels":{"alertname":"x"}}]}',
+             'body: duplicate key "alerts"'),
+            (b'{"groupLabels":{"g":"1","g":"2"},"alerts":[{"labels":{"alertname":"x"}}]}',
+             'groupLabels: duplicate key "g"'),
+            (b'{"alerts":[{"labels":{"alertname":"x","a":"1","b":"2","c":"3","d":"4","e":"5"}}]}',
+             'alerts[0].labels: 6 labels, over the limit of 5 (--webhook.max-labels-per-alert)'),
+            (b'{"alerts":[{"labels":{"alertname":"x","big":"12345678901234567"}}]}',
+             'alerts[0].labels["big"]: value of 17 bytes, over the limit of 16 '
+             '(--webhook.max-label-value-bytes)'),
+        ]
+        for raw, expected in cases:
+            with self.subTest(expected=expected):
+                status, body = self.daemon.post("/api/v2/alerts", raw)
+                self.assertEqual(status, 400, body)
+                self.assertIn(expected, body["Message"])
+        # at the bounds: accepted
+        status, body = self.daemon.post("/api/v2/alerts", {"alerts": [
+            {"labels": {"alertname": "ok2", "b": "1", "c": "2", "d": "3", "e": "1234567890123456"}}]})
+        self.assertEqual(status, 200, body)
+        # only ok1 and ok2 (and the marker posted last) reach the receiver
+        self.assertEqual(self.post_alerts([alert({"alertname": "marker"})])[0], 200)
+        wait_until(lambda: "marker" in [a["labels"]["alertname"]
+                                        for a in self.sink.alerts_on("/g")])
+        self.assertEqual(sorted(a["labels"]["alertname"] for a in self.sink.alerts_on("/g")),
+                         ["marker", "ok1", "ok2"])
+
+    def test_ten_thousand_labels_refused_by_default(self):
+        self.start()
+        labels = {f"l{i}": "v" for i in range(10000)}
+        labels["alertname"] = "x"
+        status, body = self.daemon.post("/api/v2/alerts", {"alerts": [{"labels": labels}]})
+        self.assertEqual(status, 400, body)
+        self.assertIn("alerts[0].labels: 10001 labels, over the limit of 1000", body["Message"])
+
     def test_huge_body(self):
         self.start(["--webhook.max-body-bytes", "65536"])
         big = [alert({"alertname": "Big", "i": str(i)}) for i in range(2000)]

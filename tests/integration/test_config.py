@@ -6,7 +6,8 @@ import base64
 import time
 import unittest
 
-from nmtest import Daemon, NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
+from nmtest import (Daemon, NMTestCase, alert, free_port, nm_manifest, wait_until,
+                    webhook_receiver)
 
 
 class ConfigTest(NMTestCase):
@@ -114,6 +115,49 @@ data:
             self.assertNotIn(inline_pw.encode(), data, path)
         self.assertNotIn(secret_token, self.daemon.logs())
         self.assertNotIn(inline_pw, self.daemon.logs())
+
+    def test_urls_are_shown_without_their_secrets(self):
+        password, token, slack = "PASSW0RD-in-url", "T0KEN-in-query", "SLACKSECRET-in-path"
+        pw_url = self.sink.url(f"/path?token={token}").replace("http://",
+                                                                f"http://user:{password}@")
+        slack_url = self.sink.url(f"/services/T1/B2/{slack}")
+        self.write("nm.yaml", nm_manifest())
+        self.write("r.yaml", webhook_receiver("pw", f'"{pw_url}"', {"type": "global"}) + "---\n"
+                   + webhook_receiver("slacklike", f'"{slack_url}"', {"type": "global"}))
+        # a failure and its retry log the receiver's outcome
+        self.sink.script(f"/path?token={token}", [500])
+        self.start()
+        self.post_alerts([alert({"alertname": "Secrets"})])
+        wait_until(lambda: len(self.sink.on(f"/path?token={token}")) >= 2
+                   and self.sink.on(f"/services/T1/B2/{slack}"), what="both receivers reached")
+        # the URL was used as configured: curl sent its userinfo as basic auth
+        self.assertEqual(self.sink.on(f"/path?token={token}")[-1]["headers"]["Authorization"],
+                         "Basic " + base64.b64encode(f"user:{password}".encode()).decode())
+        # a verify whose send fails quotes no secret either
+        closed = free_port()
+        status, body = self.daemon.post("/api/v2/verify", {"receiver": {
+            "metadata": {"name": "v"},
+            "spec": {"webhook": {"url": f"http://user:{password}@127.0.0.1:{closed}/x?token={token}"}}}})
+        self.assertNotEqual(status, 200, body)
+        self.assertNotIn(password, str(body))
+        self.assertNotIn(token, str(body))
+        for path in ("/receivers", "/configs", "/status", "/-/ready"):
+            status, data, _ = self.daemon.request("GET", path)
+            self.assertEqual(status, 200, path)
+            for secret in (password, token, slack):
+                self.assertNotIn(secret.encode(), data, path)
+        status, data, _ = self.daemon.request("GET", "/receivers")
+        self.assertIn(b"user:<redacted>@127.0.0.1", data)  # shown, only without the secrets
+        self.assertIn(b"token=<redacted>", data)
+        self.assertIn(b"/services/T1/B2/<redacted>", data)
+        # logs written up to a later marker line
+        self.post_alerts([alert({"alertname": "Marker"})])
+        wait_until(lambda: any(a["labels"]["alertname"] == "Marker"
+                               for a in self.sink.alerts_on(f"/services/T1/B2/{slack}")))
+        self.assertEqual(self.daemon.terminate(), 0)
+        logs = self.daemon.logs()
+        for secret in (password, token, slack):
+            self.assertNotIn(secret, logs)
 
 
 class ApiTest(NMTestCase):

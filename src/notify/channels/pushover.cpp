@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/url_redact.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/chat_notifier.h"
@@ -41,15 +42,6 @@ std::string joinedErrors(const json& j) {
     }
   }
   return std::string(render::escapedPrefix(out, kReasonBodyBytes));
-}
-
-// `s` with the application token replaced, should an answer ever echo it.
-std::string redacted(std::string s, const std::string& token) {
-  if (token.empty()) return s;
-  for (size_t p = 0; (p = s.find(token, p)) != std::string::npos; p += 10) {
-    s.replace(p, token.size(), "<redacted>");
-  }
-  return s;
 }
 
 // Where a profile's message goes, for history: the user key shortened (it addresses a person),
@@ -104,7 +96,7 @@ class PushoverNotifier final : public ChatNotifier {
               http_, req, RetryPolicy{}, dl,
               [token = token_](const HttpResponse& resp) {
                 Classification c = classifyPushover(resp);
-                c.reason = redacted(std::move(c.reason), token);
+                c.reason = redactSecret(std::move(c.reason), token);  // should an answer echo it
                 return c;
               },
               std::move(cb));

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/url_redact.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/chat_notifier.h"
@@ -69,7 +70,7 @@ class TelegramNotifier final : public ChatNotifier {
               http_, req, RetryPolicy{}, dl,
               [token = token_](const HttpResponse& resp) {
                 Classification c = classifyTelegram(resp);
-                c.reason = telegramRedact(std::move(c.reason), token);
+                c.reason = redactSecret(std::move(c.reason), token);
                 return c;
               },
               std::move(cb), &telegramWait);
@@ -148,15 +149,6 @@ std::string telegramSendUrl(const std::string& base, const std::string& token) {
     }
   }
   return url + "/sendMessage";
-}
-
-std::string telegramRedact(std::string s, const std::string& token) {
-  if (token.empty()) return s;
-  for (size_t p = 0; (p = s.find(token, p)) != std::string::npos;) {
-    s.replace(p, token.size(), "<redacted>");
-    p += 10;
-  }
-  return s;
 }
 
 std::optional<int> telegramRetryAfter(const std::string& body) {

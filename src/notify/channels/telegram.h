@@ -49,10 +49,9 @@ std::string telegramMentionSuffix(const std::vector<std::string>& users);
 // The sendMessage body {"chat_id","text"} (chat_id as a string, which the Bot API accepts for
 // numeric ids too).
 std::string telegramBody(const std::string& chatId, const std::string& text);
-// {base}/bot<token>/sendMessage. Holds the token: never log it (see telegramRedact).
+// {base}/bot<token>/sendMessage. Holds the token: never log it (see nm::redactSecret,
+// nm::redactUrl).
 std::string telegramSendUrl(const std::string& base, const std::string& token);
-// `s` with every occurrence of `token` replaced by "<redacted>".
-std::string telegramRedact(std::string s, const std::string& token);
 // parameters.retry_after of an error body, in seconds; nullopt when absent.
 std::optional<int> telegramRetryAfter(const std::string& body);
 // ok:true is success; "telegram 400: Bad Request: chat not found" otherwise. 429 and 5xx and

@@ -69,6 +69,20 @@ TEST(Dump, ReceiversRedacted) {
   EXPECT_EQ(t["config"], "own");
 }
 
+TEST(Dump, UrlsShownWithoutTheirSecrets) {
+  auto r = build(std::string(kV2) + R"(kind: Receiver
+metadata: {name: u, labels: {type: global}}
+spec:
+  webhook: {url: "http://bob:URL-PASSWORD@127.0.0.1:3/p?access_token=URL-TOKEN&x=1"}
+)");
+  ASSERT_TRUE(r.snapshot) << r.diags.str();
+  const std::string out = dumpReceivers(*r.snapshot, "", "");
+  EXPECT_EQ(out.find("URL-PASSWORD"), std::string::npos) << out;
+  EXPECT_EQ(out.find("URL-TOKEN"), std::string::npos) << out;
+  auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j[0]["spec"]["url"], "http://bob:<redacted>@127.0.0.1:3/p?access_token=<redacted>&x=1");
+}
+
 TEST(Dump, ReceiverFilters) {
   auto r = build(kYaml);
   ASSERT_TRUE(r.snapshot) << r.diags.str();

@@ -166,13 +166,131 @@ TEST(AlertDecoder, EmptyLabelsRejectedAndEmptyValuesRemoved) {
   EXPECT_EQ(l.size(), 2u);  // alertname + cluster
 }
 
-TEST(AlertDecoder, DuplicateLabelNamesLastWins) {
-  auto r = decode(R"([{"labels":{"a":"1","b":"x","a":"2"}}])");
-  ASSERT_EQ(r.alerts.size(), 1u);
-  EXPECT_EQ(r.alerts[0]->labels.get("a"), "2");
-  auto r2 = decode(R"([{"labels":{"a":"1","b":"x","a":""}}])");
-  ASSERT_EQ(r2.alerts.size(), 1u);
-  EXPECT_FALSE(r2.alerts[0]->labels.has("a"));
+TEST(AlertDecoder, DuplicateKeysAreRefusedWhereverTheyAre) {
+  auto r = decode(R"({"alerts":[
+      {"labels":{"a":"1","b":"x","a":"2"}},
+      {"labels":{"alertname":"x"},"annotations":{"s":"1","s":"1"}},
+      {"labels":{"alertname":"x"},"status":"firing","labels":{"alertname":"y"}},
+      {"labels":{"alertname":"x"},"extra":{"deep":[{"k":1,"k":2}]}},
+      {"labels":{"alertname":"ok","a":""}}]})");
+  ASSERT_TRUE(r.ok()) << r.fatal;
+  ASSERT_EQ(r.alerts.size(), 1u) << errorsOf(r);
+  EXPECT_EQ(r.invalid, 4u);
+  std::string all = errorsOf(r);
+  EXPECT_TRUE(hasError(r, R"(alerts[0].labels["a"]: duplicate key)")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[1].annotations["s"]: duplicate key)")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[2]: duplicate key "labels")")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[3].extra.deep[0]: duplicate key "k")")) << all;
+  // An empty duplicate is still a duplicate: which one wins is not for the decoder to guess.
+  auto e = decode(R"([{"labels":{"alertname":"x","a":"1","a":""}}])");
+  EXPECT_TRUE(hasError(e, R"([0].labels["a"]: duplicate key)")) << errorsOf(e);
+}
+
+TEST(AlertDecoder, DuplicateKeysInTheEnvelopeRejectTheBody) {
+  EXPECT_EQ(decode(R"({"alerts":[],"receiver":"a","alerts":[{"labels":{"a":"b"}}]})").fatal,
+            R"(body: duplicate key "alerts")");
+  EXPECT_EQ(decode(R"({"groupLabels":{"g":"1","g":"2"},"alerts":[]})").fatal,
+            R"(groupLabels: duplicate key "g")");
+  simdjson::dom::parser p;
+  simdjson::dom::element doc =
+      p.parse(std::string_view(R"({"alert":{"commonLabels":{"x":"","x":""},"alerts":[]}})"));
+  DecodeOptions o;
+  o.now = kNow;
+  EXPECT_EQ(decodeAlerts(doc["alert"].value(), o, "alert").fatal,
+            R"(alert.commonLabels: duplicate key "x")");
+}
+
+TEST(AlertDecoder, DuplicateKeysInLargeObjectsAreFoundBySorting) {
+  std::string labels;
+  for (int i = 0; i < 40; ++i) labels += "\"l" + std::to_string(i) + "\":\"v\",";
+  auto r = decode("[{\"labels\":{" + labels + "\"l7\":\"w\"}}, {\"labels\":{\"a\":\"b\"}," +
+                  "\"junk\":{" + labels + "\"l39\":0}}]");
+  EXPECT_TRUE(hasError(r, R"([0].labels["l7"]: duplicate key)")) << errorsOf(r);
+  EXPECT_TRUE(hasError(r, R"([1].junk: duplicate key "l39")")) << errorsOf(r);
+}
+
+TEST(AlertDecoder, LabelNamesFollowThePrometheusRule) {
+  auto r = decode(R"({"alerts":[
+      {"labels":{"alertname":"ok","_x":"1","A_Z09":"2","a9":"3"}},
+      {"labels":{"alertname":"x","alert name!":"v"}},
+      {"labels":{"alertname":"x","1abc":"v"}},
+      {"labels":{"alertname":"x","a-b":"v"}},
+      {"labels":{"alertname":"x","é":"v"}},
+      {"labels":{"alertname":"x","a.b":"v"}},
+      {"labels":{"alertname":"x","say \"hi\"\n":"v"}},
+      {"labels":{"alertname":"x"},"annotations":{"run book":"v"}},
+      {"labels":{"alertname":"empty values are dropped before the check","bad name":""}}]})");
+  ASSERT_TRUE(r.ok()) << r.fatal;
+  std::string all = errorsOf(r);
+  ASSERT_EQ(r.alerts.size(), 2u) << all;
+  EXPECT_EQ(r.invalid, 7u);
+  EXPECT_TRUE(hasError(r, R"(alerts[1].labels["alert name!"]: invalid label name)")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[2].labels["1abc"]: invalid label name)")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[3].labels["a-b"]: invalid label name)")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[4].labels["é"]: invalid label name)")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[5].labels["a.b"]: invalid label name)")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[6].labels["say \"hi\"\u000a"]: invalid label name)")) << all;
+  EXPECT_TRUE(hasError(r, R"(alerts[7].annotations["run book"]: invalid annotation name)")) << all;
+  EXPECT_EQ(r.alerts[0]->labels.get("A_Z09"), "2");
+  EXPECT_FALSE(r.alerts[1]->labels.has("bad name"));
+}
+
+TEST(AlertDecoder, BadEntriesOfOneMapAreListedUpToALimit) {
+  auto r = decode(R"([{"labels":{"a":"1","b-1":"","b-2":"x","b-3":"x","b-4":"x","b-5":"x",
+                                 "b-6":"x","b-7":"x"}}])");
+  EXPECT_EQ(r.errors.size(), 6u) << errorsOf(r);
+  EXPECT_TRUE(hasError(r, R"([0].labels["b-2"]: invalid label name)")) << errorsOf(r);
+  EXPECT_TRUE(hasError(r, "[0].labels: 1 more invalid entries not listed")) << errorsOf(r);
+}
+
+TEST(AlertDecoder, LabelCountIsBounded) {
+  DecodeOptions o;
+  o.now = kNow;
+  o.maxLabelsPerAlert = 3;
+  auto r = decodeAlerts(R"([{"labels":{"a":"1","b":"2","c":"3"}},
+                            {"labels":{"a":"1","b":"2","c":"3","d":"4"}}])",
+                        o);
+  ASSERT_EQ(r.alerts.size(), 1u) << errorsOf(r);
+  EXPECT_TRUE(
+      hasError(r, "[1].labels: 4 labels, over the limit of 3 (--webhook.max-labels-per-alert)"))
+      << errorsOf(r);
+
+  // The default takes 1000 and refuses 10,000.
+  auto body = [](int n) {
+    std::string b = "[{\"labels\":{";
+    for (int i = 0; i < n; ++i) b += (i ? ",\"l" : "\"l") + std::to_string(i) + "\":\"v\"";
+    return b + "}}]";
+  };
+  auto ok = decode(body(1000));
+  EXPECT_EQ(ok.alerts.size(), 1u) << errorsOf(ok);
+  auto big = decode(body(10000));
+  EXPECT_TRUE(hasError(
+      big, "[0].labels: 10000 labels, over the limit of 1000 (--webhook.max-labels-per-alert)"))
+      << errorsOf(big);
+}
+
+TEST(AlertDecoder, LabelValueBytesAreBounded) {
+  DecodeOptions o;
+  o.now = kNow;
+  o.maxLabelValueBytes = 8;
+  auto r = decodeAlerts(R"([{"labels":{"a":"12345678"}},{"labels":{"a":"123456789"}},
+                            {"labels":{"a":"1"},"annotations":{"long":"annotations are not bounded"}}])",
+                        o);
+  ASSERT_EQ(r.alerts.size(), 2u) << errorsOf(r);
+  EXPECT_TRUE(hasError(r, R"([1].labels["a"]: value of 9 bytes, over the limit of 8 )"
+                          R"((--webhook.max-label-value-bytes))"))
+      << errorsOf(r);
+  auto d = decode("[{\"labels\":{\"a\":\"" + std::string(65536, 'x') +
+                  "\"}},{\"labels\":{\"a\":\"" + std::string(65537, 'x') + "\"}}]");
+  EXPECT_EQ(d.alerts.size(), 1u) << errorsOf(d);
+  EXPECT_EQ(d.invalid, 1u);
+}
+
+TEST(AlertDecoder, LongKeysAreCutInMessagesAtACharacterBoundary) {
+  std::string key = std::string(63, 'a') + "é" + std::string(10, 'b') + "-";
+  auto r = decode("[{\"labels\":{\"" + key + "\":\"v\"}}]");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0], "[0].labels[\"" + std::string(63, 'a') + "...\"]: invalid label name");
 }
 
 TEST(AlertDecoder, StatusDerivation) {

@@ -1,5 +1,5 @@
-// The built-in templates: this project's own wording and layout under the reference's names,
-// readable in English and (through translate/message) Chinese.
+// The built-in templates: this project's own text under the reference's names, rendering what the
+// reference's default set renders (the HTML bodies keep this project's own design).
 #include "render/default_templates.h"
 
 namespace nm::render {
@@ -7,97 +7,91 @@ namespace nm::render {
 namespace {
 
 constexpr std::string_view kDefaults = R"TMPL(
-{{/* One alert: "[<status>] <message>", the alert name when it has no message. */}}
+{{/* One alert: "[<status>] <message>"; the message may be empty. */}}
 {{ define "nm.default.message" -}}
-{{ $m := message . }}{{ if not $m }}{{ $m = .Labels.alertname }}{{ end -}}
-[{{ translate .Status }}] {{ $m }}
+{{ with .Status }}[{{ translate . }}] {{ end }}{{ message . }}
 {{- end }}
 
 {{ define "nm.default.message.cn" -}}
-{{ $m := .MessageCN }}{{ if not $m }}{{ $m = .Labels.alertname }}{{ end -}}
-[{{ translate .Status }}] {{ $m }}
+{{ with .Status }}[{{ translate . }}] {{ end }}{{ .MessageCN }}
 {{- end }}
 
-{{/* A group: its only alert's message, else "N <status> alerts for k=v ...". */}}
+{{/* A group: its only alert's message, else "N <status> alerts for k=v k=v " (the status
+     untranslated and left out when mixed, label names translated, a space after each pair). */}}
 {{ define "nm.default.subject" -}}
 {{ if eq (len .Alerts) 1 -}}
-{{ range .Alerts }}{{ template "nm.default.message" . }}{{ end -}}
+{{ template "nm.default.message" index .Alerts 0 -}}
 {{ else -}}
-{{ len .Alerts }} {{ with .Status }}{{ translate . }} {{ end }}{{ translate "alerts" }}
-{{- with .GroupLabels.SortedPairs }} {{ translate "for" }}
-{{- range . }} {{ translate .Name }}={{ .Value }}{{ end }}
-{{- end }}
-{{- end }}
-{{- end }}
+{{ len .Alerts }} {{ with .Status }}{{ . }} {{ end }}alerts
+{{- with .GroupLabels.SortedPairs }} for {{ range . }}{{ translate .Name }}={{ .Value }} {{ end }}{{ end -}}
+{{ end -}}
+{{ end }}
 
+{{/* "[FIRING] | severity=... | ...": the states present, the common severity, then the only
+     alert's labels or, for several alerts, the group labels (fixed keys, untranslated). */}}
 {{ define "nm.subject" -}}
-[{{ with .Status }}{{ translate . }}{{ else }}{{ translate "firing" }}{{ end }}]
-{{- range $k := stringSlice "severity" "alerttype" "alertname" "cluster" "node" "namespace" "pod" }}
-{{- with index $.CommonLabels $k }} | {{ translate $k }}={{ . }}{{ end }}
-{{- end }}
-{{- end }}
+{{ if not .Alerts }}Show nothing{{ else -}}
+[{{ with .Alerts.Firing }}FIRING{{ end -}}
+{{ if and .Alerts.Firing .Alerts.Resolved }}|{{ end -}}
+{{ with .Alerts.Resolved }}RESOLVED{{ end -}}
+{{ if not (or .Alerts.Firing .Alerts.Resolved) }}UNKNOWN{{ end }}]
+{{- with index .CommonLabels "severity" }} | severity={{ . }}{{ end -}}
+{{ $labels := .GroupLabels -}}
+{{ $keys := stringSlice "alerttype" "alertname" "cluster" "namespace" "node" -}}
+{{ if eq (len .Alerts) 1 -}}
+{{ $labels = (index .Alerts 0).Labels -}}
+{{ $keys = stringSlice "alerttype" "alertname" "cluster" "node" "namespace" "pod" -}}
+{{ end -}}
+{{ range $k := $keys }}{{ with index $labels $k }} | {{ $k }}={{ . }}{{ end }}{{ end -}}
+{{ end -}}
+{{ end }}
 
-{{/* Per alert: the message line, then "  <label>: <value>" lines. */}}
+{{/* Per alert: the message line, "  <label>: <value>" lines for the labels and the annotations
+     other than the message ones, then an empty line. */}}
 {{ define "nm.default.text" -}}
-{{ range $i, $a := .Alerts -}}
-{{ if $i }}
-
+{{ range .Alerts -}}
+{{ template "nm.default.message" . }}{{ "\n" -}}
+{{ range .Labels.SortedPairs }}  {{ translate .Name }}: {{ .Value }}{{ "\n" }}{{ end -}}
+{{ range .Annotations.SortedPairs.Filter "runbook_url" "message" "summary" "summary_cn" "summaryCn" -}}
+{{ "  " }}{{ translate .Name }}: {{ .Value }}{{ "\n" -}}
 {{ end -}}
-{{ template "nm.default.message" $a }}
-{{- range $a.Labels.SortedPairs }}
-  {{ translate .Name }}: {{ .Value }}
-{{- end }}
-{{- range $a.Annotations.SortedPairs.Filter "runbook_url" "message" "summary" "summary_cn" "summaryCn" }}
-  {{ translate .Name }}: {{ .Value }}
-{{- end }}
-{{- end }}
-{{- end }}
+{{ "\n" -}}
+{{ end -}}
+{{ end }}
 
+{{/* nm.default.text with "### " before the message line and "- " before each field. */}}
 {{ define "nm.default.markdown" -}}
-{{ range $i, $a := .Alerts -}}
-{{ if $i }}
-
+{{ range .Alerts -}}
+### {{ template "nm.default.message" . }}{{ "\n" -}}
+{{ range .Labels.SortedPairs }}- {{ translate .Name }}: {{ .Value }}{{ "\n" }}{{ end -}}
+{{ range .Annotations.SortedPairs.Filter "runbook_url" "message" "summary" "summary_cn" "summaryCn" -}}
+- {{ translate .Name }}: {{ .Value }}{{ "\n" -}}
 {{ end -}}
-### {{ template "nm.default.message" $a }}
-{{- range $a.Labels.SortedPairs }}
-- {{ translate .Name }}: {{ .Value }}
-{{- end }}
-{{- range $a.Annotations.SortedPairs.Filter "runbook_url" "message" "summary" "summary_cn" "summaryCn" }}
-- {{ translate .Name }}: {{ .Value }}
-{{- end }}
-{{- end }}
+{{ "\n" -}}
+{{ end -}}
+{{ end }}
+
+{{/* One alert's message line JSON-escaped, for the Feishu post. */}}
+{{ define "nm.feishu.message" -}}
+{{ with .Status }}[{{ translate . | escape }}] {{ end }}{{ message . | escape }}
 {{- end }}
 
-{{/* The message line JSON-escaped, for the Feishu bodies. */}}
-{{ define "nm.feishu.escaped.message" -}}
-{{ $m := message . }}{{ if not $m }}{{ $m = .Labels.alertname }}{{ end -}}
-[{{ escape (translate .Status) }}] {{ escape $m }}
-{{- end }}
-
-{{/* Feishu post: one paragraph per line, valid JSON whatever the alerts contain. */}}
+{{/* Feishu post: per alert a paragraph for the message line, one per field ("  <name>: <value>")
+     and a closing "  " paragraph; valid JSON whatever the alerts contain. */}}
 {{ define "nm.feishu.post" -}}
 {"en_us":{"content":[
 {{- range $i, $a := .Alerts -}}
-{{ if $i }},[{"tag":"text","text":""}],{{ end -}}
-[{"tag":"text","text":"{{ template "nm.feishu.escaped.message" $a }}"}]
+{{ if $i }},{{ end -}}
+[{"tag":"text","text":"{{ template "nm.feishu.message" $a }}"}],
 {{- range $a.Labels.SortedPairs -}}
-,[{"tag":"text","text":"  {{ escape (translate .Name) }}: {{ escape .Value }}"}]
+[{"tag":"text","text":"  {{ translate .Name | escape }}: {{ escape .Value }}"}],
 {{- end -}}
-{{- range $a.Annotations.SortedPairs.Filter "runbook_url" "message" "summary" "summary_cn" "summaryCn" -}}
-,[{"tag":"text","text":"  {{ escape (translate .Name) }}: {{ escape .Value }}"}]
+{{ range $a.Annotations.SortedPairs.Filter "runbook_url" "message" "summary" "summary_cn" "summaryCn" -}}
+[{"tag":"text","text":"  {{ translate .Name | escape }}: {{ escape .Value }}"}],
 {{- end -}}
+[{"tag":"text","text":"  "}]
 {{- end -}}
 ]}}
-{{- end }}
-
-{{/* nm.default.text, JSON-escaped (to embed in a JSON string). */}}
-{{ define "nm.feishu.message" -}}
-{{ range $i, $a := .Alerts -}}
-{{ if $i }}\n\n{{ end -}}
-{{ template "nm.feishu.escaped.message" $a }}
-{{- range $a.Labels.SortedPairs }}\n  {{ escape (translate .Name) }}: {{ escape .Value }}{{ end }}
-{{- range $a.Annotations.SortedPairs.Filter "runbook_url" "message" "summary" "summary_cn" "summaryCn" }}\n  {{ escape (translate .Name) }}: {{ escape .Value }}{{ end }}
-{{- end }}
 {{- end }}
 
 {{ define "nm.feishu.text" }}{{ template "nm.default.text" . }}{{ end }}
@@ -110,14 +104,12 @@ constexpr std::string_view kDefaults = R"TMPL(
 
 {{ define "nm.html.subject" -}}
 {{ if eq (len .Alerts) 1 -}}
-{{ range .Alerts }}{{ template "nm.html.message" . }}{{ end -}}
+{{ template "nm.html.message" index .Alerts 0 -}}
 {{ else -}}
-{{ len .Alerts }} {{ with .Status }}{{ translate . | html }} {{ end }}{{ translate "alerts" | html }}
-{{- with .GroupLabels.SortedPairs }} {{ translate "for" | html }}
-{{- range . }} {{ translate .Name | html }}={{ html .Value }}{{ end }}
-{{- end }}
-{{- end }}
-{{- end }}
+{{ len .Alerts }} {{ with .Status }}{{ html . }} {{ end }}alerts
+{{- with .GroupLabels.SortedPairs }} for{{ range . }} {{ translate .Name | html }}={{ html .Value }}{{ end }}{{ end -}}
+{{ end -}}
+{{ end }}
 
 {{ define "nm.html.alerts" -}}
 {{ range .Alerts -}}

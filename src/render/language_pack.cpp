@@ -1,5 +1,5 @@
-// Language pack parsing (yaml-cpp) and the built-in English and zh-cn dictionaries; the zh-cn
-// wording is this project's own.
+// Language pack parsing (yaml-cpp) and the built-in English and zh-cn dictionaries; zh-cn holds
+// the translations of the reference's published zh-cn pack, so that the same words come out.
 #include "render/language_pack.h"
 
 #include <yaml-cpp/yaml.h>
@@ -19,42 +19,36 @@ LanguagePacks makeBuiltin() {
 - name: zh-cn
   dictionary:
     alert: 告警
-    alerts: 条告警
-    firing: 触发中
-    resolved: 已恢复
-    for: 分组
     alertname: 告警名称
+    alerts: 告警
     alerttype: 告警类型
-    alerttime: 告警时间
-    severity: 告警级别
     cluster: 集群
-    namespace: 项目
-    workspace: 企业空间
-    node: 节点
-    pod: 容器组
     container: 容器
-    deployment: 部署
-    statefulset: 有状态副本集
     daemonset: 守护进程集
-    job: 任务
-    service: 服务
+    deployment: 部署
+    firing: 触发中
+    group: 用户组
+    host_ip: 主机IP
     instance: 实例
-    host_ip: 主机地址
+    job: 任务
+    name: 名称
+    namespace: 项目
+    node: 节点
+    owner_kind: 目标类型
+    pod: 容器组
+    requestreceivedtimestamp: 请求接收时间
+    resolved: 已解决
+    resource: 资源
+    role: 角色
     rule_group: 规则组
+    rule_id: 告警规则
     rule_level: 规则级别
-    receiver: 接收者
-    message: 消息
-    summary: 摘要
-    description: 描述
-    runbook_url: 处理手册
-    runbook: 处理手册
-    startsat: 开始时间
-    endsat: 结束时间
-    status: 状态
-    critical: 危险
-    error: 重要
-    warning: 警告
-    info: 提示
+    service: 服务
+    severity: 告警级别
+    statefulset: 有状态副本集
+    user: 用户
+    verb: 操作
+    workload: 工作负载
 )",
                           err);
   (void)ok;  // the built-in text is valid; a unit test asserts it
@@ -129,6 +123,10 @@ bool LanguagePacks::merge(std::string_view yaml, std::string& err) {
     for (auto& [k, v] : d) into[k] = std::move(v);
   }
   return true;
+}
+
+void LanguagePacks::addMissing(const LanguagePacks& fallback) {
+  for (const auto& [name, d] : fallback.packs_) packs_.try_emplace(name, d);
 }
 
 const Dictionary* LanguagePacks::find(std::string_view language) const {

@@ -13,13 +13,17 @@ using Dictionary = std::map<std::string, std::string, std::less<>>;
 
 class LanguagePacks {
  public:
-  // English (firing → FIRING, resolved → RESOLVED) and zh-cn.
+  // English (firing → FIRING, resolved → RESOLVED) and zh-cn (the reference's zh-cn words).
   static const LanguagePacks& builtin();
 
   // Merges every pack of `yaml` (a list of {name, dictionary}) over the existing ones; a key of a
-  // pack of the same name replaces the built-in translation. False with err (naming the list
+  // pack of the same name replaces the existing translation. False with err (naming the list
   // index and field) on malformed input; nothing is merged then.
   bool merge(std::string_view yaml, std::string& err);
+
+  // Adds each language of `fallback` this has no pack for; a language present here keeps its
+  // own dictionary alone (a configured pack replaces the built-in one, keys are not mixed).
+  void addMissing(const LanguagePacks& fallback);
 
   // The dictionary of `language` (case-insensitive); nullptr when there is none.
   const Dictionary* find(std::string_view language) const;

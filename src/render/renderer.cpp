@@ -56,11 +56,12 @@ std::shared_ptr<const Renderer> Renderer::builtin() {
 std::shared_ptr<const Renderer> Renderer::build(const RendererOptions& options,
                                                 std::vector<LoadError>& errors) {
   auto shared = std::make_shared<Shared>();
-  shared->packs = LanguagePacks::builtin();
   for (size_t i = 0; i < options.languagePacks.size(); ++i) {
     std::string err;
     if (!shared->packs.merge(options.languagePacks[i].text, err)) errors.push_back({true, i, err});
   }
+  // A configured language uses its configured packs alone; built-ins serve the others.
+  shared->packs.addMissing(LanguagePacks::builtin());
   shared->language = options.language.empty() ? "English" : options.language;
   shared->dict = shared->packs.find(shared->language);
   tmpl::TemplateSet set = builtinSet().clone();

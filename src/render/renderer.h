@@ -33,7 +33,7 @@ struct Source {
 
 struct RendererOptions {
   std::vector<Source> templates;      // parsed in order on top of the built-in set
-  std::vector<Source> languagePacks;  // merged in order over the built-in packs
+  std::vector<Source> languagePacks;  // merged in order; replace the built-in pack of a language
   std::string language = "English";   // spec.template.language
 };
 

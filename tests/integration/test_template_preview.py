@@ -60,7 +60,8 @@ class TemplatePreviewTest(unittest.TestCase):
         self.assertNotIn("runbook", out)
         rc, out, err = self.run_tool("--name", "nm.default.subject", "--language", "zh-cn")
         self.assertEqual(rc, 0, err)
-        self.assertEqual(out, "2 条告警 分组 告警名称=DiskFull\n")
+        # As the Go daemon: status and "alerts" as words (mixed: no status), label names translated.
+        self.assertEqual(out, "2 alerts for 告警名称=DiskFull\n")
 
     def test_template_file_and_language_pack(self):
         tmpl = self.file("t.tmpl", '{{ define "my" }}{{ range .Alerts }}{{ .Status | translate }}'
@@ -75,6 +76,12 @@ class TemplatePreviewTest(unittest.TestCase):
         rc, out, err = self.run_tool("--file", tmpl, "--language", "fr", "--language-pack", pack)
         self.assertEqual(rc, 0, err)
         self.assertEqual(out, "Body: 2 bonjour\n")
+        # A configured zh-cn pack replaces the built-in one: its words only.
+        zh = self.file("zh.yaml", "- name: zh-cn\n  dictionary: {firing: 告警中}\n")
+        rc, out, err = self.run_tool("--name", "nm.default.text", "--language", "zh-cn",
+                                     "--language-pack", zh)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.splitlines()[:2], ["[告警中] 磁盘已满", "  alertname: DiskFull"])
         feishu = self.run_tool("--name", "nm.feishu.post")[1]
         self.assertIn("en_us", json.loads(feishu))
 

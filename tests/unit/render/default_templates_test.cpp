@@ -26,9 +26,9 @@ const char* kTextOneZh =
     "  告警名称: KubePodCrashLooping\n"
     "  项目: demo\n"
     "  容器组: web-1\n"
-    "  接收者: team-a\n"
+    "  receiver: team-a\n"
     "  告警级别: warning\n"
-    "  描述: restarts often";
+    "  description: restarts often";
 
 }  // namespace
 
@@ -53,10 +53,10 @@ TEST(DefaultTemplates, Subject) {
   auto zh = rendererFor("zh-cn");
   EXPECT_EQ(renderWith(*en, "nm.default.subject", oneAlert()), "[FIRING] Pod demo/web-1 restarts");
   EXPECT_EQ(renderWith(*en, "nm.default.subject", threeAlerts()),
-            "3 FIRING alerts for alertname=KubePodCrashLooping namespace=demo");
+            "3 firing alerts for alertname=KubePodCrashLooping namespace=demo");
   EXPECT_EQ(renderWith(*zh, "nm.default.subject", oneAlert()), "[触发中] 容器组崩溃循环");
   EXPECT_EQ(renderWith(*zh, "nm.default.subject", threeAlerts()),
-            "3 触发中 条告警 分组 告警名称=KubePodCrashLooping 项目=demo");
+            "3 firing alerts for 告警名称=KubePodCrashLooping 项目=demo");
   Data mixed = threeAlerts();
   mixed.alerts[1] = podAlert("web-2", "x", AlertStatus::Resolved);
   EXPECT_EQ(renderWith(*en, "nm.default.subject", mixed),
@@ -71,7 +71,7 @@ TEST(DefaultTemplates, NmSubject) {
   EXPECT_EQ(renderWith(*en, "nm.subject", threeAlerts()),
             "[FIRING] | severity=warning | alertname=KubePodCrashLooping | namespace=demo");
   EXPECT_EQ(renderWith(*rendererFor("zh-cn"), "nm.subject", threeAlerts()),
-            "[触发中] | 告警级别=warning | 告警名称=KubePodCrashLooping | 项目=demo");
+            "[FIRING] | severity=warning | alertname=KubePodCrashLooping | namespace=demo");
 }
 
 TEST(DefaultTemplates, Markdown) {
@@ -84,9 +84,15 @@ TEST(DefaultTemplates, Markdown) {
   EXPECT_NE(zh.find("- 容器组: web-1"), std::string::npos);
 }
 
-TEST(DefaultTemplates, MessageFallsBackToAlertName) {
+TEST(DefaultTemplates, MessageMayBeEmptyButHtmlHeadingNamesTheAlert) {
   Data d = makeData({makeAlert({{"alertname", "NoText"}}, {})}, {});
-  EXPECT_EQ(renderWith(*rendererFor("English"), "nm.default.subject", d), "[FIRING] NoText");
+  auto en = rendererFor("English");
+  EXPECT_EQ(
+      renderWith(*en, "{{ range .Alerts }}{{ template \"nm.default.message\" . }}|{{ end }}", d),
+      "[FIRING] |");
+  EXPECT_EQ(renderWith(*en, "nm.default.subject", d), "[FIRING]");
+  EXPECT_NE(renderWith(*en, "nm.html", d).find("<title>[FIRING] NoText</title>"),
+            std::string::npos);
 }
 
 TEST(DefaultTemplates, FeishuPostIsValidJsonWhateverTheText) {
@@ -108,10 +114,12 @@ TEST(DefaultTemplates, FeishuPostIsValidJsonWhateverTheText) {
   }
 }
 
-TEST(DefaultTemplates, FeishuMessageIsJsonEscapedText) {
+TEST(DefaultTemplates, FeishuMessageIsOneAlertsLineJsonEscaped) {
   auto en = rendererFor("English");
-  const std::string msg = renderWith(*en, "nm.feishu.message", oneAlert());
-  EXPECT_EQ(msg.substr(0, 52), "[FIRING] Pod demo/web-1 restarts\\n  alertname: KubeP");
+  Data d = makeData({makeAlert({{"alertname", "A"}}, {{"message", "say \"hi\"\nnow"}})}, {});
+  EXPECT_EQ(
+      renderWith(*en, "{{ range .Alerts }}{{ template \"nm.feishu.message\" . }}{{ end }}", d),
+      "[FIRING] say \\\"hi\\\"\\nnow");
   EXPECT_EQ(renderWith(*en, "nm.feishu.text", oneAlert()), kTextOneEn);
 }
 
@@ -135,7 +143,7 @@ TEST(DefaultTemplates, EveryDefineRendersBothGroupSizes) {
     auto r = rendererFor(lang);
     for (const auto& name : r->templates().names()) {
       if (name == "nm" || name.rfind("nm.default.message", 0) == 0 || name == "nm.html.message" ||
-          name == "nm.feishu.escaped.message")
+          name == "nm.feishu.message")
         continue;  // take an Alert, not Data
       for (const Data& d : {oneAlert(), threeAlerts()}) {
         RenderResult res = r->render(name, d);

@@ -82,8 +82,39 @@ TEST(Renderer, LanguagePackAndLanguageSelectTranslations) {
   std::vector<LoadError> errors;
   auto r = Renderer::build(o, errors);
   ASSERT_TRUE(r);
+  // The status and "alerts" of the subject are words, as in the reference; label names translate.
   EXPECT_EQ(renderWith(*r, "nm.default.subject", threeAlerts()),
-            "3 AUSGELÖST Alarme for alertname=KubePodCrashLooping namespace=demo");
+            "3 firing alerts for alertname=KubePodCrashLooping namespace=demo");
+  EXPECT_EQ(renderWith(*r, "nm.default.subject", oneAlert()),
+            "[AUSGELÖST] Pod demo/web-1 restarts");
+}
+
+TEST(Renderer, ConfiguredPackReplacesTheBuiltinOfItsLanguage) {
+  RendererOptions o;
+  o.language = "zh-cn";
+  o.languagePacks = {
+      {"p", "- name: zh-cn\n  dictionary: {firing: 告警中}"},
+      {"q", "- name: zh-cn\n  dictionary: {pod: 容器}\n- name: de\n  dictionary: {}"}};
+  std::vector<LoadError> errors;
+  auto zh = Renderer::build(o, errors);
+  ASSERT_TRUE(zh);
+  // Both configured zh-cn packs, nothing of the built-in zh-cn (namespace, alertname stay).
+  EXPECT_EQ(renderWith(*zh, "nm.default.text", oneAlert()),
+            "[告警中] 容器组崩溃循环\n"
+            "  alertname: KubePodCrashLooping\n"
+            "  namespace: demo\n"
+            "  容器: web-1\n"
+            "  receiver: team-a\n"
+            "  severity: warning\n"
+            "  description: restarts often");
+  // English has no configured pack: the built-in one serves it.
+  o.language = "English";
+  auto en = Renderer::build(o, errors);
+  ASSERT_TRUE(en);
+  EXPECT_EQ(renderWith(*en, "nm.default.subject", oneAlert()), "[FIRING] Pod demo/web-1 restarts");
+  // Without configured packs the built-in zh-cn serves zh-cn.
+  EXPECT_EQ(renderWith(*rendererFor("zh-cn"), "nm.default.subject", oneAlert()),
+            "[触发中] 容器组崩溃循环");
 }
 
 TEST(Renderer, ExecErrorNamesTemplateLineAndColumn) {

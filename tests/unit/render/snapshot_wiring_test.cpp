@@ -111,7 +111,8 @@ TEST(SnapshotWiring, RendererFromConfigMapsAndTmplText) {
   EXPECT_EQ(renderWith(*s.renderer, "my.text", threeAlerts()), "3 团队");
   const Data d = oneAlert();
   // Global option template (nm.default.subject) applies to a receiver without its own.
-  EXPECT_EQ(notifier(s, "webhook/plain").body(d), "[触发中] 容器组崩溃循环");
+  // The configured zh-cn pack ({Team: 团队}) replaces the built-in one: "firing" stays.
+  EXPECT_EQ(notifier(s, "webhook/plain").body(d), "[firing] 容器组崩溃循环");
   // The magic name sends the Data JSON.
   auto json = nlohmann::json::parse(notifier(s, "webhook/json").body(d));
   EXPECT_EQ(json["alerts"][0]["labels"]["pod"], "web-1");

@@ -8,18 +8,23 @@
 #include <sstream>
 #include <system_error>
 
+#include "config/content_fingerprint.h"
 #include "model/decode.h"
 
 namespace nm::config {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-bool isConfigFile(const fs::path& p) {
-  const std::string ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+bool isSkippedEntryName(std::string_view name) {
+  return name.starts_with(".");
 }
+
+bool isConfigFileName(std::string_view name) {
+  return !isSkippedEntryName(name) &&
+         (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"));
+}
+
+namespace {
 
 void walk(const fs::path& dir, std::vector<std::string>& out, model::Diagnostics& diags,
           int depth) {
@@ -33,11 +38,12 @@ void walk(const fs::path& dir, std::vector<std::string>& out, model::Diagnostics
   }
   for (const auto& entry : it) {
     const fs::path& p = entry.path();
-    if (p.filename().string().starts_with(".")) continue;
+    const std::string name = p.filename().string();
+    if (isSkippedEntryName(name)) continue;
     std::error_code sec;
     if (entry.is_directory(sec)) {
       if (depth < 32) walk(p, out, diags, depth + 1);  // bounded: symlink loops
-    } else if (entry.is_regular_file(sec) && isConfigFile(p)) {
+    } else if (entry.is_regular_file(sec) && isConfigFileName(name)) {
       out.push_back(p.string());
     }
   }
@@ -65,6 +71,7 @@ std::vector<std::string> listConfigFiles(const std::string& dir, model::Diagnost
 LoadResult loadDirectory(const std::string& dir) {
   LoadResult r;
   r.files = listConfigFiles(dir, r.diags);
+  ContentFingerprint fp;
   for (const auto& f : r.files) {
     std::ifstream in(f, std::ios::binary);
     if (!in) {
@@ -75,8 +82,11 @@ LoadResult loadDirectory(const std::string& dir) {
     }
     std::ostringstream ss;
     ss << in.rdbuf();
-    model::decodeText(ss.str(), f, r.resources, r.diags);
+    const std::string text = ss.str();
+    fp.add(f, text);
+    model::decodeText(text, f, r.resources, r.diags);
   }
+  r.fingerprint = fp.hex();
   return r;
 }
 

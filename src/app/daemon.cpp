@@ -15,6 +15,7 @@
 #include "api/http_server.h"
 #include "app/direct_send.h"
 #include "config/config_reloader.h"
+#include "config/directory_source.h"
 #include "core/version.h"
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
@@ -94,7 +95,8 @@ int runDaemon(const Flags& flags) {
 
   std::unique_ptr<HttpClient> http = makeCurlHttpClient();
   config::SnapshotStore snapshots;
-  config::ConfigReloader reloader(flags.configDir, snapshots, http.get());
+  config::DirectorySource source(flags.configDir);
+  config::ConfigReloader reloader(source, snapshots, http.get());
   if (auto r = reloader.initial(); !r.ok) {
     log::error("configuration refused at startup; fix it and start again", {{"error", r.error}});
     return 1;
@@ -146,6 +148,7 @@ int runDaemon(const Flags& flags) {
   deps.bearerToken = bearerToken;
   deps.reload = [&reloader] {
     auto r = reloader.reload();
+    if (r.ok && r.skipped) return api::ApiResult{200, "Configuration unchanged"};
     if (r.ok) return api::ApiResult{200, "Configuration reloaded"};
     return api::ApiResult{400, "configuration refused, the previous one keeps running: " + r.error};
   };

@@ -1,12 +1,14 @@
-// The file-mode config source: loads the directory, builds a snapshot and publishes it; a bad edit
-// keeps the running snapshot and is remembered (with its diagnostics) for /-/ready.
+// The reloader: loads its ConfigSource, builds a snapshot and publishes it; content equal to the
+// published snapshot's is not rebuilt; a bad edit keeps the running snapshot and is remembered
+// (with its diagnostics) for /-/ready. It does not know where the resources come from.
 #pragma once
 
-#include <memory>
+#include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
 
-#include "config/directory_watcher.h"
+#include "config/config_source.h"
 #include "config/snapshot.h"
 
 namespace nm {
@@ -17,7 +19,8 @@ namespace nm::config {
 
 struct ReloadOutcome {
   bool ok = false;
-  std::string error;  // every diagnostic, one per line
+  bool skipped = false;  // ok, and the content equals the published snapshot's: nothing rebuilt
+  std::string error;     // every diagnostic, one per line
 };
 
 struct ReloadStatus {
@@ -26,35 +29,34 @@ struct ReloadStatus {
   TimePoint lastAttempt = kZeroTime;
   std::string lastError;  // empty when the last attempt succeeded
   TimePoint lastErrorTime = kZeroTime;
+  uint64_t skipped = 0;  // reloads whose content was unchanged (nm_config_reloads_skipped_total)
 };
 
 class ConfigReloader {
  public:
-  ConfigReloader(std::string dir, SnapshotStore& store, HttpClient* http);
+  ConfigReloader(ConfigSource& source, SnapshotStore& store, HttpClient* http);
   ~ConfigReloader();
   ConfigReloader(const ConfigReloader&) = delete;
   ConfigReloader& operator=(const ConfigReloader&) = delete;
 
   // The load at start: same as reload(); a failure is fatal for the caller.
   ReloadOutcome initial() { return reload(); }
-  // Load + build; on success publish version+1. Thread-safe (watcher, /-/reload).
+  // Load; when the content differs from the published snapshot's, build and on success publish
+  // version+1. Thread-safe (the source's watcher, SIGHUP, /-/reload).
   ReloadOutcome reload();
 
   ReloadStatus status() const;
 
-  // The watcher thread: reload() on every change burst.
-  void start(DirectoryWatcher::Options options = {});
+  // The source's change notifications: reload() on each.
+  void start();
   void stop();
 
-  const std::string& dir() const { return dir_; }
-
  private:
-  std::string dir_;
+  ConfigSource& source_;
   SnapshotStore& store_;
   HttpClient* http_;
   mutable std::mutex mu_;  // serializes reloads and guards status_
   ReloadStatus status_;
-  std::unique_ptr<DirectoryWatcher> watcher_;
 };
 
 }  // namespace nm::config

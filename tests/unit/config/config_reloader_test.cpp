@@ -1,5 +1,5 @@
-// The reloader: initial load, version bumps, a bad edit keeps the running snapshot and records
-// the error, a new file is picked up (directly and through the watcher).
+// The reloader over a DirectorySource: initial load, version bumps, a bad edit keeps the running
+// snapshot and records the error, a new file is picked up (directly and through the watcher).
 #include "config/config_reloader.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "config/directory_source.h"
 #include "config_test_util.h"
 
 namespace nm::config::test {
@@ -23,7 +24,8 @@ TEST(ConfigReloader, InitialAndReload) {
   TempDir d;
   d.write("a.yaml", globalReceiver("a"));
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr);
+  DirectorySource src(d.path());
+  ConfigReloader r(src, store, nullptr);
   auto out = r.initial();
   ASSERT_TRUE(out.ok) << out.error;
   ASSERT_TRUE(store.current());
@@ -41,7 +43,8 @@ TEST(ConfigReloader, BadEditKeepsSnapshotAndRecordsError) {
   TempDir d;
   d.write("a.yaml", globalReceiver("a"));
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr);
+  DirectorySource src(d.path());
+  ConfigReloader r(src, store, nullptr);
   ASSERT_TRUE(r.initial().ok);
   SnapshotPtr before = store.current();
 
@@ -58,15 +61,20 @@ TEST(ConfigReloader, BadEditKeepsSnapshotAndRecordsError) {
   EXPECT_EQ(st.lastError, out.error);
   EXPECT_NE(st.lastErrorTime, kZeroTime);
 
+  // Reverted: the content is the running snapshot's again, so nothing is rebuilt and the
+  // refusal is no longer reported.
   std::filesystem::remove(bad);
-  ASSERT_TRUE(r.reload().ok);
-  EXPECT_EQ(store.current()->version, 2u);
+  auto reverted = r.reload();
+  ASSERT_TRUE(reverted.ok);
+  EXPECT_TRUE(reverted.skipped);
+  EXPECT_EQ(store.current(), before);
   EXPECT_TRUE(r.status().lastError.empty());
 }
 
 TEST(ConfigReloader, InitialFailure) {
   SnapshotStore store;
-  ConfigReloader r("/nonexistent/nm-dir", store, nullptr);
+  DirectorySource src("/nonexistent/nm-dir");
+  ConfigReloader r(src, store, nullptr);
   auto out = r.initial();
   EXPECT_FALSE(out.ok);
   EXPECT_FALSE(out.error.empty());
@@ -87,13 +95,14 @@ void watcherPicksUpNewFile(bool polling) {
   TempDir d;
   d.write("a.yaml", globalReceiver("a"));
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr);
-  ASSERT_TRUE(r.initial().ok);
   DirectoryWatcher::Options opts;
   opts.debounce = std::chrono::milliseconds(50);
   opts.pollInterval = std::chrono::milliseconds(50);
   opts.forcePolling = polling;
-  r.start(opts);
+  DirectorySource src(d.path(), opts);
+  ConfigReloader r(src, store, nullptr);
+  ASSERT_TRUE(r.initial().ok);
+  r.start();
   // Give the watcher time to arm before the change (polling takes its first fingerprint).
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
   d.write("sub/b.yaml", globalReceiver("b"));

@@ -1,0 +1,39 @@
+// DirectorySource: the ConfigSource of file mode — the directory loader for load(), the
+// directory watcher (only the files the loader reads, debounced) for watch().
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "config/config_source.h"
+#include "config/directory_watcher.h"
+
+namespace nm::config {
+
+class DirectorySource final : public ConfigSource {
+ public:
+  explicit DirectorySource(std::string dir, DirectoryWatcher::Options options = {});
+  ~DirectorySource() override;
+  DirectorySource(const DirectorySource&) = delete;
+  DirectorySource& operator=(const DirectorySource&) = delete;
+
+  std::string name() const override { return "dir:" + dir_; }
+  // Every config file (see directory_loader.h), the Secret resolver over its Secret manifests,
+  // and the fingerprint of the files' paths and bytes plus the NotificationManager's
+  // templateFiles (read by the builder, so a changed template file is a changed configuration).
+  SourceLoad load() override;
+  void watch(std::function<void()> onChange) override;
+  void stop() override;
+
+  const std::string& dir() const { return dir_; }
+  bool usingInotify() const;
+
+ private:
+  std::string dir_;
+  DirectoryWatcher::Options options_;
+  mutable std::mutex mu_;  // guards watcher_
+  std::unique_ptr<DirectoryWatcher> watcher_;
+};
+
+}  // namespace nm::config

@@ -53,11 +53,11 @@ ReloadOutcome ConfigReloader::reload() {
   const auto t0 = std::chrono::steady_clock::now();
   status_.lastAttempt = t;
   const std::string source = source_.name();
-  SourceLoad loaded = source_.load();
-  model::Diagnostics diags = std::move(loaded.diags);
   SnapshotPtr cur = store_.current();
+  SourceLoad loaded = source_.load(cur ? cur->fingerprint : std::string());
+  model::Diagnostics diags = std::move(loaded.diags);
   ReloadOutcome out;
-  if (diags.ok() && cur && cur->fingerprint == loaded.config.fingerprint) {
+  if (diags.ok() && cur && (loaded.unchanged || cur->fingerprint == loaded.config.fingerprint)) {
     // What runs is what was read: a touched file, an event on a file rewritten as it was, a
     // reverted bad edit (which also clears its error).
     status_.lastError.clear();
@@ -115,7 +115,14 @@ ReloadOutcome ConfigReloader::reload() {
              {"load_took", loadTook},
              {"took", millisSince(t0)}});
   out.ok = true;
+  cur.reset();  // the previous snapshot goes now unless a batch still holds it
+  if (afterPublish_) afterPublish_();
   return out;
+}
+
+void ConfigReloader::setAfterPublish(std::function<void()> fn) {
+  std::lock_guard<std::mutex> g(mu_);
+  afterPublish_ = std::move(fn);
 }
 
 ReloadStatus ConfigReloader::status() const {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -47,6 +48,10 @@ class ConfigReloader {
 
   ReloadStatus status() const;
 
+  // Called after each published rebuild, once the reloader dropped the previous snapshot (the
+  // daemon gives the freed memory back to the system).
+  void setAfterPublish(std::function<void()> fn);
+
   // The source's change notifications: reload() on each.
   void start();
   void stop();
@@ -57,6 +62,7 @@ class ConfigReloader {
   HttpClient* http_;
   mutable std::mutex mu_;  // serializes reloads and guards status_
   ReloadStatus status_;
+  std::function<void()> afterPublish_;
 };
 
 }  // namespace nm::config

@@ -27,6 +27,9 @@ struct LoadedConfig {
 };
 
 struct SourceLoad {
+  // The content's fingerprint is the one load() was given: `config` is empty and nothing was
+  // decoded (the cheap path of a touched file or a resync that changed nothing).
+  bool unchanged = false;
   LoadedConfig config;
   model::Diagnostics diags;  // non-empty: the read is refused and the last good snapshot stays
 };
@@ -38,8 +41,10 @@ class ConfigSource {
   // "dir:/etc/nm" or "cluster": the snapshot's `source` and the reload logs' `source`.
   virtual std::string name() const = 0;
 
-  // Reads everything now. Thread-safe against the watcher thread; called by the reloader only.
-  virtual SourceLoad load() = 0;
+  // Reads everything now. When the content's fingerprint equals `unlessFingerprint` (the running
+  // snapshot's), returns `unchanged` as soon as it knows, without decoding. Called by the
+  // reloader only, one call at a time.
+  virtual SourceLoad load(const std::string& unlessFingerprint = {}) = 0;
 
   // Starts the source's watcher thread: `onChange` is called (on that thread) once per burst of
   // changes that may alter what load() returns; the reloader then calls load(). A second call

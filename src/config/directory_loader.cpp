@@ -68,11 +68,10 @@ std::vector<std::string> listConfigFiles(const std::string& dir, model::Diagnost
   return files;
 }
 
-LoadResult loadDirectory(const std::string& dir) {
-  LoadResult r;
-  r.files = listConfigFiles(dir, r.diags);
+ReadResult readDirectory(const std::string& dir) {
+  ReadResult r;
   ContentFingerprint fp;
-  for (const auto& f : r.files) {
+  for (auto& f : listConfigFiles(dir, r.diags)) {
     std::ifstream in(f, std::ios::binary);
     if (!in) {
       model::Origin o;
@@ -82,12 +81,27 @@ LoadResult loadDirectory(const std::string& dir) {
     }
     std::ostringstream ss;
     ss << in.rdbuf();
-    const std::string text = ss.str();
-    fp.add(f, text);
-    model::decodeText(text, f, r.resources, r.diags);
+    fp.add(f, ss.view());
+    r.files.emplace_back(std::move(f), std::move(ss).str());
   }
   r.fingerprint = fp.hex();
   return r;
+}
+
+LoadResult decodeFiles(ReadResult read) {
+  LoadResult r;
+  r.diags = std::move(read.diags);
+  r.fingerprint = std::move(read.fingerprint);
+  for (auto& [path, text] : read.files) {
+    model::decodeText(text, path, r.resources, r.diags);
+    std::string().swap(text);  // each file's bytes go once decoded
+    r.files.push_back(std::move(path));
+  }
+  return r;
+}
+
+LoadResult loadDirectory(const std::string& dir) {
+  return decodeFiles(readDirectory(dir));
 }
 
 }  // namespace nm::config

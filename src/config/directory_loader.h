@@ -4,12 +4,20 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/diagnostics.h"
 #include "model/resources.h"
 
 namespace nm::config {
+
+// The files' bytes, read but not decoded: enough to tell whether anything changed.
+struct ReadResult {
+  std::vector<std::pair<std::string, std::string>> files;  // path, bytes; sorted by path
+  model::Diagnostics diags;
+  std::string fingerprint;  // ContentFingerprint hex over each file's path and bytes
+};
 
 struct LoadResult {
   model::ResourceSet resources;
@@ -28,6 +36,11 @@ bool isConfigFileName(std::string_view name);
 // mount's ..data links). Errors (missing directory) go to diags.
 std::vector<std::string> listConfigFiles(const std::string& dir, model::Diagnostics& diags);
 
+// Reads every config file below `dir` (a file that cannot be read is a diagnostic).
+ReadResult readDirectory(const std::string& dir);
+// Decodes what readDirectory read.
+LoadResult decodeFiles(ReadResult read);
+// readDirectory + decodeFiles.
 LoadResult loadDirectory(const std::string& dir);
 
 }  // namespace nm::config

@@ -18,22 +18,44 @@ DirectorySource::~DirectorySource() {
   stop();
 }
 
-SourceLoad DirectorySource::load() {
-  LoadResult r = loadDirectory(dir_);
-  SourceLoad out;
-  out.diags = std::move(r.diags);
-  out.config.items = r.files.size();
+namespace {
+
+// The whole content's fingerprint: the config files' plus the bytes of the template files.
+std::string contentFingerprint(const std::string& filesFingerprint,
+                               const std::vector<std::string>& templateFiles) {
+  if (templateFiles.empty()) return filesFingerprint;
   ContentFingerprint fp;
-  fp.add("files", r.fingerprint);
-  if (!r.resources.notificationManagers.empty()) {
-    for (const auto& f : r.resources.notificationManagers.front().globalTemplateFiles) {
-      std::ifstream in(f, std::ios::binary);
-      std::ostringstream text;
-      if (in) text << in.rdbuf();
-      fp.add("templateFile " + f, in ? text.str() : std::string("\n<unreadable>"));
-    }
+  fp.add("files", filesFingerprint);
+  for (const auto& f : templateFiles) {
+    std::ifstream in(f, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    fp.add("templateFile " + f, in ? text.view() : std::string_view("\n<unreadable>"));
   }
-  out.config.fingerprint = fp.hex();
+  return fp.hex();
+}
+
+}  // namespace
+
+SourceLoad DirectorySource::load(const std::string& unlessFingerprint) {
+  ReadResult read = readDirectory(dir_);
+  SourceLoad out;
+  if (read.diags.ok() && !unlessFingerprint.empty() &&
+      read.fingerprint == decodedFilesFingerprint_ &&
+      contentFingerprint(read.fingerprint, decodedTemplateFiles_) == unlessFingerprint) {
+    out.unchanged = true;
+    out.config.fingerprint = unlessFingerprint;
+    out.config.items = read.files.size();
+    return out;
+  }
+  out.config.items = read.files.size();
+  LoadResult r = decodeFiles(std::move(read));
+  out.diags = std::move(r.diags);
+  decodedFilesFingerprint_ = r.fingerprint;
+  decodedTemplateFiles_.clear();
+  if (!r.resources.notificationManagers.empty())
+    decodedTemplateFiles_ = r.resources.notificationManagers.front().globalTemplateFiles;
+  out.config.fingerprint = contentFingerprint(r.fingerprint, decodedTemplateFiles_);
   out.config.secrets = makeResourceSecretResolver(r.resources);
   out.config.resources = std::move(r.resources);
   return out;

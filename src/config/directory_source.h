@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "config/config_source.h"
 #include "config/directory_watcher.h"
@@ -22,7 +23,8 @@ class DirectorySource final : public ConfigSource {
   // Every config file (see directory_loader.h), the Secret resolver over its Secret manifests,
   // and the fingerprint of the files' paths and bytes plus the NotificationManager's
   // templateFiles (read by the builder, so a changed template file is a changed configuration).
-  SourceLoad load() override;
+  // The files are read and hashed before decoding, so unchanged content costs only that.
+  SourceLoad load(const std::string& unlessFingerprint = {}) override;
   void watch(std::function<void()> onChange) override;
   void stop() override;
 
@@ -34,6 +36,10 @@ class DirectorySource final : public ConfigSource {
   DirectoryWatcher::Options options_;
   mutable std::mutex mu_;  // guards watcher_
   std::unique_ptr<DirectoryWatcher> watcher_;
+  // The template files named by the last decoded content, keyed by its files' fingerprint: the
+  // same files name the same template files, so they can be hashed without decoding.
+  std::string decodedFilesFingerprint_;
+  std::vector<std::string> decodedTemplateFiles_;
 };
 
 }  // namespace nm::config

@@ -157,5 +157,30 @@ TEST(DirectorySource, RewriteWithSameBytesIsSkipped) {
   EXPECT_TRUE(f.reloader.status().lastError.empty());
 }
 
+TEST(DirectorySource, ChangedTemplateFileIsAChangeTouchedConfigIsNot) {
+  TempDir dir;
+  const std::string tmpl = dir.write("tmpl/extra.tmpl", "{{ define \"x\" }}one{{ end }}");
+  dir.write("nm.yaml", std::string(kV2) +
+                           "kind: NotificationManager\nmetadata: {name: nm}\nspec:\n"
+                           "  receivers:\n    options:\n      global: {templateFile: [\"" +
+                           tmpl + "\"]}\n");
+  dir.write("a.yaml", receiver("a"));
+  DirectorySource src(dir.path());
+  SnapshotStore store;
+  ConfigReloader r(src, store, nullptr);
+  ASSERT_TRUE(r.initial().ok);
+
+  auto same = r.reload();
+  EXPECT_TRUE(same.ok && same.skipped);
+  EXPECT_EQ(store.current()->version, 1u);
+
+  // The builder reads template files, so their bytes are part of the content.
+  dir.write("tmpl/extra.tmpl", "{{ define \"x\" }}two{{ end }}");
+  auto changed = r.reload();
+  EXPECT_TRUE(changed.ok);
+  EXPECT_FALSE(changed.skipped);
+  EXPECT_EQ(store.current()->version, 2u);
+}
+
 }  // namespace
 }  // namespace nm::config::test

@@ -36,10 +36,14 @@ class FakeSource final : public ConfigSource {
   }
 
   std::string name() const override { return "fake"; }
-  SourceLoad load() override {
+  SourceLoad load(const std::string& unlessFingerprint) override {
     std::lock_guard<std::mutex> g(mu_);
     ++loads_;
     SourceLoad out;
+    if (unlessFingerprint == "fp:" + yaml_) {
+      out.unchanged = true;
+      return out;
+    }
     out.config.resources = decodeYaml(yaml_, out.diags, "fake.yaml");
     out.config.secrets = makeResourceSecretResolver(out.config.resources);
     out.config.fingerprint = "fp:" + yaml_;

@@ -15,6 +15,7 @@
 #include "api/http_server.h"
 #include "app/direct_send.h"
 #include "config/config_reloader.h"
+#include "config/directory_source.h"
 #include "core/version.h"
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
@@ -108,7 +109,11 @@ int runDaemon(const Flags& flags) {
   const ChannelServices services{*http, *smtp, throttle, tokens, reg};
 
   config::SnapshotStore snapshots;
-  config::ConfigReloader reloader(flags.configDir, snapshots, &services, reg);
+  config::DirectorySource source(flags.configDir);
+  config::ConfigReloader reloader(source, snapshots, &services, reg);
+  // A rebuild allocates a whole new snapshot on the watcher's thread; without a trim the old
+  // one's memory stays resident after it is freed.
+  reloader.setAfterPublish([] { malloc_trim(0); });
   if (auto r = reloader.initial(); !r.ok) {
     log::error("configuration refused at startup; fix it and start again", {{"error", r.error}});
     return 1;
@@ -164,6 +169,7 @@ int runDaemon(const Flags& flags) {
   deps.bearerToken = bearerToken;
   deps.reload = [&reloader] {
     auto r = reloader.reload();
+    if (r.ok && r.skipped) return api::ApiResult{200, "Configuration unchanged"};
     if (r.ok) return api::ApiResult{200, "Configuration reloaded"};
     return api::ApiResult{400, "configuration refused, the previous one keeps running: " + r.error};
   };

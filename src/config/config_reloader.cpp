@@ -1,21 +1,35 @@
-// Reload = loadDirectory + buildSnapshot + publish, with counts logged on success, every
-// diagnostic logged on failure, and the reload metrics.
+// Reload = source.load + (unless the fingerprint is the published one) buildSnapshot + publish,
+// with counts and timings logged on success, every diagnostic logged on failure, and the reload
+// metrics.
 #include "config/config_reloader.h"
 
-#include "config/directory_loader.h"
 #include "config/snapshot_builder.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 
 namespace nm::config {
 
-ConfigReloader::ConfigReloader(std::string dir, SnapshotStore& store,
+namespace {
+
+std::string millisSince(std::chrono::steady_clock::time_point t0) {
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  return std::to_string(us / 1000) + "." + std::to_string(us % 1000 / 100) + "ms";
+}
+
+}  // namespace
+
+ConfigReloader::ConfigReloader(ConfigSource& source, SnapshotStore& store,
                                const ChannelServices* services, metrics::Registry& registry)
-    : dir_(std::move(dir)),
+    : source_(source),
       store_(store),
       services_(services),
       reloads_(registry.counter("nm_config_reloads_total",
                                 "Configuration reload attempts by result.", {"result"})),
+      skipped_(registry.counter("nm_config_reloads_skipped_total",
+                                "Configuration reloads not rebuilt because the content equals the "
+                                "running configuration's.")),
       lastSuccess_(registry.gauge("nm_config_last_reload_success_timestamp_seconds",
                                   "Unix time of the last successful configuration load.")) {}
 
@@ -26,25 +40,42 @@ ConfigReloader::~ConfigReloader() {
 ReloadOutcome ConfigReloader::reload() {
   std::lock_guard<std::mutex> g(mu_);
   const TimePoint t = now();
+  const auto t0 = std::chrono::steady_clock::now();
   status_.lastAttempt = t;
-  LoadResult loaded = loadDirectory(dir_);
+  const std::string source = source_.name();
+  SnapshotPtr cur = store_.current();
+  SourceLoad loaded = source_.load(cur ? cur->fingerprint : std::string());
   model::Diagnostics diags = std::move(loaded.diags);
+  ReloadOutcome out;
+  if (diags.ok() && cur && (loaded.unchanged || cur->fingerprint == loaded.config.fingerprint)) {
+    // What runs is what was read: a touched file, an event on a file rewritten as it was, a
+    // reverted bad edit (which also clears its error).
+    status_.lastError.clear();
+    status_.lastErrorTime = kZeroTime;
+    ++status_.skipped;
+    skipped_.with({}).inc();
+    log::debug(
+        "configuration unchanged, not rebuilt",
+        {{"source", source}, {"version", std::to_string(cur->version)}, {"took", millisSince(t0)}});
+    out.ok = true;
+    out.skipped = true;
+    return out;
+  }
+  const auto loadTook = millisSince(t0);
   BuildResult built;
   if (diags.ok()) {
-    SnapshotPtr cur = store_.current();
-    BuildOptions opts{services_, "dir:" + dir_, (cur ? cur->version : 0) + 1};
-    built = buildSnapshot(std::move(loaded.resources), opts);
+    BuildOptions opts{services_, source, (cur ? cur->version : 0) + 1, loaded.config.fingerprint};
+    built =
+        buildSnapshot(std::move(loaded.config.resources), std::move(loaded.config.secrets), opts);
     diags.append(built.diags);
   }
-  ReloadOutcome out;
   if (!diags.ok() || !built.snapshot) {
     out.error = diags.ok() ? std::string("configuration could not be built") : diags.str();
     for (const auto& d : diags.items()) {
-      log::error("configuration rejected", {{"dir", dir_}, {"error", d.str()}});
+      log::error("configuration rejected", {{"source", source}, {"error", d.str()}});
     }
-    if (store_.current())
-      log::error("keeping the running configuration",
-                 {{"version", std::to_string(store_.current()->version)}});
+    if (cur)
+      log::error("keeping the running configuration", {{"version", std::to_string(cur->version)}});
     status_.lastError = out.error;
     status_.lastErrorTime = t;
     reloads_.with({"failure"}).inc();
@@ -63,16 +94,25 @@ ReloadOutcome ConfigReloader::reload() {
   size_t tenantSilences = 0;
   for (const auto& [tenant, v] : s.tenantSilences) tenantSilences += v.size();
   log::info("configuration reloaded",
-            {{"dir", dir_},
+            {{"source", source},
              {"version", std::to_string(s.version)},
-             {"files", std::to_string(loaded.files.size())},
+             {"items", std::to_string(loaded.config.items)},
              {"receivers", std::to_string(s.receivers.size())},
              {"configs", std::to_string(configs)},
              {"routers", std::to_string(s.routers.size())},
              {"silences", std::to_string(s.globalSilences.size() + tenantSilences)},
-             {"history", s.history ? "true" : "false"}});
+             {"history", s.history ? "true" : "false"},
+             {"load_took", loadTook},
+             {"took", millisSince(t0)}});
   out.ok = true;
+  cur.reset();  // the previous snapshot goes now unless a batch still holds it
+  if (afterPublish_) afterPublish_();
   return out;
+}
+
+void ConfigReloader::setAfterPublish(std::function<void()> fn) {
+  std::lock_guard<std::mutex> g(mu_);
+  afterPublish_ = std::move(fn);
 }
 
 ReloadStatus ConfigReloader::status() const {
@@ -80,17 +120,12 @@ ReloadStatus ConfigReloader::status() const {
   return status_;
 }
 
-void ConfigReloader::start(DirectoryWatcher::Options options) {
-  if (watcher_) return;
-  watcher_ = std::make_unique<DirectoryWatcher>(
-      dir_, [this] { reload(); }, options);
-  watcher_->start();
+void ConfigReloader::start() {
+  source_.watch([this] { reload(); });
 }
 
 void ConfigReloader::stop() {
-  if (!watcher_) return;
-  watcher_->stop();
-  watcher_.reset();
+  source_.stop();
 }
 
 }  // namespace nm::config

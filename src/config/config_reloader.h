@@ -1,12 +1,15 @@
-// The file-mode config source: loads the directory, builds a snapshot and publishes it; a bad edit
-// keeps the running snapshot and is remembered (with its diagnostics) for /-/ready.
+// The reloader: loads its ConfigSource, builds a snapshot and publishes it; content equal to the
+// published snapshot's is not rebuilt; a bad edit keeps the running snapshot and is remembered
+// (with its diagnostics) for /-/ready. It does not know where the resources come from.
 #pragma once
 
-#include <memory>
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
-#include "config/directory_watcher.h"
+#include "interfaces/config_source.h"
 #include "interfaces/snapshot.h"
 #include "observe/metrics.h"
 
@@ -18,7 +21,8 @@ namespace nm::config {
 
 struct ReloadOutcome {
   bool ok = false;
-  std::string error;  // every diagnostic, one per line
+  bool skipped = false;  // ok, and the content equals the published snapshot's: nothing rebuilt
+  std::string error;     // every diagnostic, one per line
 };
 
 struct ReloadStatus {
@@ -27,11 +31,12 @@ struct ReloadStatus {
   TimePoint lastAttempt = kZeroTime;
   std::string lastError;  // empty when the last attempt succeeded
   TimePoint lastErrorTime = kZeroTime;
+  uint64_t skipped = 0;  // reloads whose content was unchanged (nm_config_reloads_skipped_total)
 };
 
 class ConfigReloader {
  public:
-  ConfigReloader(std::string dir, SnapshotStore& store, const ChannelServices* services,
+  ConfigReloader(ConfigSource& source, SnapshotStore& store, const ChannelServices* services,
                  metrics::Registry& registry);
   ~ConfigReloader();
   ConfigReloader(const ConfigReloader&) = delete;
@@ -39,26 +44,30 @@ class ConfigReloader {
 
   // The load at start: same as reload(); a failure is fatal for the caller.
   ReloadOutcome initial() { return reload(); }
-  // Load + build; on success publish version+1. Thread-safe (watcher, /-/reload).
+  // Load; when the content differs from the published snapshot's, build and on success publish
+  // version+1. Thread-safe (the source's watcher, SIGHUP, /-/reload).
   ReloadOutcome reload();
 
   ReloadStatus status() const;
 
-  // The watcher thread: reload() on every change burst.
-  void start(DirectoryWatcher::Options options = {});
+  // Called after each published rebuild, once the reloader dropped the previous snapshot (the
+  // daemon gives the freed memory back to the system).
+  void setAfterPublish(std::function<void()> fn);
+
+  // The source's change notifications: reload() on each.
+  void start();
   void stop();
 
-  const std::string& dir() const { return dir_; }
-
  private:
-  std::string dir_;
+  ConfigSource& source_;
   SnapshotStore& store_;
   const ChannelServices* services_;
   metrics::Family<metrics::Counter>& reloads_;
+  metrics::Family<metrics::Counter>& skipped_;
   metrics::Family<metrics::Gauge>& lastSuccess_;
   mutable std::mutex mu_;  // serializes reloads and guards status_
   ReloadStatus status_;
-  std::unique_ptr<DirectoryWatcher> watcher_;
+  std::function<void()> afterPublish_;
 };
 
 }  // namespace nm::config

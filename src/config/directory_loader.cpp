@@ -8,18 +8,23 @@
 #include <sstream>
 #include <system_error>
 
+#include "config/content_fingerprint.h"
 #include "model/decode.h"
 
 namespace nm::config {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-bool isConfigFile(const fs::path& p) {
-  const std::string ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+bool isSkippedEntryName(std::string_view name) {
+  return name.starts_with(".");
 }
+
+bool isConfigFileName(std::string_view name) {
+  return !isSkippedEntryName(name) &&
+         (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"));
+}
+
+namespace {
 
 void walk(const fs::path& dir, std::vector<std::string>& out, model::Diagnostics& diags,
           int depth) {
@@ -33,11 +38,12 @@ void walk(const fs::path& dir, std::vector<std::string>& out, model::Diagnostics
   }
   for (const auto& entry : it) {
     const fs::path& p = entry.path();
-    if (p.filename().string().starts_with(".")) continue;
+    const std::string name = p.filename().string();
+    if (isSkippedEntryName(name)) continue;
     std::error_code sec;
     if (entry.is_directory(sec)) {
       if (depth < 32) walk(p, out, diags, depth + 1);  // bounded: symlink loops
-    } else if (entry.is_regular_file(sec) && isConfigFile(p)) {
+    } else if (entry.is_regular_file(sec) && isConfigFileName(name)) {
       out.push_back(p.string());
     }
   }
@@ -62,10 +68,10 @@ std::vector<std::string> listConfigFiles(const std::string& dir, model::Diagnost
   return files;
 }
 
-LoadResult loadDirectory(const std::string& dir) {
-  LoadResult r;
-  r.files = listConfigFiles(dir, r.diags);
-  for (const auto& f : r.files) {
+ReadResult readDirectory(const std::string& dir) {
+  ReadResult r;
+  ContentFingerprint fp;
+  for (auto& f : listConfigFiles(dir, r.diags)) {
     std::ifstream in(f, std::ios::binary);
     if (!in) {
       model::Origin o;
@@ -75,9 +81,27 @@ LoadResult loadDirectory(const std::string& dir) {
     }
     std::ostringstream ss;
     ss << in.rdbuf();
-    model::decodeText(ss.str(), f, r.resources, r.diags);
+    fp.add(f, ss.view());
+    r.files.emplace_back(std::move(f), std::move(ss).str());
+  }
+  r.fingerprint = fp.hex();
+  return r;
+}
+
+LoadResult decodeFiles(ReadResult read) {
+  LoadResult r;
+  r.diags = std::move(read.diags);
+  r.fingerprint = std::move(read.fingerprint);
+  for (auto& [path, text] : read.files) {
+    model::decodeText(text, path, r.resources, r.diags);
+    std::string().swap(text);  // each file's bytes go once decoded
+    r.files.push_back(std::move(path));
   }
   return r;
+}
+
+LoadResult loadDirectory(const std::string& dir) {
+  return decodeFiles(readDirectory(dir));
 }
 
 }  // namespace nm::config

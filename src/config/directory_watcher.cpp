@@ -1,5 +1,6 @@
 // inotify over the directory tree (re-armed after every burst, as ConfigMap mounts swap whole
-// directories), an eventfd to stop, and the mtime-polling fallback.
+// directories), events filtered by the loader's predicate, an eventfd to stop, and the
+// mtime-polling fallback.
 #include "config/directory_watcher.h"
 
 #include <poll.h>
@@ -7,7 +8,10 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -64,7 +68,7 @@ bool addWatches(int fd, const std::string& dir) {
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it.depth() > 32 || it->path().filename().string().starts_with(".")) {
+    if (it.depth() > 32 || isSkippedEntryName(it->path().filename().string())) {
       it.disable_recursion_pending();
       continue;
     }
@@ -74,14 +78,31 @@ bool addWatches(int fd, const std::string& dir) {
   return true;
 }
 
-// Reads and discards pending inotify events; true when there were any.
-bool drain(int fd) {
+// Whether one event can change what the loader reads. Files count when the loader reads their
+// name; directories when it descends into them; the ConfigMap mount's `..data` link because every
+// file is read through it (the kubelet swaps it to publish an update). Anything else — a log file
+// written in the directory, editors' swap files — is ignored.
+bool relevant(const inotify_event& ev) {
+  if (ev.mask & (IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF)) return true;
+  if (ev.len == 0) return false;  // about the watched directory itself (attributes)
+  const std::string_view name(ev.name);
+  if (name == "..data") return true;
+  if (ev.mask & IN_ISDIR) return !isSkippedEntryName(name);
+  return isConfigFileName(name);
+}
+
+// Reads every pending inotify event; true when one of them is relevant.
+bool drainRelevant(int fd) {
   alignas(inotify_event) char buf[8192];
   bool any = false;
   for (;;) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) return any;
-    any = true;
+    for (char* p = buf; p < buf + n;) {
+      const auto* ev = reinterpret_cast<const inotify_event*>(p);
+      any = any || relevant(*ev);
+      p += sizeof(inotify_event) + ev->len;
+    }
   }
 }
 
@@ -96,22 +117,28 @@ bool DirectoryWatcher::runInotify() {
   }
   inotify_ = true;
   log::info("watching configuration directory with inotify", {{"dir", dir_}});
-  const int debounceMs = static_cast<int>(options_.debounce.count());
+  using Clock = std::chrono::steady_clock;
   while (!stopping_) {
     pollfd fds[2] = {{fd, POLLIN, 0}, {stopFd_, POLLIN, 0}};
     if (poll(fds, 2, -1) < 0) continue;
     if (stopping_ || (fds[1].revents & POLLIN)) break;
-    if (!drain(fd)) continue;
-    // Debounce: wait until the burst has been quiet for debounceMs.
+    if (!drainRelevant(fd)) continue;
+    // Debounce: wait until relevant events have been quiet for `debounce`, at most `maxDelay`
+    // after the first one.
+    const auto deadline = Clock::now() + options_.maxDelay;
+    auto quietUntil = Clock::now() + options_.debounce;
     for (;;) {
+      const auto until = std::min(quietUntil, deadline);
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
+      if (left.count() <= 0) break;
       pollfd more[2] = {{fd, POLLIN, 0}, {stopFd_, POLLIN, 0}};
-      int n = poll(more, 2, debounceMs);
+      int n = poll(more, 2, static_cast<int>(left.count()));
       if (stopping_ || (n > 0 && (more[1].revents & POLLIN))) break;
-      if (n <= 0) break;
-      drain(fd);
+      if (n > 0 && drainRelevant(fd)) quietUntil = Clock::now() + options_.debounce;
     }
     if (stopping_) break;
-    // Directories may have come and gone (ConfigMap ..data swaps): re-arm from scratch.
+    // Directories may have come and gone (ConfigMap ..data swaps): re-arm from scratch. The
+    // callback loads after the new watches exist, so no change falls between the two.
     close(fd);
     fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0 || !addWatches(fd, dir_)) {

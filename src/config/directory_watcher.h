@@ -1,5 +1,5 @@
-// Watches a configuration directory tree and calls back once per burst of changes: inotify
-// (debounced ~300 ms), or polling file mtimes every 2 s when inotify is unavailable.
+// Watches the files the directory loader reads and calls back once per burst of changes to them:
+// inotify (debounced), or polling their mtimes every 2 s when inotify is unavailable.
 #pragma once
 
 #include <atomic>
@@ -13,7 +13,10 @@ namespace nm::config {
 class DirectoryWatcher {
  public:
   struct Options {
-    std::chrono::milliseconds debounce{300};
+    // A burst ends after `debounce` without a relevant event, or `maxDelay` after its first one
+    // (a file rewritten without pause still reloads every maxDelay).
+    std::chrono::milliseconds debounce{200};
+    std::chrono::milliseconds maxDelay{2000};
     std::chrono::milliseconds pollInterval{2000};
     bool forcePolling = false;  // tests
   };

@@ -12,6 +12,12 @@ std::string defaultSecretNamespace(const model::NotificationManager& nm) {
   return "default";
 }
 
+std::shared_ptr<const SecretResolver> makeResourceSecretResolver(const model::ResourceSet& rs) {
+  const std::string ns = defaultSecretNamespace(
+      rs.notificationManagers.empty() ? model::NotificationManager{} : rs.notificationManagers[0]);
+  return std::make_shared<ResourceSecretResolver>(rs.secrets, ns);
+}
+
 ResourceSecretResolver::ResourceSecretResolver(const std::vector<model::SecretResource>& secrets,
                                                std::string defaultNamespace)
     : defaultNamespace_(std::move(defaultNamespace)) {

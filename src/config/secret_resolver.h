@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,5 +30,9 @@ class ResourceSecretResolver final : public SecretResolver {
 
 // nm.defaultSecretNamespace, else env NAMESPACE, else "default".
 std::string defaultSecretNamespace(const model::NotificationManager& nm);
+
+// The file-mode resolver over `rs`'s Secret manifests, namespaces defaulted as the snapshot built
+// from `rs` does (its first NotificationManager, else the defaults).
+std::shared_ptr<const SecretResolver> makeResourceSecretResolver(const model::ResourceSet& rs);
 
 }  // namespace nm::config

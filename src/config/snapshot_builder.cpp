@@ -140,11 +140,18 @@ void buildHistory(Snapshot& s, model::Diagnostics& diags, std::shared_ptr<Receiv
 }  // namespace
 
 BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options) {
+  auto secrets = makeResourceSecretResolver(rs);
+  return buildSnapshot(std::move(rs), std::move(secrets), options);
+}
+
+BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretResolver> secrets,
+                          const BuildOptions& options) {
   BuildResult result;
   auto& diags = result.diags;
   auto snap = std::make_shared<Snapshot>();
   snap->version = options.version;
   snap->source = options.source;
+  snap->fingerprint = options.fingerprint;
   snap->loadedAt = now();
   snap->resources = std::move(rs);
   const auto& res = snap->resources;
@@ -159,8 +166,10 @@ BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options) {
   checkDuplicates(res.secrets, "Secret", byNsName, diags);
   checkDuplicates(res.configMaps, "ConfigMap", byNsName, diags);
 
-  snap->secrets =
-      std::make_shared<ResourceSecretResolver>(res.secrets, defaultSecretNamespace(snap->nm));
+  snap->secrets = secrets
+                      ? std::move(secrets)
+                      : std::make_shared<ResourceSecretResolver>(
+                            std::vector<model::SecretResource>{}, defaultSecretNamespace(snap->nm));
 
   for (const auto& c : res.configs) {
     for (auto& e : makeConfigEntries(c, snap->nm, diags)) snap->configsByType[e->type].push_back(e);

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,10 @@ namespace nm::config {
 inline constexpr const char* kHistoryReceiverName = "notification-manager-history";
 
 struct BuildOptions {
-  const ChannelServices* services =
-      nullptr;         // null: notifiers are not built (tests, fuzzing, dry runs)
-  std::string source;  // "dir:/etc/nm"
+  const ChannelServices* services = nullptr;  // null: notifiers are not built (tests, dry runs)
+  std::string source;                         // ConfigSource::name(): "dir:/etc/nm"
   uint64_t version = 0;
+  std::string fingerprint = {};  // LoadedConfig::fingerprint, kept on the snapshot
 };
 
 struct BuildResult {
@@ -30,6 +31,11 @@ struct BuildResult {
   model::Diagnostics diags;
 };
 
+// `secrets` is the resolver made by the source that loaded `rs` (LoadedConfig::secrets); null
+// resolves inline values only.
+BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretResolver> secrets,
+                          const BuildOptions& options);
+// Tests, fuzzing, tools: the file-mode resolver over rs.secrets (what DirectorySource hands in).
 BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options);
 
 // The NotificationManager used when the configuration has none: the struct defaults plus the

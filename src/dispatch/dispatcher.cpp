@@ -51,9 +51,13 @@ void Dispatcher::start() {
 void Dispatcher::loop() {
   uint64_t seq = 0;
   for (;;) {
-    config::SnapshotPtr snap = snapshots_.current();
-    size_t maxSize = snap ? static_cast<size_t>(std::max(1, snap->nm.batchMaxSize)) : 100;
-    Duration maxWait = snap ? snap->nm.batchMaxWait : std::chrono::seconds(1);
+    size_t maxSize = 100;
+    Duration maxWait = std::chrono::seconds(1);
+    // Not held while pull() waits: an idle daemon would keep the snapshot a reload replaced.
+    if (config::SnapshotPtr cur = snapshots_.current()) {
+      maxSize = static_cast<size_t>(std::max(1, cur->nm.batchMaxSize));
+      maxWait = cur->nm.batchMaxWait;
+    }
     std::optional<PulledBatch> batch = queue_.pull(maxSize, maxWait);
     if (!batch) break;
     size_t n = batch->alerts.size();
@@ -71,7 +75,7 @@ void Dispatcher::loop() {
     m.alerts.inc(batch->alerts.size());
     m.inFlight.add(1);
     // The snapshot is taken once per batch: the whole batch sees one configuration.
-    snap = snapshots_.current();
+    config::SnapshotPtr snap = snapshots_.current();
     ++seq;
     boost::asio::post(*pool_, [this, b = std::move(*batch), snap, seq]() mutable {
       runBatch(std::move(b), std::move(snap), seq);

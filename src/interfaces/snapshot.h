@@ -60,6 +60,8 @@ struct Snapshot {
   uint64_t version = 0;
   TimePoint loadedAt = kZeroTime;
   std::string source;  // "dir:/etc/nm" or "api"
+  // The source content it was built from (LoadedConfig::fingerprint): equal → no rebuild.
+  std::string fingerprint;
 
   model::NotificationManager nm;  // effective (defaults when the directory has none)
   model::ResourceSet resources;   // as loaded, for the debug dumps (redacted on output)

@@ -7,14 +7,23 @@
 
 namespace nm::model {
 
-// Where a resource came from: file mode fills file/document; the Kubernetes source later fills
-// kind/name only.
+// Where a resource came from: a file and document (file mode), or an API object (the Kubernetes
+// source: kind, namespace, name, resourceVersion). Error texts use describe().
 struct Origin {
   std::string file;
   int document = 0;  // 1-based index of the YAML document within the file
   std::string kind;
   std::string name;
+  std::string ns = {};               // API objects: empty for cluster-scoped kinds
+  std::string resourceVersion = {};  // API objects: the version that was read
 
+  // An API object's origin (file empty).
+  static Origin apiObject(std::string kind, std::string ns, std::string name,
+                          std::string resourceVersion);
+  bool isApiObject() const { return file.empty() && !kind.empty() && !name.empty(); }
+
+  // "receivers.yaml: document 2 (Receiver/team-a)" for a file;
+  // "Secret default/hook-token (resourceVersion 42)" for an API object.
   std::string describe() const;
 };
 

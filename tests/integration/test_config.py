@@ -75,6 +75,43 @@ spec:
         self.post_alerts([alert({"alertname": "StillWorks"})])
         wait_until(lambda: self.sink.alerts_on("/keep"), what="old config delivering")
 
+    def test_only_files_the_loader_reads_trigger_a_rebuild(self):
+        self.write("nm.yaml", nm_manifest())
+        a = webhook_receiver("first", self.sink.url("/first"), {"type": "global"})
+        self.write("a.yaml", a)
+        self.start()
+
+        def metric(name):
+            _, data, _ = self.daemon.request("GET", "/metrics")
+            for line in data.decode().splitlines():
+                if line.startswith(name + " "):
+                    return float(line.split()[1])
+            return 0.0
+        success = 'nm_config_reloads_total{result="success"}'
+        self.assertEqual(metric(success), 1)
+        # A log file written in the directory for longer than the watcher's 2 s max delay: had it
+        # counted, a reload would have shown up during this wait.
+        log_path = self.write("nm.log", "")
+        deadline = time.time() + 2.5
+        with open(log_path, "a") as log:
+            while time.time() < deadline:
+                log.write("level=info msg=line\n")
+                log.flush()
+                self.assertEqual(metric(success), 1, "a log file write caused a reload")
+                self.assertEqual(metric("nm_config_reloads_skipped_total"), 0)
+        # the marker: a config file is picked up
+        self.write("b.yaml", webhook_receiver("second", self.sink.url("/second"),
+                                              {"type": "global"}))
+        wait_until(lambda: metric(success) == 2, 15, what="b.yaml to be loaded")
+        # rewritten with the same bytes: loaded, fingerprinted, not rebuilt
+        self.write("a.yaml", a)
+        wait_until(lambda: metric("nm_config_reloads_skipped_total") == 1, 15,
+                   what="the unchanged rewrite to be skipped")
+        self.assertEqual(metric(success), 2)
+        status, body = self.daemon.post("/-/reload", {})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["Message"], "Configuration unchanged")
+
     def test_secret_credentials_resolved_and_redacted(self):
         secret_token = "s3cr3t-T0ken-value"
         inline_pw = "inline-Pa55word"

@@ -1,11 +1,12 @@
-// The reloader: initial load, version bumps, a bad edit keeps the running snapshot and records
-// the error, a new file is picked up (directly and through the watcher).
+// The reloader over a DirectorySource: initial load, version bumps, a bad edit keeps the running
+// snapshot and records the error, a new file is picked up (directly and through the watcher).
 #include "config/config_reloader.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "config/directory_source.h"
 #include "config_test_util.h"
 #include "observe/metrics.h"
 #include "wait_for.h"
@@ -24,7 +25,8 @@ TEST(ConfigReloader, InitialAndReload) {
   TempDir d;
   d.write("a.yaml", globalReceiver("a"));
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr, registry);
+  DirectorySource src(d.path());
+  ConfigReloader r(src, store, nullptr, registry);
   auto out = r.initial();
   ASSERT_TRUE(out.ok) << out.error;
   ASSERT_TRUE(store.current());
@@ -42,7 +44,8 @@ TEST(ConfigReloader, BadEditKeepsSnapshotAndRecordsError) {
   TempDir d;
   d.write("a.yaml", globalReceiver("a"));
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr, registry);
+  DirectorySource src(d.path());
+  ConfigReloader r(src, store, nullptr, registry);
   ASSERT_TRUE(r.initial().ok);
   SnapshotPtr before = store.current();
 
@@ -59,15 +62,20 @@ TEST(ConfigReloader, BadEditKeepsSnapshotAndRecordsError) {
   EXPECT_EQ(st.lastError, out.error);
   EXPECT_NE(st.lastErrorTime, kZeroTime);
 
+  // Reverted: the content is the running snapshot's again, so nothing is rebuilt and the
+  // refusal is no longer reported.
   std::filesystem::remove(bad);
-  ASSERT_TRUE(r.reload().ok);
-  EXPECT_EQ(store.current()->version, 2u);
+  auto reverted = r.reload();
+  ASSERT_TRUE(reverted.ok);
+  EXPECT_TRUE(reverted.skipped);
+  EXPECT_EQ(store.current(), before);
   EXPECT_TRUE(r.status().lastError.empty());
 }
 
 TEST(ConfigReloader, InitialFailure) {
   SnapshotStore store;
-  ConfigReloader r("/nonexistent/nm-dir", store, nullptr, registry);
+  DirectorySource src("/nonexistent/nm-dir");
+  ConfigReloader r(src, store, nullptr, registry);
   auto out = r.initial();
   EXPECT_FALSE(out.ok);
   EXPECT_FALSE(out.error.empty());
@@ -84,13 +92,14 @@ void watcherPicksUpNewFile(bool polling) {
   const std::string a = globalReceiver("a");
   d.write("a.yaml", a);
   SnapshotStore store;
-  ConfigReloader r(d.path(), store, nullptr, registry);
-  ASSERT_TRUE(r.initial().ok);
   DirectoryWatcher::Options opts;
   opts.debounce = std::chrono::milliseconds(50);
   opts.pollInterval = std::chrono::milliseconds(50);
   opts.forcePolling = polling;
-  r.start(opts);
+  DirectorySource src(d.path(), opts);
+  ConfigReloader r(src, store, nullptr, registry);
+  ASSERT_TRUE(r.initial().ok);
+  r.start();
   // The watcher is armed once it reports a change: edit a.yaml (a growing comment, so size and
   // mtime differ each time; polling takes its first fingerprint after start) until a reload
   // publishes version 2. Only then is a missed new file the watcher's fault.

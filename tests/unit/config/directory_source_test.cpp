@@ -83,7 +83,7 @@ bool hasReceiver(const SnapshotStore& store, const std::string& key) {
 
 struct Fixture {
   explicit Fixture(DirectoryWatcher::Options o)
-      : src(dir.path(), o), reloader(src, store, nullptr) {}
+      : src(dir.path(), o), reloader(src, store, nullptr, registry) {}
   void startWatching() {
     ASSERT_TRUE(reloader.initial().ok);
     src.watch(changes.callback(reloader));

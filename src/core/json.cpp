@@ -3,9 +3,9 @@
 #include "core/json.h"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/internal/dtoa.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -112,13 +112,13 @@ void appendDouble(std::string& out, double v) {
     out += "0.0";
     return;
   }
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  const std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));  // d[.ddd]e±XX
-  const size_t e = sci.find('e');
-  std::string digits(1, sci[0]);
-  if (e > 1) digits.append(sci.substr(2, e - 2));
-  const int exponent = std::atoi(std::string(sci.substr(e + 1)).c_str());
+  // Grisu2, the digit generator nlohmann used too (not always the shortest: same digits matter).
+  char buf[32];
+  int length = 0;
+  int k10 = 0;  // v = digits × 10^k10
+  rapidjson::internal::Grisu2(v, buf, &length, &k10);
+  const std::string digits(buf, static_cast<size_t>(length));
+  const int exponent = length - 1 + k10;  // of the first digit
   const int k = static_cast<int>(digits.size());
   const int n = exponent + 1;  // position of the decimal point in `digits`
   constexpr int kMaxExp = 15;

@@ -20,7 +20,7 @@ namespace nm::json {
 // dump(-1, ' ', false, replace) wrote, so vendor bodies and their signatures did not change.
 void appendQuoted(std::string& out, std::string_view s);
 
-// A double as nlohmann wrote it: shortest round-trip digits, "1.0" for integral values, exponent
+// A double as nlohmann wrote it: Grisu2 round-trip digits, "1.0" for integral values, exponent
 // form ("1e+16", "1e-05") outside 1e-5..1e15, null for NaN and infinities.
 void appendDouble(std::string& out, double v);
 

@@ -112,7 +112,8 @@ void appendDouble(std::string& out, double v) {
     out += "0.0";
     return;
   }
-  // Grisu2, the digit generator nlohmann used too (not always the shortest: same digits matter).
+  // Grisu2, the algorithm nlohmann used too: the same digits, except that where 17 are needed the
+  // last may differ by one (both read back as the same double).
   char buf[32];
   int length = 0;
   int k10 = 0;  // v = digits × 10^k10

@@ -20,8 +20,9 @@ namespace nm::json {
 // dump(-1, ' ', false, replace) wrote, so vendor bodies and their signatures did not change.
 void appendQuoted(std::string& out, std::string_view s);
 
-// A double as nlohmann wrote it: Grisu2 round-trip digits, "1.0" for integral values, exponent
-// form ("1e+16", "1e-05") outside 1e-5..1e15, null for NaN and infinities.
+// A double in nlohmann's layout: Grisu2 round-trip digits (where 17 are needed the last may differ
+// from nlohmann's by one), "1.0" for integral values, exponent form ("1e+16", "1e-05") outside
+// 1e-5..1e15, null for NaN and infinities.
 void appendDouble(std::string& out, double v);
 
 // Builds compact JSON text in the order written. Objects are not reordered: callers that must

@@ -13,8 +13,9 @@ RUN_PACKAGES=(
   libcurl4-openssl-dev               # HTTP(S)/SMTP client with TLS and proxies
   libre2-dev                         # Go's regexp is RE2
   libyaml-cpp-dev                    # resources on disk
-  libsimdjson-dev rapidjson-dev      # JSON in (hot path) and out
-  nlohmann-json3-dev                 # JSON in tests and debug dumps
+  libsimdjson-dev                    # JSON: alert bodies in (ingest)
+  rapidjson-dev                      # JSON: everything else in and out
+  nlohmann-json3-dev                 # JSON: tests only
   libssl-dev                         # HMAC, SHA-256, TLS
   libspdlog-dev libfmt-dev           # logging
   libcli11-dev                       # flags

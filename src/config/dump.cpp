@@ -4,15 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
-#include <nlohmann/json.hpp>
+
+#include "core/json.h"
 
 #include "core/url_redact.h"
 
 namespace nm::config {
 
 namespace {
-
-using nlohmann::json;
 
 // A map holding only `value` and/or `valueFrom`: the shape of a Credential.
 bool isCredential(const YAML::Node& n) {
@@ -25,22 +24,72 @@ bool isCredential(const YAML::Node& n) {
   return true;
 }
 
-json scalarJson(const YAML::Node& n) {
+void writeScalar(json::Writer& w, const YAML::Node& n) {
   const std::string& s = n.Scalar();
-  if (n.Tag() == "!") return s;  // quoted: always a string
-  if (s == "true") return true;
-  if (s == "false") return false;
-  if (s == "null" || s == "~") return nullptr;
+  if (n.Tag() == "!") {  // quoted: always a string
+    w.string(s);
+    return;
+  }
+  if (s == "true" || s == "false") {
+    w.boolean(s == "true");
+    return;
+  }
+  if (s == "null" || s == "~") {
+    w.null();
+    return;
+  }
   long long i = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
-  if (!s.empty() && ec == std::errc() && p == s.data() + s.size()) return i;
-  return s;
+  if (!s.empty() && ec == std::errc() && p == s.data() + s.size()) {
+    w.integer(i);
+    return;
+  }
+  w.string(s);
 }
 
-json labelsJson(const LabelSet& l) {
-  json o = json::object();
-  for (const auto& [k, v] : l) o[k] = v;
-  return o;
+void writeLabels(json::Writer& w, const LabelSet& l) {
+  w.startObject();
+  for (const auto& [k, v] : l) w.member(k, v);
+  w.endObject();
+}
+
+// YAML → JSON with credentials redacted, map keys sorted (the last of repeated keys kept).
+void writeRedacted(json::Writer& w, const YAML::Node& n) {
+  if (!n || n.IsNull()) {
+    w.null();
+    return;
+  }
+  if (n.IsScalar()) {
+    writeScalar(w, n);
+    return;
+  }
+  if (n.IsSequence()) {
+    w.startArray();
+    for (const auto& x : n) writeRedacted(w, x);
+    w.endArray();
+    return;
+  }
+  const bool cred = isCredential(n);
+  // Sorted as (key, position) pairs: assigning a YAML::Node would overwrite the node it refers to.
+  std::vector<YAML::Node> values;
+  std::vector<std::pair<std::string, size_t>> keys;
+  for (const auto& kv : n) {
+    keys.emplace_back(kv.first.IsScalar() ? kv.first.Scalar() : std::string("?"), values.size());
+    values.push_back(kv.second);
+  }
+  std::sort(keys.begin(), keys.end());  // among repeated keys the last one written sorts last
+  w.startObject();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i + 1 < keys.size() && keys[i + 1].first == keys[i].first) continue;
+    const std::string& k = keys[i].first;
+    w.key(k);
+    if (cred && k == "value") {
+      w.string(kRedacted);
+    } else {
+      writeRedacted(w, values[keys[i].second]);
+    }
+  }
+  w.endObject();
 }
 
 bool tenantMatches(std::string_view filter, bool global, const std::string& tenant) {
@@ -64,50 +113,36 @@ YAML::Node rawBlock(const std::vector<Res>& list, const std::string& name,
 
 }  // namespace
 
-nlohmann::json redactedJson(const YAML::Node& n) {
-  if (!n || n.IsNull()) return nullptr;
-  if (n.IsScalar()) return scalarJson(n);
-  if (n.IsSequence()) {
-    json a = json::array();
-    for (const auto& x : n) a.push_back(redactedJson(x));
-    return a;
-  }
-  json o = json::object();
-  const bool cred = isCredential(n);
-  for (const auto& kv : n) {
-    const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
-    if (cred && k == "value")
-      o[k] = kRedacted;
-    else
-      o[k] = redactedJson(kv.second);
-  }
-  return o;
+std::string redactedJson(const YAML::Node& n) {
+  json::Writer w;
+  writeRedacted(w, n);
+  return w.take();
 }
 
 std::string dumpReceivers(const Snapshot& s, std::string_view tenant, std::string_view type) {
   std::vector<ReceiverPtr> list = s.receivers;
   if (s.history) list.push_back(s.history);
   std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a->key < b->key; });
-  json out = json::array();
+  json::Writer w;
+  w.startArray();
   for (const auto& r : list) {
     if (!type.empty() && r->type != type) continue;
     if (!tenantMatches(tenant, r->global, r->tenant)) continue;
-    json o;
-    o["key"] = r->key;
-    o["name"] = r->name;
-    o["type"] = r->type;
-    o["tenant"] = r->tenant;
-    o["global"] = r->global;
-    o["labels"] = labelsJson(r->labels);
-    o["enabled"] = r->enabled;
-    o["config"] = r->config ? json(r->config->name) : json(nullptr);
-    o["notifierError"] = r->notifierError;
-    YAML::Node raw =
-        r == s.history ? s.nm.historyWebhook : rawBlock(s.resources.receivers, r->name, r->type);
-    o["spec"] = redactedJson(raw);
-    out.push_back(std::move(o));
+    w.startObject().key("config");  // keys in byte order, as the dump has always listed them
+    if (r->config) {
+      w.string(r->config->name);
+    } else {
+      w.null();
+    }
+    w.key("enabled").boolean(r->enabled).key("global").boolean(r->global);
+    w.member("key", r->key).key("labels");
+    writeLabels(w, r->labels);
+    w.member("name", r->name).member("notifierError", r->notifierError).key("spec");
+    writeRedacted(w, r == s.history ? s.nm.historyWebhook
+                                    : rawBlock(s.resources.receivers, r->name, r->type));
+    w.member("tenant", r->tenant).member("type", r->type).endObject();
   }
-  return redactUrlsIn(out.dump());
+  return redactUrlsIn(w.endArray().take());
 }
 
 std::string dumpConfigs(const Snapshot& s, std::string_view tenant, std::string_view type) {
@@ -116,23 +151,20 @@ std::string dumpConfigs(const Snapshot& s, std::string_view tenant, std::string_
   std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
     return a->type != b->type ? a->type < b->type : a->name < b->name;
   });
-  json out = json::array();
+  json::Writer w;
+  w.startArray();
   for (const auto& c : list) {
     if (!type.empty() && c->type != type) continue;
     // Default configs belong to no tenant: the "global" filter shows them.
     if (!tenantMatches(tenant, c->tenant.empty(), c->tenant)) continue;
-    json o;
-    o["key"] = c->type + "/" + c->name;
-    o["name"] = c->name;
-    o["type"] = c->type;
-    o["tenant"] = c->tenant;
-    o["default"] = c->isDefault;
-    o["priority"] = c->priority;
-    o["labels"] = labelsJson(c->labels);
-    o["spec"] = redactedJson(rawBlock(s.resources.configs, c->name, c->type));
-    out.push_back(std::move(o));
+    w.startObject().key("default").boolean(c->isDefault);  // keys in byte order, as before
+    w.member("key", c->type + "/" + c->name).key("labels");
+    writeLabels(w, c->labels);
+    w.member("name", c->name).key("priority").integer(c->priority).key("spec");
+    writeRedacted(w, rawBlock(s.resources.configs, c->name, c->type));
+    w.member("tenant", c->tenant).member("type", c->type).endObject();
   }
-  return redactUrlsIn(out.dump());
+  return redactUrlsIn(w.endArray().take());
 }
 
 }  // namespace nm::config

@@ -5,7 +5,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -24,7 +23,8 @@ std::string dumpReceivers(const Snapshot& s, std::string_view tenant, std::strin
 // labels, spec (redacted). Same filters.
 std::string dumpConfigs(const Snapshot& s, std::string_view tenant, std::string_view type);
 
-// YAML → JSON with every credential-shaped map ({value} / {valueFrom}) redacted.
-nlohmann::json redactedJson(const YAML::Node& n);
+// YAML → JSON text with every credential-shaped map ({value} / {valueFrom}) redacted; map keys
+// sorted.
+std::string redactedJson(const YAML::Node& n);
 
 }  // namespace nm::config

@@ -3,9 +3,9 @@
 #include "notify/token_cache.h"
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json.h"
 #include "notify/signing/crypto.h"
 
 namespace nm {
@@ -81,17 +81,16 @@ TokenCache::Fetcher tokenFetcher(HttpClient& http, HttpRequest request, const Ve
                       f.error = "access token: " + o.error;
                       return report(std::move(f));
                     }
-                    auto j = nlohmann::json::parse(*body, nullptr, false);
-                    auto tok = j.is_object() ? j.find("access_token") : j.end();
-                    if (!j.is_object() || tok == j.end() || !tok->is_string() ||
-                        tok->get<std::string>().empty()) {
+                    const json::Parsed j = json::parse(*body);
+                    auto tok = json::stringMember(j.doc, "access_token");
+                    if (!tok || tok->empty()) {
                       f.error = "access token: " + codes.vendor + " answered no access_token";
                       return report(std::move(f));
                     }
-                    f.token = tok->get<std::string>();
+                    f.token = std::move(*tok);
                     f.ttl = maxTtl;
-                    if (auto e = j.find("expires_in"); e != j.end() && e->is_number_integer()) {
-                      Duration vendorTtl = std::chrono::seconds(e->get<long>());
+                    if (auto e = json::intMember(j.doc, "expires_in")) {
+                      Duration vendorTtl = std::chrono::seconds(*e);
                       if (vendorTtl > Duration::zero() && vendorTtl < f.ttl) f.ttl = vendorTtl;
                     }
                     report(std::move(f));

@@ -1,20 +1,20 @@
-// Vendor reply parsing (nlohmann::json) and the code classifiers of DingTalk, WeCom (errcode) and
+// Vendor reply parsing (core/json) and the code classifiers of DingTalk, WeCom (errcode) and
 // Feishu (code, also in 4xx bodies).
 #include "notify/vendor_classify.h"
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace nm {
 
 namespace {
 
-long numberField(const nlohmann::json& j, const char* name) {
-  auto it = j.find(name);
-  if (it == j.end()) return 0;
-  if (it->is_number_integer()) return it->get<long>();
-  if (it->is_string()) {  // some gateways quote codes
+long numberField(const rapidjson::Value& j, const char* name) {
+  const rapidjson::Value* it = json::find(j, name);
+  if (!it) return 0;
+  if (auto n = json::intMember(j, name)) return *n;
+  if (it->IsString()) {  // some gateways quote codes
     try {
-      return std::stol(it->get<std::string>());
+      return std::stol(std::string(it->GetString(), it->GetStringLength()));
     } catch (const std::exception&) {
       return -1;
     }
@@ -31,21 +31,21 @@ struct CodeReply {
 };
 
 std::optional<CodeReply> readCodeReply(const std::string& body, const VendorCodes& codes) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  const json::Parsed j = json::parse(body);
+  if (!j.doc.IsObject()) return std::nullopt;
   CodeReply r;
   r.field = codes.codeFields.front();
   for (const auto& f : codes.codeFields) {
-    if (j.contains(f)) {
+    if (json::find(j.doc, f)) {
       r.found = true;
       r.field = f;
-      r.code = numberField(j, f.c_str());
+      r.code = numberField(j.doc, f.c_str());
       break;
     }
   }
   for (const auto& f : codes.messageFields) {
-    if (auto it = j.find(f); it != j.end() && it->is_string()) {
-      r.message = *it;
+    if (auto m = json::stringMember(j.doc, f)) {
+      r.message = std::move(*m);
       break;
     }
   }
@@ -83,15 +83,13 @@ Classification classifyByCodeFields(const HttpResponse& r, const VendorCodes& co
 }  // namespace
 
 std::optional<VendorReply> parseVendorReply(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  const json::Parsed j = json::parse(body);
+  if (!j.doc.IsObject()) return std::nullopt;
   VendorReply r;
-  r.errcode = numberField(j, "errcode");
-  r.status = numberField(j, "status");
-  if (auto it = j.find("errmsg"); it != j.end() && it->is_string()) r.errmsg = *it;
-  if (r.errmsg.empty()) {
-    if (auto it = j.find("punish"); it != j.end() && it->is_string()) r.errmsg = *it;
-  }
+  r.errcode = numberField(j.doc, "errcode");
+  r.status = numberField(j.doc, "status");
+  r.errmsg = json::stringMember(j.doc, "errmsg").value_or("");
+  if (r.errmsg.empty()) r.errmsg = json::stringMember(j.doc, "punish").value_or("");
   return r;
 }
 

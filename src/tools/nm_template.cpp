@@ -3,10 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/data.h"
+#include "core/json.h"
 #include "render/renderer.h"
 
 namespace {
@@ -23,32 +23,49 @@ bool readFile(const std::string& path, std::string& out, std::string& err) {
   return true;
 }
 
-bool labelsOf(const nlohmann::json& j, const char* what, nm::LabelSet& out, std::string& err) {
-  if (j.is_null()) return true;
-  if (!j.is_object()) {
-    err = std::string(what) + ": expected an object of strings";
+using nm::json::find;
+
+bool labelsOf(const rapidjson::Value* j, const std::string& what, nm::LabelSet& out,
+              std::string& err) {
+  if (!j || j->IsNull()) return true;
+  if (!j->IsObject()) {
+    err = what + ": expected an object of strings";
     return false;
   }
-  for (const auto& [k, v] : j.items()) {
-    if (!v.is_string()) {
-      err = std::string(what) + "." + k + ": expected a string";
+  for (const auto& [k, v] : nm::json::sortedMembers(*j)) {
+    if (!v->IsString()) {
+      err = what + "." + std::string(k) + ": expected a string";
       return false;
     }
-    out.appendUnsorted(k, v.get<std::string>());
+    out.appendUnsorted(std::string(k), std::string(v->GetString(), v->GetStringLength()));
   }
   out.normalize();
   return true;
 }
 
-bool timeOf(const nlohmann::json& a, const char* key, const std::string& at, nm::TimePoint& out,
+// The string member `key` into `out`; absent or null leaves `out` alone.
+bool stringOf(const rapidjson::Value& a, const char* key, const std::string& at, std::string& out,
+              std::string& err) {
+  const rapidjson::Value* v = find(a, key);
+  if (!v || v->IsNull()) return true;
+  if (!v->IsString()) {
+    err = at + "." + key + ": expected a string";
+    return false;
+  }
+  out.assign(v->GetString(), v->GetStringLength());
+  return true;
+}
+
+bool timeOf(const rapidjson::Value& a, const char* key, const std::string& at, nm::TimePoint& out,
             std::string& err) {
-  if (!a.contains(key) || a[key].is_null()) return true;
-  const auto* s = a[key].get_ptr<const std::string*>();
-  if (s && (s->empty() || *s == "0001-01-01T00:00:00Z")) {
+  const rapidjson::Value* v = find(a, key);
+  if (!v || v->IsNull()) return true;
+  const std::string s = v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : "";
+  if (v->IsString() && (s.empty() || s == "0001-01-01T00:00:00Z")) {
     out = nm::kZeroTime;  // Go's zero time: unset
     return true;
   }
-  auto t = s ? nm::parseRfc3339(*s) : std::nullopt;
+  auto t = v->IsString() ? nm::parseRfc3339(s) : std::nullopt;
   if (!t) {
     err = at + "." + key + ": expected an RFC 3339 time";
     return false;
@@ -60,44 +77,41 @@ bool timeOf(const nlohmann::json& a, const char* key, const std::string& at, nm:
 // {"receiver","alerts":[{status,labels,annotations,startsAt,endsAt,generatorURL}],
 //  "groupLabels","commonLabels","commonAnnotations"} → Data.
 bool decodeData(const std::string& text, nm::Data& d, std::string& err) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    err = e.what();
+  const nm::json::Parsed j = nm::json::parse(text);
+  if (!j.ok()) {
+    err = "invalid JSON: " + j.error;
     return false;
   }
-  if (!j.is_object()) {
+  if (!j.doc.IsObject()) {
     err = "expected a JSON object";
     return false;
   }
-  if (j.contains("receiver") && j["receiver"].is_string()) d.receiverName = j["receiver"];
-  if (!labelsOf(j.value("groupLabels", nlohmann::json()), "groupLabels", d.groupLabels, err) ||
-      !labelsOf(j.value("commonLabels", nlohmann::json()), "commonLabels", d.commonLabels, err) ||
-      !labelsOf(j.value("commonAnnotations", nlohmann::json()), "commonAnnotations",
-                d.commonAnnotations, err))
+  if (auto r = nm::json::stringMember(j.doc, "receiver")) d.receiverName = *r;
+  if (!labelsOf(find(j.doc, "groupLabels"), "groupLabels", d.groupLabels, err) ||
+      !labelsOf(find(j.doc, "commonLabels"), "commonLabels", d.commonLabels, err) ||
+      !labelsOf(find(j.doc, "commonAnnotations"), "commonAnnotations", d.commonAnnotations, err))
     return false;
-  const auto alerts = j.value("alerts", nlohmann::json::array());
-  if (!alerts.is_array()) {
+  const rapidjson::Value* alerts = find(j.doc, "alerts");
+  if (!alerts) return true;
+  if (!alerts->IsArray()) {
     err = "alerts: expected an array";
     return false;
   }
-  for (size_t i = 0; i < alerts.size(); ++i) {
-    const auto& a = alerts[i];
+  for (rapidjson::SizeType i = 0; i < alerts->Size(); ++i) {
+    const rapidjson::Value& a = (*alerts)[i];
     const std::string at = "alerts[" + std::to_string(i) + "]";
-    if (!a.is_object()) {
+    if (!a.IsObject()) {
       err = at + ": expected an object";
       return false;
     }
     auto alert = std::make_shared<nm::Alert>();
-    if (!labelsOf(a.value("labels", nlohmann::json()), (at + ".labels").c_str(), alert->labels,
-                  err) ||
-        !labelsOf(a.value("annotations", nlohmann::json()), (at + ".annotations").c_str(),
-                  alert->annotations, err) ||
+    std::string status;
+    if (!labelsOf(find(a, "labels"), at + ".labels", alert->labels, err) ||
+        !labelsOf(find(a, "annotations"), at + ".annotations", alert->annotations, err) ||
         !timeOf(a, "startsAt", at, alert->startsAt, err) ||
-        !timeOf(a, "endsAt", at, alert->endsAt, err))
+        !timeOf(a, "endsAt", at, alert->endsAt, err) || !stringOf(a, "status", at, status, err) ||
+        !stringOf(a, "generatorURL", at, alert->generatorURL, err))
       return false;
-    const std::string status = a.value("status", std::string());
     if (status == "resolved" ||
         (status.empty() && alert->endsAt != nm::kZeroTime && alert->endsAt <= nm::now())) {
       alert->status = nm::AlertStatus::Resolved;
@@ -105,7 +119,6 @@ bool decodeData(const std::string& text, nm::Data& d, std::string& err) {
       err = at + ".status: expected \"firing\" or \"resolved\"";
       return false;
     }
-    alert->generatorURL = a.value("generatorURL", std::string());
     nm::finalizeIdentity(*alert);
     d.alerts.push_back(std::move(alert));
   }

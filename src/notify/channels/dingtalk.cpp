@@ -2,9 +2,9 @@
 // (signed when a secret is set) and to every conversation chat id, throttled and retried.
 #include "notify/channels/dingtalk.h"
 
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
@@ -22,10 +22,17 @@ namespace nm {
 
 namespace {
 
-using json = nlohmann::json;
-
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+// A text or markdown message's members, in byte order: {"markdown":{text,title}} or
+// {"msgtype":"text","text":{content}} around msgtype.
+void writeMessage(json::Writer& w, bool markdown, const std::string& title,
+                  const std::string& text) {
+  if (markdown) {
+    w.key("markdown").startObject().member("text", text).member("title", title).endObject();
+    w.member("msgtype", "markdown");
+  } else {
+    w.member("msgtype", "text");
+    w.key("text").startObject().member("content", text).endObject();
+  }
 }
 
 std::string joined(const std::vector<std::string>& v, const char* sep, const char* prefix = "") {
@@ -234,30 +241,20 @@ std::string dingtalkBotSuffix(const DingtalkBot& bot, bool markdown) {
 
 std::string dingtalkBotBody(const DingtalkBot& bot, bool markdown, const std::string& title,
                             const std::string& text) {
-  json j;
-  const std::string content = text + dingtalkBotSuffix(bot, markdown);
-  if (markdown) {
-    j["msgtype"] = "markdown";
-    j["markdown"] = {{"title", title}, {"text", content}};
-  } else {
-    j["msgtype"] = "text";
-    j["text"] = {{"content", content}};
-  }
-  j["at"] = {{"atMobiles", bot.atMobiles}, {"atUserIds", bot.atUsers}, {"isAtAll", bot.atAll}};
-  return dump(j);
+  json::Writer w;  // keys in byte order, as always sent
+  w.startObject().key("at").startObject();
+  w.key("atMobiles").strings(bot.atMobiles).key("atUserIds").strings(bot.atUsers);
+  w.key("isAtAll").boolean(bot.atAll).endObject();
+  writeMessage(w, markdown, title, text + dingtalkBotSuffix(bot, markdown));
+  return w.endObject().take();
 }
 
 std::string dingtalkChatBody(const std::string& chatid, bool markdown, const std::string& title,
                              const std::string& text) {
-  json msg;
-  if (markdown) {
-    msg["msgtype"] = "markdown";
-    msg["markdown"] = {{"title", title}, {"text", text}};
-  } else {
-    msg["msgtype"] = "text";
-    msg["text"] = {{"content", text}};
-  }
-  return dump(json{{"chatid", chatid}, {"msg", msg}});
+  json::Writer w;
+  w.startObject().member("chatid", chatid).key("msg").startObject();
+  writeMessage(w, markdown, title, text);
+  return w.endObject().endObject().take();
 }
 
 const ChannelDescriptor& dingtalkDescriptor() {

@@ -6,9 +6,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
@@ -21,33 +21,28 @@ namespace nm {
 
 namespace {
 
-using json = nlohmann::json;
-
 constexpr size_t kReasonBytes = 256;
 // Room a message must keep besides the mentions.
 constexpr size_t kMinMessageRoom = 256;
 
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 size_t escapedSize(const std::string& s) {
-  return dump(json(s)).size() - 2;  // without the quotes
+  std::string quoted;
+  json::appendQuoted(quoted, s);
+  return quoted.size() - 2;  // without the quotes
 }
 
 // The first field error of a 50035 "Invalid Form Body": "content: Must be 2000 or fewer in
 // length." (errors nest by field, array index, then "_errors"; a few levels at most).
-std::string firstFieldError(const json& errors, const std::string& path, int depth = 0) {
-  if (!errors.is_object() || depth > 6) return "";
-  if (auto e = errors.find("_errors"); e != errors.end() && e->is_array() && !e->empty()) {
-    const json& first = e->front();
-    std::string msg = first.is_object() && first.contains("message") && first["message"].is_string()
-                          ? first["message"].get<std::string>()
-                          : std::string("invalid");
+std::string firstFieldError(const rapidjson::Value& errors, const std::string& path,
+                            int depth = 0) {
+  if (!errors.IsObject() || depth > 6) return "";
+  if (const rapidjson::Value* e = json::find(errors, "_errors"); e && e->IsArray() && !e->Empty()) {
+    std::string msg = json::stringMember((*e)[0], "message").value_or("invalid");
     return path.empty() ? msg : path + ": " + msg;
   }
-  for (const auto& [k, v] : errors.items()) {
-    std::string found = firstFieldError(v, path.empty() ? k : path + "." + k, depth + 1);
+  for (const auto& [name, v] : json::sortedMembers(errors)) {  // nlohmann's order
+    const std::string k(name);
+    std::string found = firstFieldError(*v, path.empty() ? k : path + "." + k, depth + 1);
     if (!found.empty()) return found;
   }
   return "";
@@ -142,16 +137,8 @@ std::string discordMentions(const std::vector<std::string>& users,
 
 std::string discordBody(const DiscordSpec& spec, const std::string& text) {
   const std::string mentions = discordMentions(spec.mentionedUsers, spec.mentionedRoles);
-  json body;
-  if (spec.embed) {
-    // Discord pings only mentions in `content`, never those inside an embed.
-    body["content"] = mentions;
-    body["embeds"] = json::array({json{{"description", text}}});
-  } else {
-    body["content"] = mentions.empty() ? text : text + "\n" + mentions;
-  }
-  json parse = json::array();
-  json users = json::array();
+  std::vector<std::string> parse;
+  std::vector<std::string> users;
   for (const auto& u : spec.mentionedUsers) {
     if (u == "everyone") {
       if (parse.empty()) parse.push_back("everyone");
@@ -159,8 +146,19 @@ std::string discordBody(const DiscordSpec& spec, const std::string& text) {
       users.push_back(u);
     }
   }
-  body["allowed_mentions"] = {{"parse", parse}, {"users", users}, {"roles", spec.mentionedRoles}};
-  return dump(body);
+  // Keys in byte order, as the body has always been sent.
+  json::Writer w;
+  w.startObject().key("allowed_mentions").startObject();
+  w.key("parse").strings(parse).key("roles").strings(spec.mentionedRoles);
+  w.key("users").strings(users).endObject();
+  if (spec.embed) {
+    // Discord pings only mentions in `content`, never those inside an embed.
+    w.member("content", mentions);
+    w.key("embeds").startArray().startObject().member("description", text).endObject().endArray();
+  } else {
+    w.member("content", mentions.empty() ? text : text + "\n" + mentions);
+  }
+  return w.endObject().take();
 }
 
 Classification classifyDiscord(const HttpResponse& r) {
@@ -172,29 +170,21 @@ Classification classifyDiscord(const HttpResponse& r) {
   if (r.status == 204 || r.status == 200) return {Verdict::Success, ""};
   const bool transient = r.status == 429 || r.status >= 500;
   const Verdict verdict = transient ? Verdict::Transient : Verdict::Permanent;
-  auto j = json::parse(r.body, nullptr, false);
-  std::string message;
-  if (j.is_object()) {
-    if (auto m = j.find("message"); m != j.end() && m->is_string()) {
-      message = m->get<std::string>().substr(0, kReasonBytes);
-    }
-  }
+  const json::Parsed j = json::parse(r.body);
+  std::string message = json::stringMember(j.doc, "message").value_or("").substr(0, kReasonBytes);
   if (r.status == 429) {
-    auto g = j.is_object() ? j.find("global") : j.end();
-    const bool global = g != j.end() && g->is_boolean() && g->get<bool>();
+    const rapidjson::Value* g = json::find(j.doc, "global");
+    const bool global = g && g->IsBool() && g->GetBool();
     return {verdict, std::string("discord rate limited") + (global ? " (global)" : "") +
                          (message.empty() ? "" : ": " + message)};
   }
-  if (j.is_object()) {
-    auto code = j.find("code");
-    if (code != j.end() && code->is_number_integer()) {
-      std::string reason = "discord code " + std::to_string(code->get<long>()) + ": " + message;
-      if (auto e = j.find("errors"); e != j.end()) {
-        std::string detail = firstFieldError(*e, "");
-        if (!detail.empty()) reason += " (" + detail + ")";
-      }
-      return {verdict, std::move(reason)};
+  if (auto code = json::intMember(j.doc, "code")) {
+    std::string reason = "discord code " + std::to_string(*code) + ": " + message;
+    if (const rapidjson::Value* e = json::find(j.doc, "errors")) {
+      std::string detail = firstFieldError(*e, "");
+      if (!detail.empty()) reason += " (" + detail + ")";
     }
+    return {verdict, std::move(reason)};
   }
   if (r.status >= 200 && r.status < 300) {
     return {Verdict::Permanent, "discord: unexpected HTTP " + std::to_string(r.status)};
@@ -219,9 +209,9 @@ std::string discordRetryAfter(const HttpResponse& r) {
     if (end && *end == '\0' && std::isfinite(v)) secs = v;
   }
   if (secs < 0) {
-    auto j = json::parse(r.body, nullptr, false);
-    auto ra = j.is_object() ? j.find("retry_after") : j.end();
-    if (ra != j.end() && ra->is_number()) secs = ra->get<double>();
+    const json::Parsed j = json::parse(r.body);
+    const rapidjson::Value* ra = json::find(j.doc, "retry_after");
+    if (ra && ra->IsNumber()) secs = ra->GetDouble();
   }
   if (secs < 0 || !std::isfinite(secs) || secs > 86400) return r.retryAfter;
   return std::to_string(static_cast<long long>(std::ceil(secs)));

@@ -2,9 +2,9 @@
 // it to the custom bot (signed at send time, throttled per bot) and to the app's batch_send.
 #include "notify/channels/feishu.h"
 
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
@@ -22,16 +22,10 @@ namespace nm {
 
 namespace {
 
-using json = nlohmann::json;
-
 // Room kept in the bot's body for msg_type, the content wrapper, timestamp and sign.
 constexpr size_t kEnvelopeBytes = 512;
 // A post may carry several locales, each getting the keywords paragraph; room for this many.
 constexpr size_t kKeywordLocales = 4;
-
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 std::string joined(const std::vector<std::string>& v, const char* sep) {
   std::string out;
@@ -59,15 +53,18 @@ std::string botTarget(const std::string& webhook) {
 Classification classifyBatchSend(const HttpResponse& r) {
   Classification c = classifyVendor(r, feishuCodes());
   if (c.verdict != Verdict::Success) return c;
-  auto j = json::parse(r.body, nullptr, false);
-  auto data = j.is_object() ? j.find("data") : j.end();
-  if (data == j.end() || !data->is_object()) return c;
+  const json::Parsed j = json::parse(r.body);
+  const rapidjson::Value* data = json::find(j.doc, "data");
+  if (!data || !data->IsObject()) return c;
   std::string bad;
   for (const char* f : {"invalid_user_ids", "invalid_department_ids"}) {
-    auto it = data->find(f);
-    if (it == data->end() || !it->is_array() || it->empty()) continue;
+    const rapidjson::Value* it = json::find(*data, f);
+    if (!it || !it->IsArray() || it->Empty()) continue;
     std::vector<std::string> ids;
-    for (const auto& id : *it) ids.push_back(id.is_string() ? id.get<std::string>() : id.dump());
+    for (const auto& id : it->GetArray()) {
+      ids.push_back(id.IsString() ? std::string(id.GetString(), id.GetStringLength())
+                                  : json::dump(id));
+    }
     if (!bad.empty()) bad += "; ";
     bad += std::string(f) + " " + joined(ids, ",");
   }
@@ -93,16 +90,16 @@ TokenCache::Fetcher tenantTokenFetcher(HttpClient& http, HttpRequest request, Du
                       f.error = "tenant_access_token: " + o.error;
                       return report(std::move(f));
                     }
-                    auto j = json::parse(*body, nullptr, false);
-                    auto tok = j.is_object() ? j.find("tenant_access_token") : j.end();
-                    if (tok == j.end() || !tok->is_string() || tok->get<std::string>().empty()) {
+                    const json::Parsed j = json::parse(*body);
+                    auto tok = json::stringMember(j.doc, "tenant_access_token");
+                    if (!tok || tok->empty()) {
                       f.error = "tenant_access_token: feishu answered no tenant_access_token";
                       return report(std::move(f));
                     }
-                    f.token = tok->get<std::string>();
+                    f.token = std::move(*tok);
                     f.ttl = maxTtl;
-                    if (auto e = j.find("expire"); e != j.end() && e->is_number_integer()) {
-                      Duration vendorTtl = std::chrono::seconds(e->get<long>());
+                    if (auto e = json::intMember(j.doc, "expire")) {
+                      Duration vendorTtl = std::chrono::seconds(*e);
                       if (vendorTtl > Duration::zero() && vendorTtl < f.ttl) f.ttl = vendorTtl;
                     }
                     report(std::move(f));
@@ -235,7 +232,9 @@ class FeishuNotifier final : public ChatNotifier {
                                                        std::function<void(SendOutcome)> cb) {
       HttpRequest get = baseRequest();
       get.url = opts_.apiBaseUrl + "/open-apis/auth/v3/tenant_access_token/internal";
-      get.body = dump(json{{"app_id", app_->appID}, {"app_secret", app_->appSecret}});
+      json::Writer tokenBody;
+      tokenBody.startObject().member("app_id", app_->appID).member("app_secret", app_->appSecret);
+      get.body = tokenBody.endObject().take();
       auto fetch = tenantTokenFetcher(http_, std::move(get), opts_.tokenExpires, dl);
       HttpRequest post = baseRequest();
       post.url = opts_.apiBaseUrl + "/open-apis/message/v4/batch_send/";
@@ -308,62 +307,87 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
       config::rendererFor(ctx.receiver, ctx.snapshot), std::move(tmpl), ctx.receiver.name);
 }
 
+// The "content" member: feishuContent's JSON, re-written in the canonical form (null if it is not
+// JSON, which feishuContent never produces).
+void writeContent(json::Writer& w, const std::string& contentJson) {
+  const json::Parsed content = json::parse(contentJson);
+  w.key("content").value(content.doc);
+}
+
 }  // namespace
 
 bool feishuContent(bool post, const std::string& rendered, const std::vector<std::string>& keywords,
                    std::string& contentJson, std::string& error) {
   const std::string kw = keywords.empty() ? "" : "[Keywords] " + joined(keywords, ",");
+  json::Writer w;
   if (!post) {
-    contentJson = dump(json{{"text", kw.empty() ? rendered : rendered + "\n\n" + kw}});
+    w.startObject().member("text", kw.empty() ? rendered : rendered + "\n\n" + kw).endObject();
+    contentJson = w.take();
     return true;
   }
-  json p;
-  try {
-    p = json::parse(rendered);
-  } catch (const json::parse_error& e) {
-    error = std::string("the post template did not render valid JSON: ") + e.what();
+  const json::Parsed p = json::parse(rendered);
+  if (!p.ok()) {
+    error = "the post template did not render valid JSON: " + p.error;
     return false;
   }
-  if (!p.is_object() || p.empty()) {
+  if (!p.doc.IsObject() || p.doc.MemberCount() == 0) {
     error = "the post template must render a JSON object of locales ({\"en_us\":{...}})";
     return false;
   }
-  for (auto& [locale, body] : p.items()) {
-    if (!body.is_object() || !body.contains("content") || !body["content"].is_array()) {
-      error = "the post template's locale \"" + locale + "\" needs a \"content\" array";
+  // Locales and their members in byte order (the order the post has always been sent in), each
+  // locale's content followed by the keywords paragraph.
+  const auto locales = json::sortedMembers(p.doc);
+  for (const auto& [locale, body] : locales) {
+    const rapidjson::Value* content = json::find(*body, "content");
+    if (!content || !content->IsArray()) {
+      error =
+          "the post template's locale \"" + std::string(locale) + "\" needs a \"content\" array";
       return false;
     }
-    if (!kw.empty()) {
-      json paragraph = json::array();
-      paragraph.push_back(json{{"tag", "text"}, {"text", kw}});
-      body["content"].push_back(std::move(paragraph));
-    }
   }
-  contentJson = dump(json{{"post", p}});
+  w.startObject().key("post").startObject();
+  for (const auto& [locale, body] : locales) {
+    w.key(locale).startObject();
+    for (const auto& [name, v] : json::sortedMembers(*body)) {
+      w.key(name);
+      if (name != "content" || kw.empty()) {
+        w.value(*v);
+        continue;
+      }
+      w.startArray();
+      for (const auto& paragraph : v->GetArray()) w.value(paragraph);
+      w.startArray().startObject().member("tag", "text").member("text", kw).endObject();
+      w.endArray().endArray();
+    }
+    w.endObject();
+  }
+  contentJson = w.endObject().endObject().take();
   return true;
 }
 
 std::string feishuBotBody(bool post, const std::string& contentJson, int64_t timestampS,
                           const std::string& secret) {
-  json j;
-  j["msg_type"] = post ? "post" : "text";
-  j["content"] = json::parse(contentJson, nullptr, false);
+  json::Writer w;  // keys in byte order, as always sent
+  w.startObject();
+  writeContent(w, contentJson);
+  w.member("msg_type", post ? "post" : "text");
   if (!secret.empty()) {
-    j["timestamp"] = std::to_string(timestampS);
-    j["sign"] = signing::feishuSign(timestampS, secret);
+    w.member("sign", signing::feishuSign(timestampS, secret));
+    w.member("timestamp", std::to_string(timestampS));
   }
-  return dump(j);
+  return w.endObject().take();
 }
 
 std::string feishuAppBody(bool post, const std::string& contentJson,
                           const std::vector<std::string>& users,
                           const std::vector<std::string>& departments) {
-  json j;
-  j["msg_type"] = post ? "post" : "text";
-  j["content"] = json::parse(contentJson, nullptr, false);
-  if (!users.empty()) j["user_ids"] = users;
-  if (!departments.empty()) j["department_ids"] = departments;
-  return dump(j);
+  json::Writer w;  // keys in byte order, as always sent
+  w.startObject();
+  writeContent(w, contentJson);
+  if (!departments.empty()) w.key("department_ids").strings(departments);
+  w.member("msg_type", post ? "post" : "text");
+  if (!users.empty()) w.key("user_ids").strings(users);
+  return w.endObject().take();
 }
 
 const ChannelDescriptor& feishuDescriptor() {

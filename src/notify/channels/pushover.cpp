@@ -2,9 +2,9 @@
 // messages.json request per profile per chunk, retrying only transport errors and 5xx.
 #include "notify/channels/pushover.h"
 
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json.h"
 #include "core/url_redact.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
@@ -17,28 +17,31 @@ namespace nm {
 
 namespace {
 
-using json = nlohmann::json;
-
 constexpr size_t kReasonBodyBytes = 256;
 // The title when neither a titleTemplate nor the profile's deprecated title is set.
 constexpr std::string_view kDefaultTitle = "nm.default.subject";
 
 // The errors[] of a Pushover answer joined with "; "; empty when there are none.
-std::string joinedErrors(const json& j) {
+std::string joinedErrors(const rapidjson::Value& j) {
   std::string out;
-  auto e = j.find("errors");
-  if (e == j.end()) return out;
-  if (e->is_array()) {
-    for (const auto& x : *e) {
-      if (!x.is_string()) continue;
+  const rapidjson::Value* e = json::find(j, "errors");
+  if (!e) return out;
+  if (e->IsArray()) {
+    for (const auto& x : e->GetArray()) {
+      if (!x.IsString()) continue;
       if (!out.empty()) out += "; ";
-      out += x.get<std::string>();
+      out.append(x.GetString(), x.GetStringLength());
     }
-  } else if (e->is_object()) {  // {"field": ["message"]} in some answers
-    for (const auto& [k, v] : e->items()) {
+  } else if (e->IsObject()) {  // {"field": ["message"]} in some answers
+    for (const auto& [k, v] : json::sortedMembers(*e)) {
       if (!out.empty()) out += "; ";
-      out += k + " " +
-             (v.is_array() && !v.empty() && v[0].is_string() ? v[0].get<std::string>() : v.dump());
+      out.append(k);
+      out += ' ';
+      if (v->IsArray() && !v->Empty() && (*v)[0].IsString()) {
+        out.append((*v)[0].GetString(), (*v)[0].GetStringLength());
+      } else {
+        out += json::dump(*v);
+      }
     }
   }
   return std::string(render::escapedPrefix(out, kReasonBodyBytes));
@@ -171,15 +174,20 @@ std::string pushoverUtf8Prefix(std::string_view s, size_t maxBytes) {
 
 std::string pushoverBody(const std::string& token, const PushoverProfile& profile,
                          const std::string& title, const std::string& message) {
-  json j{{"token", token}, {"user", profile.userKey}, {"message", message}};
-  if (std::string t = pushoverUtf8Prefix(title, kPushoverMaxTitle); !t.empty()) j["title"] = t;
+  json::Writer w;  // keys in byte order, as always sent
+  w.startObject();
   if (!profile.devices.empty()) {
     std::string d;
     for (const auto& dev : profile.devices) d += (d.empty() ? "" : ",") + dev;
-    j["device"] = d;
+    w.member("device", d);
   }
-  if (!profile.sound.empty()) j["sound"] = profile.sound;
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  w.member("message", message);
+  if (!profile.sound.empty()) w.member("sound", profile.sound);
+  if (std::string t = pushoverUtf8Prefix(title, kPushoverMaxTitle); !t.empty()) {
+    w.member("title", t);
+  }
+  w.member("token", token).member("user", profile.userKey);
+  return w.endObject().take();
 }
 
 Classification classifyPushover(const HttpResponse& r) {
@@ -188,9 +196,9 @@ Classification classifyPushover(const HttpResponse& r) {
     c.reason = "pushover: " + c.reason;
     return c;
   }
-  auto j = json::parse(r.body, nullptr, false);
-  const bool object = !j.is_discarded() && j.is_object();
-  const std::string vendorErrors = object ? joinedErrors(j) : "";
+  const json::Parsed j = json::parse(r.body);
+  const bool object = j.doc.IsObject();
+  const std::string vendorErrors = object ? joinedErrors(j.doc) : "";
   std::string errors = vendorErrors;
   if (errors.empty()) {
     errors = "HTTP " + std::to_string(r.status);
@@ -209,8 +217,7 @@ Classification classifyPushover(const HttpResponse& r) {
     return {Verdict::Permanent, std::move(q)};
   }
   if (r.status >= 200 && r.status < 300 && object) {
-    auto s = j.find("status");
-    if (s != j.end() && s->is_number_integer() && s->get<long>() == 1) {
+    if (json::intMember(j.doc, "status") == 1) {
       return {Verdict::Success, ""};
     }
   }

@@ -3,9 +3,9 @@
 #include "notify/channels/slack.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
@@ -18,13 +18,7 @@ namespace nm {
 
 namespace {
 
-using json = nlohmann::json;
-
 constexpr size_t kReasonBytes = 256;
-
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 bool transientSlackError(const std::string& e) {
   // fatal_error is left permanent: Slack says the post may have partly succeeded.
@@ -144,11 +138,15 @@ std::unique_ptr<Notifier> make(const NotifierContext& ctx, std::string& error) {
 }  // namespace
 
 std::string slackPostBody(const std::string& channel, const std::string& text) {
-  return dump(json{{"channel", channel}, {"text", text}});
+  json::Writer w;
+  w.startObject().member("channel", channel).member("text", text).endObject();
+  return w.take();
 }
 
 std::string slackWebhookBody(const std::string& text) {
-  return dump(json{{"text", text}});
+  json::Writer w;
+  w.startObject().member("text", text).endObject();
+  return w.take();
 }
 
 Classification classifySlackApi(const HttpResponse& r) {
@@ -158,9 +156,9 @@ Classification classifySlackApi(const HttpResponse& r) {
     return c;
   }
   const bool transientStatus = r.status == 429 || r.status >= 500;
-  auto j = json::parse(r.body, nullptr, false);
-  auto ok = j.is_object() ? j.find("ok") : j.end();
-  if (ok == j.end() || !ok->is_boolean()) {
+  const json::Parsed j = json::parse(r.body);
+  const rapidjson::Value* ok = json::find(j.doc, "ok");
+  if (!ok || !ok->IsBool()) {
     if (r.status == 200) {
       return {Verdict::Permanent, "slack: not a Slack API answer: " + firstLine(r.body)};
     }
@@ -168,11 +166,9 @@ Classification classifySlackApi(const HttpResponse& r) {
     c.reason = "slack: " + c.reason;
     return c;
   }
-  if (ok->get<bool>() && r.status == 200) return {Verdict::Success, ""};
+  if (ok->GetBool() && r.status == 200) return {Verdict::Success, ""};
   std::string error = "unknown_error";
-  if (auto e = j.find("error"); e != j.end() && e->is_string()) {
-    error = e->get<std::string>().substr(0, kReasonBytes);
-  }
+  if (auto e = json::stringMember(j.doc, "error")) error = e->substr(0, kReasonBytes);
   std::string reason = "slack error " + error;
   if (r.status != 200) reason += " (HTTP " + std::to_string(r.status) + ")";
   return {transientStatus || transientSlackError(error) ? Verdict::Transient : Verdict::Permanent,

@@ -7,8 +7,7 @@
 // per-number minute/hour/day cap), variable rules (a notification template variable holds 1-35
 // characters):
 // https://help.aliyun.com/en/sms/templaterule-template-variable-parameter-filling-example
-#include <nlohmann/json.hpp>
-
+#include "core/json.h"
 #include "notify/channels/sms_provider.h"
 #include "notify/signing/aliyun.h"
 #include "notify/signing/utc_format.h"
@@ -16,8 +15,6 @@
 namespace nm {
 
 namespace {
-
-using json = nlohmann::json;
 
 constexpr size_t kMaxNumbers = 1000;
 constexpr size_t kMaxParamChars = 35;
@@ -88,14 +85,9 @@ bool transientCode(const std::string& code) {
 
 Classification classifyAliyunSms(const HttpResponse& r) {
   if (r.status == 0) return defaultClassify(r);
-  json j = json::parse(r.body, nullptr, false);
-  std::string code, message;
-  if (j.is_object()) {
-    if (auto it = j.find("Code"); it != j.end() && it->is_string()) code = it->get<std::string>();
-    if (auto it = j.find("Message"); it != j.end() && it->is_string()) {
-      message = it->get<std::string>();
-    }
-  }
+  const json::Parsed j = json::parse(r.body);
+  const std::string code = json::stringMember(j.doc, "Code").value_or("");
+  const std::string message = json::stringMember(j.doc, "Message").value_or("");
   if (code.empty()) {
     Classification c = defaultClassify(r);
     if (c.verdict == Verdict::Success) {

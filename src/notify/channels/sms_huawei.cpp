@@ -6,8 +6,7 @@
 // variables hold 1-20 characters, at most 20 variables)
 // https://support.huaweicloud.com/intl/en-us/productdesc-msgsms/sms_faq_0003.html; the response
 // codes (000000, E000510 with per-number status…) are listed on the batchSendSms page.
-#include <nlohmann/json.hpp>
-
+#include "core/json.h"
 #include "notify/channels/sms_provider.h"
 #include "notify/signing/encoding.h"
 #include "notify/signing/huawei.h"
@@ -16,8 +15,6 @@
 namespace nm {
 
 namespace {
-
-using json = nlohmann::json;
 
 constexpr size_t kMaxNumbers = 500;
 constexpr size_t kMaxParamChars = 20;
@@ -58,8 +55,9 @@ class HuaweiSms final : public SmsProvider {
 
   std::vector<ChatJob> jobs(const Data& data, const std::string& message,
                             const std::vector<std::string>& phones) const override {
-    const json paras = smsHuaweiTemplateParas(spec_.templateParas, data, message);
-    const std::string parasJson = paras.dump(-1, ' ', false, json::error_handler_t::replace);
+    json::Writer paras;
+    paras.strings(smsHuaweiTemplateParas(spec_.templateParas, data, message));
+    const std::string parasJson = paras.take();
     std::vector<ChatJob> out;
     for (const auto& batch : smsBatches(phones, kMaxNumbers)) {
       ChatJob job;
@@ -98,18 +96,17 @@ class HuaweiSms final : public SmsProvider {
   std::string url_;
 };
 
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+std::string str(const rapidjson::Value& j, const char* key) {
+  return json::stringMember(j, key).value_or("");
 }
 
 // "+8613800000000: E200028; …" for the result entries whose status is not 000000.
-std::string failedNumbers(const json& result, size_t& failures) {
+std::string failedNumbers(const rapidjson::Value* result, size_t& failures) {
   std::string out;
   failures = 0;
-  if (!result.is_array()) return out;
-  for (const auto& e : result) {
-    if (!e.is_object() || str(e, "status") == "000000") continue;
+  if (!result || !result->IsArray()) return out;
+  for (const auto& e : result->GetArray()) {
+    if (!e.IsObject() || str(e, "status") == "000000") continue;
     if (++failures <= 3) {
       if (!out.empty()) out += "; ";
       out += str(e, "originTo") + ": " + str(e, "status");
@@ -155,8 +152,8 @@ std::vector<std::string> smsHuaweiTemplateParas(const std::vector<std::string>& 
 
 Classification classifyHuaweiSms(const HttpResponse& r) {
   if (r.status == 0) return defaultClassify(r);
-  json j = json::parse(r.body, nullptr, false);
-  const std::string code = j.is_object() ? str(j, "code") : "";
+  const json::Parsed j = json::parse(r.body);
+  const std::string code = str(j.doc, "code");
   if (code.empty()) {
     Classification c = defaultClassify(r);
     if (c.verdict == Verdict::Success) {
@@ -166,14 +163,14 @@ Classification classifyHuaweiSms(const HttpResponse& r) {
     return c;
   }
   size_t failures = 0;
-  const json result = j.contains("result") ? j["result"] : json();
+  const rapidjson::Value* result = json::find(j.doc, "result");
   std::string failed = failedNumbers(result, failures);
   if (code == "000000" && r.status >= 200 && r.status < 300) {
     if (failures == 0) return {Verdict::Success, ""};
     return {Verdict::Permanent, "huawei: " + std::to_string(failures) + " of " +
-                                    std::to_string(result.size()) + " numbers failed: " + failed};
+                                    std::to_string(result->Size()) + " numbers failed: " + failed};
   }
-  std::string reason = "huawei " + code + ": " + str(j, "description");
+  std::string reason = "huawei " + code + ": " + str(j.doc, "description");
   if (!failed.empty()) reason += " (" + failed + ")";
   const bool transient = r.status >= 500 || r.status == 429;
   return {transient ? Verdict::Transient : Verdict::Permanent, std::move(reason)};

@@ -5,16 +5,13 @@
 // https://cloud.tencent.com/document/api/213/30654 (error codes at the end of the SendSms page),
 // length rule (a message, signature and variables included, holds at most 500 characters)
 // https://www.tencentcloud.com/document/product/382/40659.
-#include <nlohmann/json.hpp>
-
+#include "core/json.h"
 #include "notify/channels/sms_provider.h"
 #include "notify/signing/tencent.h"
 
 namespace nm {
 
 namespace {
-
-using json = nlohmann::json;
 
 constexpr size_t kMaxNumbers = 200;
 constexpr size_t kMaxMessageChars = 500;
@@ -43,13 +40,12 @@ class TencentSms final : public SmsProvider {
     for (const auto& batch : smsBatches(phones, kMaxNumbers)) {
       ChatJob job;
       job.target = smsTarget("tencent", batch);
-      json numbers = json::array();
+      std::vector<std::string> numbers;
       for (const auto& p : batch) numbers.push_back(smsWithCountryCode(p, "+86"));
-      json body = {{"PhoneNumberSet", numbers},
-                   {"SmsSdkAppId", spec_.smsSdkAppid},
-                   {"SignName", spec_.sign},
-                   {"TemplateId", spec_.templateId},
-                   {"TemplateParamSet", json::array({text})}};
+      json::Writer body;  // keys in byte order, as always sent (the signature covers them)
+      body.startObject().key("PhoneNumberSet").strings(numbers);
+      body.member("SignName", spec_.sign).member("SmsSdkAppId", spec_.smsSdkAppid);
+      body.member("TemplateId", spec_.templateId).key("TemplateParamSet").strings({text});
       signing::TencentTc3Request sig;
       sig.secretId = secretId_;
       sig.secretKey = secretKey_;
@@ -58,7 +54,7 @@ class TencentSms final : public SmsProvider {
       sig.action = "SendSms";
       sig.version = "2021-01-11";
       sig.region = spec_.region;
-      sig.payload = body.dump(-1, ' ', false, json::error_handler_t::replace);
+      sig.payload = body.endObject().take();
       std::string payload = sig.payload;
       job.run = smsSignedPost(
           http_, base_ + "/", std::move(payload), timeout_,
@@ -86,21 +82,17 @@ bool startsWith(const std::string& s, std::string_view p) {
   return s.rfind(p, 0) == 0;
 }
 
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+std::string str(const rapidjson::Value& j, const char* key) {
+  return json::stringMember(j, key).value_or("");
 }
 
 }  // namespace
 
 Classification classifyTencentSms(const HttpResponse& r) {
   if (r.status == 0) return defaultClassify(r);
-  json j = json::parse(r.body, nullptr, false);
-  const json* resp = nullptr;
-  if (j.is_object()) {
-    if (auto it = j.find("Response"); it != j.end() && it->is_object()) resp = &*it;
-  }
-  if (!resp) {
+  const json::Parsed j = json::parse(r.body);
+  const rapidjson::Value* resp = json::find(j.doc, "Response");
+  if (!resp || !resp->IsObject()) {
     Classification c = defaultClassify(r);
     if (c.verdict == Verdict::Success) {
       return {Verdict::Permanent, "tencent: response without Response: " + r.body.substr(0, 256)};
@@ -108,7 +100,7 @@ Classification classifyTencentSms(const HttpResponse& r) {
     c.reason = "tencent: " + c.reason;
     return c;
   }
-  if (auto e = resp->find("Error"); e != resp->end() && e->is_object()) {
+  if (const rapidjson::Value* e = json::find(*resp, "Error"); e && e->IsObject()) {
     const std::string code = str(*e, "Code");
     const bool transient =
         startsWith(code, "RequestLimitExceeded") || startsWith(code, "InternalError") ||
@@ -117,14 +109,14 @@ Classification classifyTencentSms(const HttpResponse& r) {
             "tencent " + code + ": " + str(*e, "Message")};
   }
   if (r.status < 200 || r.status >= 300) return defaultClassify(r);
-  auto set = resp->find("SendStatusSet");
-  if (set == resp->end() || !set->is_array() || set->empty()) {
+  const rapidjson::Value* set = json::find(*resp, "SendStatusSet");
+  if (!set || !set->IsArray() || set->Empty()) {
     return {Verdict::Permanent, "tencent: response without SendStatusSet"};
   }
   std::string failed;
   size_t failures = 0;
-  for (const auto& s : *set) {
-    if (!s.is_object() || str(s, "Code") == "Ok") continue;
+  for (const auto& s : set->GetArray()) {
+    if (!s.IsObject() || str(s, "Code") == "Ok") continue;
     if (++failures <= 3) {
       if (!failed.empty()) failed += "; ";
       failed += str(s, "PhoneNumber") + ": " + str(s, "Code") + " (" + str(s, "Message") + ")";
@@ -132,7 +124,7 @@ Classification classifyTencentSms(const HttpResponse& r) {
   }
   if (failures == 0) return {Verdict::Success, ""};
   return {Verdict::Permanent, "tencent: " + std::to_string(failures) + " of " +
-                                  std::to_string(set->size()) + " numbers failed: " + failed};
+                                  std::to_string(set->Size()) + " numbers failed: " + failed};
 }
 
 std::unique_ptr<SmsProvider> makeTencentSms(const SmsProviderContext& ctx,

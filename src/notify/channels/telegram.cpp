@@ -4,9 +4,9 @@
 #include "notify/channels/telegram.h"
 
 #include <cctype>
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json.h"
 #include "core/url_redact.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
@@ -18,8 +18,6 @@
 namespace nm {
 
 namespace {
-
-using json = nlohmann::json;
 
 constexpr size_t kReasonBodyBytes = 256;
 constexpr size_t kMinChunk = 256;  // the text budget left when mentions are very long
@@ -130,8 +128,9 @@ std::string telegramMentionSuffix(const std::vector<std::string>& users) {
 }
 
 std::string telegramBody(const std::string& chatId, const std::string& text) {
-  return json{{"chat_id", chatId}, {"text", text}}.dump(-1, ' ', false,
-                                                        json::error_handler_t::replace);
+  json::Writer w;
+  w.startObject().member("chat_id", chatId).member("text", text).endObject();
+  return w.take();
 }
 
 std::string telegramSendUrl(const std::string& base, const std::string& token) {
@@ -152,15 +151,12 @@ std::string telegramSendUrl(const std::string& base, const std::string& token) {
 }
 
 std::optional<int> telegramRetryAfter(const std::string& body) {
-  auto j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  auto p = j.find("parameters");
-  if (p == j.end() || !p->is_object()) return std::nullopt;
-  auto ra = p->find("retry_after");
-  if (ra == p->end() || !ra->is_number_integer()) return std::nullopt;
-  const long long v = ra->get<long long>();
-  if (v < 0 || v > 24 * 3600) return std::nullopt;
-  return static_cast<int>(v);
+  const json::Parsed j = json::parse(body);
+  const rapidjson::Value* p = json::find(j.doc, "parameters");
+  if (!p) return std::nullopt;
+  const std::optional<int64_t> v = json::intMember(*p, "retry_after");
+  if (!v || *v < 0 || *v > 24 * 3600) return std::nullopt;
+  return static_cast<int>(*v);
 }
 
 Classification classifyTelegram(const HttpResponse& r) {
@@ -170,26 +166,25 @@ Classification classifyTelegram(const HttpResponse& r) {
     return c;
   }
   const bool transient = r.status >= 500 || r.status == 429;
-  auto j = json::parse(r.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("ok") || !j["ok"].is_boolean()) {
+  const json::Parsed j = json::parse(r.body);
+  const rapidjson::Value* ok = json::find(j.doc, "ok");
+  if (!ok || !ok->IsBool()) {
     std::string reason = "telegram: HTTP " + std::to_string(r.status);
     if (!r.body.empty()) reason += ": " + r.body.substr(0, kReasonBodyBytes);
     if (r.status >= 200 && r.status < 300) return {Verdict::Permanent, reason};
     return {transient ? Verdict::Transient : Verdict::Permanent, std::move(reason)};
   }
-  if (j["ok"].get<bool>() && r.status >= 200 && r.status < 300) return {Verdict::Success, ""};
-  long code = r.status;
-  if (auto c = j.find("error_code"); c != j.end() && c->is_number_integer()) code = c->get<long>();
-  std::string description;
-  if (auto d = j.find("description"); d != j.end() && d->is_string()) description = *d;
+  if (ok->GetBool() && r.status >= 200 && r.status < 300) return {Verdict::Success, ""};
+  const long code = json::intMember(j.doc, "error_code").value_or(r.status);
+  const std::string description = json::stringMember(j.doc, "description").value_or("");
   std::string reason =
       "telegram " + std::to_string(code) + ": " +
       (description.empty() ? std::string("no description")
                            : std::string(render::escapedPrefix(description, kReasonBodyBytes)));
   // A group upgraded to a supergroup has a new id: name it so the receiver can be fixed.
-  if (auto p = j.find("parameters"); p != j.end() && p->is_object()) {
-    if (auto m = p->find("migrate_to_chat_id"); m != p->end() && m->is_number_integer()) {
-      reason += " (migrate_to_chat_id " + std::to_string(m->get<long long>()) + ")";
+  if (const rapidjson::Value* p = json::find(j.doc, "parameters")) {
+    if (auto m = json::intMember(*p, "migrate_to_chat_id")) {
+      reason += " (migrate_to_chat_id " + std::to_string(*m) + ")";
     }
   }
   return {transient || code == 429 ? Verdict::Transient : Verdict::Permanent, std::move(reason)};

@@ -3,9 +3,9 @@
 #include "notify/channels/wechat.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json.h"
 #include "interfaces/snapshot.h"
 #include "notify/channel_common.h"
 #include "notify/channels/webhook.h"
@@ -21,12 +21,6 @@
 namespace nm {
 
 namespace {
-
-using json = nlohmann::json;
-
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 std::string batch(const std::vector<std::string>& v, size_t i, size_t size) {
   std::string out;
@@ -46,13 +40,12 @@ size_t batches(size_t n, size_t size) {
 Classification classifyAppSend(const HttpResponse& r) {
   Classification c = classifyVendor(r, wecomCodes());
   if (c.verdict != Verdict::Success) return c;
-  auto j = json::parse(r.body, nullptr, false);
+  const json::Parsed j = json::parse(r.body);
   std::string bad;
   for (const char* f : {"invaliduser", "invalidparty", "invalidtag"}) {
-    auto it = j.is_object() ? j.find(f) : j.end();
-    if (it != j.end() && it->is_string() && !it->get<std::string>().empty()) {
+    if (auto v = json::stringMember(j.doc, f); v && !v->empty()) {
       if (!bad.empty()) bad += ", ";
-      bad += std::string(f) + " " + it->get<std::string>();
+      bad += std::string(f) + " " + *v;
     }
   }
   if (bad.empty()) return c;
@@ -222,23 +215,25 @@ std::vector<std::string> wecomAppBodies(const std::vector<std::string>& users,
                 batches(tags.size(), kWecomMaxTags)});
   std::vector<std::string> out;
   for (size_t i = 0; i < n; ++i) {
-    json j;
-    if (auto u = batch(users, i, kWecomMaxUsers); !u.empty()) j["touser"] = u;
-    if (auto p = batch(parties, i, kWecomMaxParties); !p.empty()) j["toparty"] = p;
-    if (auto t = batch(tags, i, kWecomMaxTags); !t.empty()) j["totag"] = t;
+    json::Writer w;  // keys in byte order, as always sent
+    w.startObject().key("agentid");
     // agentid is an integer in the vendor's API; a non-numeric id is passed through as text.
     bool numeric = !agentId.empty() &&
                    agentId.find_first_not_of("0123456789") == std::string::npos &&
                    agentId.size() < 10;
     if (numeric) {
-      j["agentid"] = std::stol(agentId);
+      w.integer(std::stol(agentId));
     } else {
-      j["agentid"] = agentId;
+      w.string(agentId);
     }
-    j["msgtype"] = markdown ? "markdown" : "text";
-    j[markdown ? "markdown" : "text"] = {{"content", text}};
-    j["safe"] = 0;
-    out.push_back(dump(j));
+    if (markdown) w.key("markdown").startObject().member("content", text).endObject();
+    w.member("msgtype", markdown ? "markdown" : "text");
+    w.key("safe").integer(0);
+    if (!markdown) w.key("text").startObject().member("content", text).endObject();
+    if (auto p = batch(parties, i, kWecomMaxParties); !p.empty()) w.member("toparty", p);
+    if (auto t = batch(tags, i, kWecomMaxTags); !t.empty()) w.member("totag", t);
+    if (auto u = batch(users, i, kWecomMaxUsers); !u.empty()) w.member("touser", u);
+    out.push_back(w.endObject().take());
   }
   return out;
 }
@@ -251,18 +246,19 @@ std::string wecomBotMarkdownSuffix(const std::vector<std::string>& atUsers) {
 }
 
 std::string wecomBotBody(const WechatChatbotSpec& bot, bool markdown, const std::string& text) {
-  json j;
+  json::Writer w;  // keys in byte order, as always sent
+  w.startObject();
   if (markdown) {
-    j["msgtype"] = "markdown";
-    j["markdown"] = {{"content", text + wecomBotMarkdownSuffix(bot.atUsers)}};
+    w.key("markdown").startObject();
+    w.member("content", text + wecomBotMarkdownSuffix(bot.atUsers)).endObject();
+    w.member("msgtype", "markdown");
   } else {
-    j["msgtype"] = "text";
-    json t{{"content", text}};
-    if (!bot.atUsers.empty()) t["mentioned_list"] = bot.atUsers;
-    if (!bot.atMobiles.empty()) t["mentioned_mobile_list"] = bot.atMobiles;
-    j["text"] = t;
+    w.member("msgtype", "text").key("text").startObject().member("content", text);
+    if (!bot.atUsers.empty()) w.key("mentioned_list").strings(bot.atUsers);
+    if (!bot.atMobiles.empty()) w.key("mentioned_mobile_list").strings(bot.atMobiles);
+    w.endObject();
   }
-  return dump(j);
+  return w.endObject().take();
 }
 
 const ChannelDescriptor& wechatDescriptor() {

@@ -120,7 +120,8 @@ TEST(Dump, HistoryReceiverIncluded) {
 }
 
 TEST(Dump, RedactedJsonScalars) {
-  auto j = redactedJson(YAML::Load("{a: 1, b: true, c: 'x', d: ~, e: [1, '2'], f: {value: s}}"));
+  auto j = nlohmann::json::parse(
+      redactedJson(YAML::Load("{a: 1, b: true, c: 'x', d: ~, e: [1, '2'], f: {value: s}}")));
   EXPECT_EQ(j["a"], 1);
   EXPECT_EQ(j["b"], true);
   EXPECT_EQ(j["c"], "x");

@@ -15,6 +15,7 @@
 #include "interfaces/channel.h"
 #include "interfaces/http_client.h"
 #include "interfaces/snapshot.h"
+#include "notify/channel_registry.h"
 #include "test_services.h"
 
 namespace nm::test {

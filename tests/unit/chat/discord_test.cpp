@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat_helpers.h"
+#include "notify/channel_registry.h"
 #include "notify/channels/discord.h"
 
 namespace nm {

@@ -13,6 +13,7 @@
 #include "core/alert.h"
 #include "interfaces/channel.h"
 #include "interfaces/snapshot.h"
+#include "notify/channel_registry.h"
 #include "test_services.h"
 
 namespace nm::test {

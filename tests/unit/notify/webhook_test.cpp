@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "interfaces/http_client.h"
+#include "notify/channel_registry.h"
 #include "notify/channels/webhook.h"
 #include "notify/http_client_curl.h"
 #include "test_helpers.h"

@@ -1,5 +1,5 @@
 // POST /api/v2/alerts: decode (both body formats), queue the valid alerts all-or-nothing, and
-// answer 200 / 400 (with what was accepted) / 503 (queue full or shutting down).
+// answer 200 / 400 (with what was accepted) / 503 (queue full, backend down or shutting down).
 #include <string>
 
 #include "api/router.h"
@@ -20,6 +20,7 @@ struct AlertMetrics {
   metrics::Counter& invalid;
   metrics::Counter& rejectedFull;
   metrics::Counter& rejectedClosed;
+  metrics::Counter& rejectedUnavailable;
 
   static AlertMetrics& get() {
     auto& reg = metrics::Registry::global();
@@ -27,11 +28,15 @@ struct AlertMetrics {
                                  "Valid alerts received over HTTP, by status", {"status"});
     auto& rejected = reg.counter(
         "nm_alerts_rejected_total",
-        "Valid alerts refused with 503 because the queue was full or closing", {"reason"});
+        "Valid alerts refused with 503 because the queue was full, closing or unavailable",
+        {"reason"});
     static AlertMetrics m{
-        received.with({"firing"}), received.with({"resolved"}),
+        received.with({"firing"}),
+        received.with({"resolved"}),
         reg.counter("nm_alerts_invalid_total", "Alerts rejected by validation at ingest").with({}),
-        rejected.with({"queue_full"}), rejected.with({"shutting_down"})};
+        rejected.with({"queue_full"}),
+        rejected.with({"shutting_down"}),
+        rejected.with({"queue_unavailable"})};
     return m;
   }
 };
@@ -72,6 +77,14 @@ Reply pushReply(PushResult result, const Outcome& o) {
     case PushResult::Closed:
       m.rejectedClosed.inc(o.accepted);
       return jsonReply(503, "shutting down, alerts are not accepted");
+    case PushResult::Unavailable: {
+      m.rejectedUnavailable.inc(o.accepted);
+      log::warn("alert queue backend unavailable, request refused",
+                {{"alerts", std::to_string(o.accepted)}});
+      Reply r = jsonReply(503, "alert queue backend is unavailable, retry later");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
   }
   return jsonReply(500, "unknown queue result");
 }
@@ -98,7 +111,8 @@ void handleAlerts(Request& req, const HandlerEnv& env, Respond respond) {
   o.accepted = r.alerts.size();
   o.invalid = r.invalid;
   if (o.invalid) o.invalidErrors = listErrors(r.errors);
-  // Try without waiting on the io thread; only a full queue sends the wait to the blocking pool.
+  // Try without waiting on the io thread; only a full queue sends the wait to the blocking pool
+  // (the I/O thread never blocks on the queue: an unavailable backend answers 503 at once).
   PushResult first = deps.queue->push(r.alerts, Duration::zero());
   if (first != PushResult::Full || deps.pushTimeout <= Duration::zero()) {
     return respond(pushReply(first, o));

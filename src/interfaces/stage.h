@@ -30,7 +30,15 @@ struct Notification {
 };
 
 // Why alerts left the pipeline on purpose; every removal is counted under one of these.
-enum class DropReason { GlobalSilence, TenantSilence, AlertSelector, NoReceiver, RoutePolicy };
+// StageError: a stage kept throwing until the batch reached the dispatcher's delivery bound.
+enum class DropReason {
+  GlobalSilence,
+  TenantSilence,
+  AlertSelector,
+  NoReceiver,
+  RoutePolicy,
+  StageError
+};
 
 struct Work {
   uint64_t seq = 0;

@@ -20,13 +20,15 @@ const char* toString(DropReason r) {
       return "no_receiver";
     case DropReason::RoutePolicy:
       return "route_policy";
+    case DropReason::StageError:
+      return "stage_error";
   }
   return "unknown";
 }
 
 namespace {
 
-constexpr size_t kReasons = static_cast<size_t>(DropReason::RoutePolicy) + 1;
+constexpr size_t kReasons = static_cast<size_t>(DropReason::StageError) + 1;
 
 std::array<metrics::Counter*, kReasons> makeCounters() {
   auto& family = metrics::Registry::global().counter(

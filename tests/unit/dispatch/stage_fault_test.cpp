@@ -57,7 +57,7 @@ class RecordingQueue final : public AlertQueue {
   void record(const PulledBatch& b, bool ack) {
     {
       std::lock_guard<std::mutex> g(mu_);
-      if (++settles_[b.handle.get()] > 1) ++settledTwice;
+      if (++settles_[b.handle] > 1) ++settledTwice;
       if (ack) {
         ++acks;
       } else {
@@ -71,7 +71,8 @@ class RecordingQueue final : public AlertQueue {
   MemoryQueue q_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::map<const void*, int> settles_;
+  // Holding the handles keeps their addresses from being reused by later batches.
+  std::map<std::shared_ptr<BatchHandle>, int> settles_;
 };
 
 // Throws on its first `failures` calls (all calls when negative), with a std::exception or, when

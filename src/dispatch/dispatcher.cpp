@@ -41,12 +41,13 @@ struct DispatchMetrics {
 }  // namespace
 
 // A pulled batch between pull and settle. `settled` makes ack/nack/drop happen once, whichever
-// of the tail's completion and a failure comes first.
+// of the tail's completion and a failure comes first; `released` frees the slot once.
 struct Dispatcher::InFlightBatch {
   PulledBatch batch;
   size_t alerts = 0;
   uint64_t seq = 0;
   std::atomic<bool> settled{false};
+  std::atomic<bool> released{false};  // the in-flight slot, freed once
 };
 
 Dispatcher::Dispatcher(AlertQueue& queue, const config::SnapshotStore& snapshots,
@@ -107,7 +108,7 @@ void Dispatcher::loop() {
       try {
         runBatch(inflight, snap);
       } catch (...) {
-        if (!inflight->settled.exchange(true)) releaseSlot(inflight->alerts);
+        releaseSlot(*inflight);
       }
     });
   }
@@ -178,16 +179,18 @@ void Dispatcher::failBatch(InFlightBatch& b, const char* stage, const std::strin
     countDropped(DropReason::StageError, b.alerts);
     queue_.ack(b.batch);
   }
-  releaseSlot(b.alerts);
+  releaseSlot(b);
 }
 
 void Dispatcher::finishBatch(InFlightBatch& b) {
   if (b.settled.exchange(true)) return;
   queue_.ack(b.batch);
-  releaseSlot(b.alerts);
+  releaseSlot(b);
 }
 
-void Dispatcher::releaseSlot(size_t alerts) {
+void Dispatcher::releaseSlot(InFlightBatch& b) {
+  if (b.released.exchange(true)) return;
+  const size_t alerts = b.alerts;
   DispatchMetrics::get().inFlight.add(-1);
   {
     std::lock_guard<std::mutex> g(mu_);

@@ -66,7 +66,7 @@ class Dispatcher {
   // Each settles the batch once (later calls do nothing) and frees its in-flight slot.
   void finishBatch(InFlightBatch& b);
   void failBatch(InFlightBatch& b, const char* stage, const std::string& error);
-  void releaseSlot(size_t alerts);
+  void releaseSlot(InFlightBatch& b);
 
   AlertQueue& queue_;
   const config::SnapshotStore& snapshots_;

@@ -1,5 +1,5 @@
 // POST /api/v2/alerts: decode (both body formats), queue the valid alerts all-or-nothing, and
-// answer 200 / 400 (with what was accepted) / 503 (queue full or shutting down).
+// answer 200 / 400 (with what was accepted) / 503 (queue full, backend down or shutting down).
 #include <string>
 
 #include "api/router.h"
@@ -18,15 +18,17 @@ struct AlertMetrics {
   explicit AlertMetrics(metrics::Registry& reg)
       : received(reg.counter("nm_alerts_received_total",
                              "Valid alerts received over HTTP, by status", {"status"})),
-        rejected(reg.counter("nm_alerts_rejected_total",
-                             "Valid alerts refused with 503 because the queue was full or closing",
-                             {"reason"})),
+        rejected(reg.counter(
+            "nm_alerts_rejected_total",
+            "Valid alerts refused with 503 because the queue was full, closing or unavailable",
+            {"reason"})),
         firing(received.with({"firing"})),
         resolved(received.with({"resolved"})),
         invalid(reg.counter("nm_alerts_invalid_total", "Alerts rejected by validation at ingest")
                     .with({})),
         rejectedFull(rejected.with({"queue_full"})),
-        rejectedClosed(rejected.with({"shutting_down"})) {}
+        rejectedClosed(rejected.with({"shutting_down"})),
+        rejectedUnavailable(rejected.with({"queue_unavailable"})) {}
   metrics::Family<metrics::Counter>& received;
   metrics::Family<metrics::Counter>& rejected;
   metrics::Counter& firing;
@@ -34,6 +36,7 @@ struct AlertMetrics {
   metrics::Counter& invalid;
   metrics::Counter& rejectedFull;
   metrics::Counter& rejectedClosed;
+  metrics::Counter& rejectedUnavailable;
 };
 
 // "alerts[1].labels: ...; alerts[4].status: ... (and 3 more)"
@@ -71,6 +74,14 @@ Reply pushReply(AlertMetrics& m, PushResult result, const Outcome& o) {
     case PushResult::Closed:
       m.rejectedClosed.inc(o.accepted);
       return jsonReply(503, "shutting down, alerts are not accepted");
+    case PushResult::Unavailable: {
+      m.rejectedUnavailable.inc(o.accepted);
+      log::warn("alert queue backend unavailable, request refused",
+                {{"alerts", std::to_string(o.accepted)}});
+      Reply r = jsonReply(503, "alert queue backend is unavailable, retry later");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
   }
   return jsonReply(500, "unknown queue result");
 }
@@ -98,7 +109,8 @@ void handleAlerts(AlertMetrics& m, Request& req, const HandlerEnv& env, Respond 
   o.accepted = r.alerts.size();
   o.invalid = r.invalid;
   if (o.invalid) o.invalidErrors = listErrors(r.errors);
-  // Try without waiting on the io thread; only a full queue sends the wait to the blocking pool.
+  // Try without waiting on the io thread; only a full queue sends the wait to the blocking pool
+  // (the I/O thread never blocks on the queue: an unavailable backend answers 503 at once).
   PushResult first = deps.queue->push(r.alerts, Duration::zero());
   if (first != PushResult::Full || deps.pushTimeout <= Duration::zero()) {
     return respond(pushReply(m, first, o));

@@ -32,7 +32,7 @@
 #include "observe/log.h"
 #include "observe/metrics.h"
 #include "pipeline/mute_stage.h"
-#include "queue/memory_queue.h"
+#include "queue/queue_factory.h"
 #include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
 #include "silence/silence_muter.h"
@@ -86,6 +86,18 @@ int runDaemon(const Flags& flags) {
     }
   }
 
+  // The queue backend first: a backend this build lacks is a flag error, before any work.
+  QueueOptions qopts;
+  qopts.type = flags.storeType;
+  qopts.memoryCapacity = static_cast<size_t>(flags.storeMemoryQueue);
+  std::string queueError;
+  std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, queueError);
+  if (!queuePtr) {
+    log::error("invalid flag", {{"error", queueError}});
+    return 2;
+  }
+  AlertQueue& queue = *queuePtr;
+
   // Block the termination signals before any thread exists; every thread inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
@@ -119,7 +131,6 @@ int runDaemon(const Flags& flags) {
     return 1;
   }
 
-  MemoryQueue queue(static_cast<size_t>(flags.storeMemoryQueue));
   reg.gaugeFunc("nm_queue_length", "Alerts waiting in the queue.",
                 [&queue] { return static_cast<double>(queue.size()); });
   reg.gaugeFunc("nm_queue_capacity", "Capacity of the queue in alerts.",
@@ -148,9 +159,12 @@ int runDaemon(const Flags& flags) {
           history.record(late, snapshot->history);
         });
   };
+  // Bounds from the queue, whichever backend: alerts in flight and parked stay within its
+  // capacity (NotifyStage above), so memory stays within a few times the queue.
   DispatcherOptions dopts;
   dopts.maxInFlight = static_cast<size_t>(flags.workerQueue);
   dopts.maxAlertsInFlight = queue.capacity();
+  dopts.maxDeliveries = static_cast<uint32_t>(flags.workerMaxDeliveries);
   dopts.workerTimeout = flags.workerTimeout;
   dopts.workerThreads = static_cast<unsigned>(flags.workerThreads);
   Dispatcher dispatcher(queue, snapshots, std::move(stages), tail, dopts, reg);

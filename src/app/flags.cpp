@@ -46,8 +46,9 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
   app.add_option("--worker.queue", f.workerQueue, "Batches processed concurrently")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  app.add_option("--store.type", f.storeType, "Alert queue backend")
-      ->check(CLI::IsMember({"memory"}))
+  app.add_option("--store.type", f.storeType,
+                 "Alert queue backend: memory (redis and nats come with issue #12)")
+      ->check(CLI::IsMember({"memory", "redis", "nats"}))
       ->capture_default_str();
   app.add_option("--store.memory.queue", f.storeMemoryQueue, "Memory queue capacity in alerts")
       ->check(CLI::Range(1, 100000000))
@@ -77,6 +78,10 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
   app.add_option("--worker.threads", f.workerThreads,
                  "Threads for the pipeline stages (0: one per core)")
       ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  app.add_option("--worker.max-deliveries", f.workerMaxDeliveries,
+                 "Deliveries of a batch whose pipeline stage fails before its alerts are dropped")
+      ->check(CLI::Range(1, 100))
       ->capture_default_str();
   try {
     app.parse(argc, argv);

@@ -27,6 +27,8 @@ struct Flags {
   Duration shutdownTimeout = std::chrono::seconds(30);
   int httpThreads = 2;
   int workerThreads = 0;
+  // Deliveries of a batch whose stage throws before its alerts are dropped (stage_error).
+  int workerMaxDeliveries = 3;
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

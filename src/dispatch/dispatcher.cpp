@@ -1,6 +1,7 @@
 // Dispatcher implementation: one pulling thread, a fixed asio thread pool for the CPU stages, and
 // a counting gate on in-flight batches. A full gate blocks the puller, which fills the queue, which
-// makes ingest answer 503: back-pressure end to end, never a drop.
+// makes ingest answer 503: back-pressure end to end, never a drop. A stage that throws gets its
+// batch redelivered (nack with backoff) a bounded number of times, then dropped and counted.
 #include "dispatch/dispatcher.h"
 
 #include <boost/asio/post.hpp>
@@ -8,6 +9,7 @@
 
 #include "observe/log.h"
 #include "observe/metrics.h"
+#include "pipeline/dropped_alerts.h"
 
 namespace nm {
 
@@ -21,7 +23,21 @@ Dispatcher::Metrics::Metrics(metrics::Registry& r)
                                "aggregate).",
                                {}, metrics::latencyBuckets())
                        .with({})),
-      inFlight(r.gauge("nm_batches_in_flight", "Batches between pull and ack.").with({})) {}
+      inFlight(r.gauge("nm_batches_in_flight", "Batches between pull and ack.").with({})),
+      redelivered(r.counter("nm_batches_redelivered_total",
+                            "Batches sent back to the queue (nack) after a stage error, to be "
+                            "delivered again.")
+                      .with({})) {}
+
+// A pulled batch between pull and settle. `settled` makes ack/nack/drop happen once, whichever
+// of the tail's completion and a failure comes first; `released` frees the slot once.
+struct Dispatcher::InFlightBatch {
+  PulledBatch batch;
+  size_t alerts = 0;
+  uint64_t seq = 0;
+  std::atomic<bool> settled{false};
+  std::atomic<bool> released{false};  // the in-flight slot, freed once
+};
 
 Dispatcher::Dispatcher(AlertQueue& queue, const config::SnapshotStore& snapshots,
                        std::vector<std::unique_ptr<Stage>> stages, AsyncTail tail,
@@ -75,47 +91,102 @@ void Dispatcher::loop() {
     m.alerts.inc(batch->alerts.size());
     m.inFlight.add(1);
     // The snapshot is taken once per batch: the whole batch sees one configuration.
-    config::SnapshotPtr snap = snapshots_.current();
-    ++seq;
-    boost::asio::post(*pool_, [this, b = std::move(*batch), snap, seq]() mutable {
-      runBatch(std::move(b), std::move(snap), seq);
+    snap = snapshots_.current();
+    auto inflight = std::make_shared<InFlightBatch>();
+    inflight->batch = std::move(*batch);
+    inflight->alerts = n;
+    inflight->seq = ++seq;
+    boost::asio::post(*pool_, [this, inflight, snap]() noexcept {
+      // runBatch handles every exception of the stages and the tail; this is the last guard
+      // (failing to log, out of memory) so that nothing escapes into the pool and the slot is
+      // freed. The unsettled batch stays with the queue.
+      try {
+        runBatch(inflight, snap);
+      } catch (...) {
+        releaseSlot(*inflight);
+      }
     });
   }
   loopDone_ = true;
   slotFree_.notify_all();
 }
 
-void Dispatcher::runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t seq) {
-  auto work = std::make_shared<Work>();
-  work->seq = seq;
-  work->snapshot = snap;
-  work->now = now();
-  work->deadline = work->now + opts_.workerTimeout;
-  work->drops = &drops_;
-  size_t n = batch.alerts.size();
-  work->alerts = std::move(batch.alerts);
-  if (!snap) {
-    log::error("no configuration loaded: batch cannot be routed",
-               {{"seq", std::to_string(seq)}, {"alerts", std::to_string(n)}});
-    finishBatch(batch, n);
-    return;
-  }
-  TimePoint t0 = now();
-  try {
-    for (auto& s : stages_) {
-      s->process(*work);
-    }
-  } catch (const std::exception& e) {
-    log::error("pipeline stage failed", {{"seq", std::to_string(seq)}, {"error", e.what()}});
-    work->notifications.clear();
-  }
-  metrics_.stageSeconds.observe(std::chrono::duration<double>(now() - t0).count());
-  auto shared = std::make_shared<PulledBatch>(std::move(batch));
-  tail_(work, [this, shared, n] { finishBatch(*shared, n); });
+Duration stageRetryDelay(const DispatcherOptions& opts, uint32_t deliveries) {
+  Duration d = std::max(opts.stageRetryDelay, Duration::zero());
+  for (uint32_t i = 1; i < deliveries && d < opts.stageRetryMaxDelay; ++i) d *= 2;
+  return std::min(d, opts.stageRetryMaxDelay);
 }
 
-void Dispatcher::finishBatch(const PulledBatch& batch, size_t alerts) {
-  queue_.ack(batch);
+void Dispatcher::runBatch(const std::shared_ptr<InFlightBatch>& b, config::SnapshotPtr snap) {
+  const char* stage = "dispatch";
+  try {
+    auto work = std::make_shared<Work>();
+    work->seq = b->seq;
+    work->snapshot = snap;
+    work->now = now();
+    work->deadline = work->now + opts_.workerTimeout;
+    work->drops = &drops_;
+    // A copy (shared pointers): the pulled alerts stay whole for a nack.
+    work->alerts = b->batch.alerts;
+    if (!snap) {
+      log::error("no configuration loaded: batch cannot be routed",
+                 {{"seq", std::to_string(b->seq)}, {"alerts", std::to_string(b->alerts)}});
+      finishBatch(*b);
+      return;
+    }
+    TimePoint t0 = now();
+    for (auto& s : stages_) {
+      stage = s->name();
+      s->process(*work);
+    }
+    metrics_.stageSeconds.observe(std::chrono::duration<double>(now() - t0).count());
+    stage = "tail";
+    tail_(work, [this, b] { finishBatch(*b); });
+  } catch (const std::exception& e) {
+    failBatch(*b, stage, e.what());
+  } catch (...) {
+    failBatch(*b, stage, "unknown exception (not a std::exception)");
+  }
+}
+
+void Dispatcher::failBatch(InFlightBatch& b, const char* stage, const std::string& error) {
+  if (b.settled.exchange(true)) return;  // the tail finished it before throwing
+  uint32_t deliveries = b.batch.deliveries;
+  std::string seq = std::to_string(b.seq), alerts = std::to_string(b.alerts),
+              delivered = std::to_string(deliveries);
+  if (deliveries < std::max<uint32_t>(opts_.maxDeliveries, 1)) {
+    Duration delay = stageRetryDelay(opts_, deliveries);
+    log::warn("pipeline stage failed, the batch will be delivered again",
+              {{"stage", stage},
+               {"error", error},
+               {"seq", seq},
+               {"alerts", alerts},
+               {"deliveries", delivered},
+               {"retry_in", formatGoDuration(delay)}});
+    metrics_.redelivered.inc();
+    queue_.nack(std::move(b.batch), delay);
+  } else {
+    log::error("pipeline stage failed on the last delivery, alerts dropped",
+               {{"stage", stage},
+                {"error", error},
+                {"seq", seq},
+                {"alerts", alerts},
+                {"deliveries", delivered}});
+    drops_.dropped(DropReason::StageError, b.alerts);
+    queue_.ack(b.batch);
+  }
+  releaseSlot(b);
+}
+
+void Dispatcher::finishBatch(InFlightBatch& b) {
+  if (b.settled.exchange(true)) return;
+  queue_.ack(b.batch);
+  releaseSlot(b);
+}
+
+void Dispatcher::releaseSlot(InFlightBatch& b) {
+  if (b.released.exchange(true)) return;
+  const size_t alerts = b.alerts;
   metrics_.inFlight.add(-1);
   {
     std::lock_guard<std::mutex> g(mu_);

@@ -1,6 +1,7 @@
 // The dispatcher: pulls batches (batchMaxSize / batchMaxWait of the current snapshot), runs the
 // synchronous stages on a bounded worker pool, hands the result to the async tail (notify,
 // history), and acks the batch when the tail finishes. At most --worker.queue batches in flight.
+// A batch whose stage throws is nacked (redelivered after a backoff) up to a bound, then dropped.
 #pragma once
 
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -34,7 +36,17 @@ struct DispatcherOptions {
   size_t maxAlertsInFlight = 100000;
   Duration workerTimeout = std::chrono::seconds(30);  // --worker.timeout
   unsigned workerThreads = 0;                         // 0: hardware concurrency
+  // A stage that throws sends its batch back to the queue (nack) to be delivered again after
+  // stageRetryDelay × 2^(deliveries-1), at most stageRetryMaxDelay, until the batch has been
+  // delivered maxDeliveries times; then its alerts are dropped, counted under
+  // nm_alerts_dropped_total{reason="stage_error"} and logged with the stage's name.
+  uint32_t maxDeliveries = 3;  // --worker.max-deliveries
+  Duration stageRetryDelay = std::chrono::seconds(1);
+  Duration stageRetryMaxDelay = std::chrono::seconds(30);
 };
+
+// The redelivery delay of a batch that failed on its `deliveries`-th delivery (1, 2, …).
+Duration stageRetryDelay(const DispatcherOptions& opts, uint32_t deliveries);
 
 class Dispatcher {
  public:
@@ -51,9 +63,13 @@ class Dispatcher {
   size_t inFlight() const { return inFlight_.load(); }
 
  private:
+  struct InFlightBatch;
   void loop();
-  void runBatch(PulledBatch batch, config::SnapshotPtr snap, uint64_t seq);
-  void finishBatch(const PulledBatch& batch, size_t alerts);
+  void runBatch(const std::shared_ptr<InFlightBatch>& b, config::SnapshotPtr snap);
+  // Each settles the batch once (later calls do nothing) and frees its in-flight slot.
+  void finishBatch(InFlightBatch& b);
+  void failBatch(InFlightBatch& b, const char* stage, const std::string& error);
+  void releaseSlot(InFlightBatch& b);
 
   struct Metrics {
     explicit Metrics(metrics::Registry& r);
@@ -61,6 +77,7 @@ class Dispatcher {
     metrics::Counter& alerts;
     metrics::Histogram& stageSeconds;
     metrics::Gauge& inFlight;
+    metrics::Counter& redelivered;
   };
 
   AlertQueue& queue_;
@@ -69,7 +86,7 @@ class Dispatcher {
   AsyncTail tail_;
   DispatcherOptions opts_;
   Metrics metrics_;
-  DropCounter drops_;  // what the stages remove on purpose
+  DropCounter drops_;  // what the stages remove on purpose, and batches given up on
   std::unique_ptr<boost::asio::thread_pool> pool_;
   std::thread loop_;
   std::atomic<size_t> inFlight_{0};

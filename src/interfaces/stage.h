@@ -30,7 +30,15 @@ struct Notification {
 };
 
 // Why alerts left the pipeline on purpose; every removal is counted under one of these.
-enum class DropReason { GlobalSilence, TenantSilence, AlertSelector, NoReceiver, RoutePolicy };
+// StageError: a stage kept throwing until the batch reached the dispatcher's delivery bound.
+enum class DropReason {
+  GlobalSilence,
+  TenantSilence,
+  AlertSelector,
+  NoReceiver,
+  RoutePolicy,
+  StageError
+};
 
 // Where a stage reports the alerts it removed on purpose (pipeline/DropCounter: the
 // nm_alerts_dropped_total{reason} counter). The dispatcher sets one on each Work.

@@ -16,6 +16,8 @@ const char* toString(DropReason r) {
       return "no_receiver";
     case DropReason::RoutePolicy:
       return "route_policy";
+    case DropReason::StageError:
+      return "stage_error";
   }
   return "unknown";
 }

@@ -5,7 +5,7 @@ import socket
 import time
 import unittest
 
-from nmtest import NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
+from nmtest import Daemon, NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
 
 
 class BadInputTest(NMTestCase):
@@ -135,6 +135,15 @@ class BadInputTest(NMTestCase):
         self.assertEqual(self.daemon.terminate(), 0)
         self.assertEqual(sorted(a["labels"]["alertname"] for a in self.sink.alerts_on("/g")),
                          sorted(f"Q{i}" for i in range(8)))
+
+    def test_queue_backend_missing_from_this_build_stops_startup(self):
+        for backend in ("redis", "nats"):
+            d = Daemon(self.config_dir, ["--store.type", backend], expect_start=False)
+            self.daemon = d
+            self.assertEqual(d.proc.wait(15), 2)
+            self.assertIn(f"--store.type {backend}: not available in this build: see issue #12",
+                          d.logs())
+            d.kill()
 
     def test_unknown_path_and_method(self):
         self.start()

@@ -38,6 +38,7 @@ class FakeQueue : public AlertQueue {
   }
   std::optional<PulledBatch> pull(size_t, Duration) override { return std::nullopt; }
   void ack(const PulledBatch&) override {}
+  void nack(PulledBatch, Duration) override {}
   void close() override {}
   size_t size() const override { return 0; }
   size_t capacity() const override { return 100; }

@@ -117,6 +117,17 @@ TEST_F(ServerTest, ClosedQueueIs503ShuttingDown) {
   EXPECT_EQ(r.count(http::field::retry_after), 0u);
 }
 
+TEST_F(ServerTest, UnavailableBackendIs503WithRetryAfterWithoutWaiting) {
+  queue.immediate = PushResult::Unavailable;
+  start();
+  Client c(port());
+  Response r = c.post("/api/v2/alerts", alertsBody(1));
+  EXPECT_EQ(r.result_int(), 503u);
+  EXPECT_EQ(r[http::field::retry_after], "1");
+  EXPECT_TRUE(contains(r.body(), "queue backend is unavailable"));
+  EXPECT_EQ(queue.calls(), 1);  // a down backend is not waited for on the blocking pool
+}
+
 TEST_F(ServerTest, VerifyPassesReceiverAndConfigAndRepliesWithCompletion) {
   std::atomic<int> calls{0};
   std::string receiverName, configName;

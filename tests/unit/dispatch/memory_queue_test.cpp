@@ -1,5 +1,6 @@
 // MemoryQueue: all-or-nothing pushes with back-pressure, batches bounded by size and by the age
-// of their oldest alert, and draining after close.
+// of their oldest alert, nack redelivering whole batches after their delay, and draining after
+// close.
 #include "queue/memory_queue.h"
 
 #include <gtest/gtest.h>
@@ -72,6 +73,7 @@ TEST(MemoryQueue, CloseDrainsThenEnds) {
   auto b = q.pull(100, std::chrono::hours(1));  // closed: no waiting for a full batch
   ASSERT_TRUE(b);
   EXPECT_EQ(b->alerts.size(), 5u);
+  q.ack(*b);
   EXPECT_FALSE(q.pull(100, std::chrono::hours(1)));
 }
 
@@ -81,6 +83,105 @@ TEST(MemoryQueue, CloseWakesBlockedPuller) {
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   q.close();
   t.join();
+}
+
+std::vector<std::string> names(const PulledBatch& b) {
+  std::vector<std::string> out;
+  for (const auto& a : b.alerts) out.emplace_back(a->labels.get("alertname"));
+  return out;
+}
+
+TEST(MemoryQueue, FirstDeliveryCountsOne) {
+  MemoryQueue q(10);
+  q.push(makeAlerts(2), Duration::zero());
+  auto b = q.pull(2, Duration::zero());
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->deliveries, 1u);
+  EXPECT_TRUE(b->handle);
+}
+
+TEST(MemoryQueue, NackRedeliversTheWholeBatchAfterTheDelay) {
+  MemoryQueue q(10);
+  q.push(makeAlerts(3), Duration::zero());
+  auto b = q.pull(3, Duration::zero());
+  ASSERT_TRUE(b);
+  const auto pulled = names(*b);
+  const auto delay = std::chrono::milliseconds(100);
+  auto nackedAt = std::chrono::steady_clock::now();
+  q.nack(*b, delay);
+  EXPECT_EQ(q.size(), 3u);                        // waiting alerts still count
+  auto again = q.pull(1, std::chrono::hours(1));  // smaller maxSize: the batch comes back whole
+  auto waited = std::chrono::steady_clock::now() - nackedAt;
+  ASSERT_TRUE(again);
+  EXPECT_GE(waited, delay);
+  EXPECT_EQ(again->deliveries, 2u);
+  EXPECT_EQ(names(*again), pulled);
+  EXPECT_NE(again->handle, b->handle);
+  EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(MemoryQueue, DueRedeliveryGoesAheadOfNewerAlerts) {
+  MemoryQueue q(10);
+  q.push(makeAlerts(2), Duration::zero());
+  auto b = q.pull(2, Duration::zero());
+  ASSERT_TRUE(b);
+  q.nack(*b, Duration::zero());
+  q.push(makeAlerts(1, now() - std::chrono::hours(1)), Duration::zero());  // due at once too
+  auto first = q.pull(10, Duration::zero());
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->deliveries, 2u);
+  EXPECT_EQ(first->alerts.size(), 2u);
+  auto second = q.pull(10, Duration::zero());
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->deliveries, 1u);
+  EXPECT_EQ(second->alerts.size(), 1u);
+}
+
+TEST(MemoryQueue, WaitingRedeliveryTakesRoomButIsNeverDropped) {
+  MemoryQueue q(4);
+  q.push(makeAlerts(3), Duration::zero());
+  auto b = q.pull(3, Duration::zero());
+  ASSERT_TRUE(b);
+  q.push(makeAlerts(4), Duration::zero());  // the queue is full again
+  q.nack(*b, std::chrono::hours(1));        // beyond the capacity, kept anyway
+  EXPECT_EQ(q.size(), 7u);
+  EXPECT_EQ(q.push(makeAlerts(1), Duration::zero()), PushResult::Full);
+}
+
+TEST(MemoryQueue, AckedBatchNeverComesBackAndSecondSettleIsIgnored) {
+  MemoryQueue q(10);
+  q.push(makeAlerts(2), Duration::zero());
+  auto b = q.pull(2, Duration::zero());
+  ASSERT_TRUE(b);
+  q.ack(*b);
+  q.nack(*b, Duration::zero());  // already settled: ignored
+  q.ack(*b);
+  EXPECT_EQ(q.size(), 0u);
+  q.push(makeAlerts(1), Duration::zero());  // the marker: what pull returns next
+  auto next = q.pull(10, Duration::zero());
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->deliveries, 1u);
+  EXPECT_EQ(next->alerts.size(), 1u);
+  q.ack(*next);
+  q.close();
+  EXPECT_FALSE(q.pull(10, Duration::zero()));
+}
+
+TEST(MemoryQueue, CloseWaitsForUnsettledBatchesAndRedeliversNackedAtOnce) {
+  MemoryQueue q(10);
+  q.push(makeAlerts(2), Duration::zero());
+  auto b = q.pull(2, Duration::zero());
+  ASSERT_TRUE(b);
+  q.close();
+  // Whether the nack lands before or while pull waits, pull must not end the queue while the
+  // batch is unsettled, and must not sit out the hour.
+  std::thread worker([&q, batch = *b] { q.nack(batch, std::chrono::hours(1)); });
+  auto again = q.pull(10, std::chrono::hours(1));
+  worker.join();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->deliveries, 2u);
+  q.ack(*again);
+  EXPECT_FALSE(q.pull(10, std::chrono::hours(1)));
 }
 
 }  // namespace

@@ -1,0 +1,18 @@
+// makeQueue: maps --store.type to a backend. Durable backends plug in here (issue #12).
+#include "queue/queue_factory.h"
+
+#include "queue/memory_queue.h"
+
+namespace nm {
+
+std::unique_ptr<AlertQueue> makeQueue(const QueueOptions& options, std::string& error) {
+  if (options.type == "memory") return std::make_unique<MemoryQueue>(options.memoryCapacity);
+  if (options.type == "redis" || options.type == "nats") {
+    error = "--store.type " + options.type + ": not available in this build: see issue #12";
+    return nullptr;
+  }
+  error = "--store.type \"" + options.type + "\" is not a queue backend (memory, redis, nats)";
+  return nullptr;
+}
+
+}  // namespace nm

@@ -1,0 +1,20 @@
+// The queue backend chosen by --store.type: memory today; redis and nats answer that they are
+// not available in this build (issue #12) so a misconfigured daemon stops at startup.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "interfaces/alert_queue.h"
+
+namespace nm {
+
+struct QueueOptions {
+  std::string type = "memory";    // --store.type
+  size_t memoryCapacity = 10000;  // --store.memory.queue
+};
+
+// The queue, or nullptr with `error` naming the flag and the reason.
+std::unique_ptr<AlertQueue> makeQueue(const QueueOptions& options, std::string& error);
+
+}  // namespace nm

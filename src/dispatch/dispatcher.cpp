@@ -91,7 +91,7 @@ void Dispatcher::loop() {
     m.alerts.inc(batch->alerts.size());
     m.inFlight.add(1);
     // The snapshot is taken once per batch: the whole batch sees one configuration.
-    snap = snapshots_.current();
+    config::SnapshotPtr snap = snapshots_.current();
     auto inflight = std::make_shared<InFlightBatch>();
     inflight->batch = std::move(*batch);
     inflight->alerts = n;

@@ -8,11 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "config/snapshot_builder.h"
-#include "interfaces/http_client.h"
 #include "fake_http_client.h"
+#include "interfaces/http_client.h"
 #include "model/decode.h"
 #include "notify/channels/webhook.h"
 #include "render_fixtures.h"
+#include "test_services.h"
 
 using namespace nm;
 using namespace nm::render::testing;
@@ -86,7 +87,9 @@ config::BuildResult build(const std::string& yaml, HttpClient* http) {
   model::ResourceSet rs;
   model::decodeText(yaml, "conf.yaml", rs, diags);
   EXPECT_TRUE(diags.ok()) << diags.str();
-  return config::buildSnapshot(std::move(rs), {http, "test", 1});
+  return config::buildSnapshot(
+      std::move(rs),
+      config::BuildOptions{http ? &nm::test::servicesFor(*http) : nullptr, "test", 1});
 }
 
 void replace(std::string& s, const std::string& from, const std::string& to) {

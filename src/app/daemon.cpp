@@ -5,11 +5,13 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "aggregate/aggregate_stage.h"
 #include "api/http_server.h"
@@ -20,6 +22,7 @@
 #include "filter/filter_stage.h"
 #include "history/history_stage.h"
 #include "notify/http_client.h"
+#include "notify/http_client_curl.h"
 #include "notify/notify_stage.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
@@ -44,6 +47,13 @@ std::string readTokenFile(const std::string& path, std::string& error) {
   while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
   if (t.empty()) error = "--webhook.bearer-token-file " + path + " is empty";
   return t;
+}
+
+// --notify.threads 0: one curl event loop per core, at most 4 (each loop is one thread that
+// mostly waits on sockets; beyond the cores they only contend).
+size_t notifyLoops(int flag) {
+  if (flag > 0) return static_cast<size_t>(flag);
+  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
 }
 
 double residentBytes() {
@@ -92,7 +102,9 @@ int runDaemon(const Flags& flags) {
   auto& reg = metrics::Registry::global();
   reg.gaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
 
-  std::unique_ptr<HttpClient> http = makeCurlHttpClient();
+  CurlClientOptions curlOptions;
+  curlOptions.loops = notifyLoops(flags.notifyThreads);
+  std::unique_ptr<HttpClient> http = makeCurlHttpClient(curlOptions);
   config::SnapshotStore snapshots;
   config::ConfigReloader reloader(flags.configDir, snapshots, http.get());
   if (auto r = reloader.initial(); !r.ok) {

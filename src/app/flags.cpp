@@ -70,6 +70,11 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
                  "Threads for the pipeline stages (0: one per core)")
       ->check(CLI::Range(0, 256))
       ->capture_default_str();
+  app.add_option("--notify.threads", f.notifyThreads,
+                 "HTTP client event loops sending notifications (0: one per core, at most 4); "
+                 "each host's connection limit is split between them")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

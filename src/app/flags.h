@@ -25,6 +25,7 @@ struct Flags {
   Duration shutdownTimeout = std::chrono::seconds(30);
   int httpThreads = 2;
   int workerThreads = 0;
+  int notifyThreads = 0;  // curl event loops; 0: one per core, at most 4
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

@@ -5,7 +5,8 @@
 # Runs: (1) idle RSS, (2) max throughput, (3) latency at a fixed 10,000 alerts/s.
 # Usage: scripts/bench-e2e.sh [TOTAL_ALERTS]   (build first: scripts/build.sh build)
 # Env: NM_BENCH_RUNS="idle ingest throughput latency" (runs to do), NM_BENCH_NM_ARGS (extra daemon
-# flags, e.g. "--notify.threads 1"), NM_BENCH_THREADS=1 (per-thread CPU of the daemon),
+# flags, e.g. "--notify.threads 1"), NM_BENCH_NM_ENV (daemon environment, e.g.
+# GLIBC_TUNABLES=...), NM_BENCH_THREADS=1 (per-thread CPU of the daemon),
 # NM_BENCH_BUILD (build directory), NM_BENCH_GROUP, NM_BENCH_BATCH_SIZE, NM_BENCH_BATCH_WAIT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +56,7 @@ trap cleanup EXIT
 start() {
   "$B/bench/nm-sink" --address "127.0.0.1:$SINK_PORT" > "$DIR/sink.log" 2>&1 &
   SINK=$!
-  "$B/notification-manager" --config.dir "$CFG" --webhook.address "127.0.0.1:$NM_PORT" \
+  env ${NM_BENCH_NM_ENV:-} "$B/notification-manager" --config.dir "$CFG" --webhook.address "127.0.0.1:$NM_PORT" \
     --log.level warn ${NM_BENCH_NM_ARGS:-} "$@" > "$DIR/nm.log" 2>&1 &
   NM=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$NM_PORT/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -68,7 +68,7 @@ double residentBytes() {
 int runDaemon(const Flags& flags) {
   // Few malloc arenas instead of one per thread (more only fragment memory; idle RSS is a figure
   // we keep): two for the pipeline plus one per curl loop, which allocates and frees for every
-  // request. With only two, two loops waited on the arena locks and sent fewer requests than one.
+  // request. With only two, two loops waited on the arena locks and sent no more than one.
   const size_t notifyLoopCount = notifyLoops(flags.notifyThreads);
   mallopt(M_ARENA_MAX, static_cast<int>(2 + notifyLoopCount));
   log::Level level;

@@ -83,6 +83,11 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
                  "Deliveries of a batch whose pipeline stage fails before its alerts are dropped")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  app.add_option("--notify.threads", f.notifyThreads,
+                 "HTTP client event loops sending notifications (0: one per core, at most 4); "
+                 "each host's connection limit is split between them")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

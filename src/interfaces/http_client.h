@@ -1,4 +1,4 @@
-// The asynchronous HTTP client every channel sends through: one event thread over libcurl's multi
+// The asynchronous HTTP client every channel sends through: event threads over libcurl's multi
 // interface (connection reuse per host, TLS, proxies, timeouts), plus timers for retry backoff.
 #pragma once
 
@@ -43,9 +43,11 @@ struct HttpResponse {
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
-  // Queues the request; `done` runs exactly once on the client's thread. Keep it short.
+  // Queues the request; `done` runs exactly once on one of the client's threads (several may
+  // complete requests at the same time). Keep it short.
   virtual void send(HttpRequest request, std::function<void(HttpResponse)> done) = 0;
-  // Runs `fn` on the client's thread after `delay` (retry backoff).
+  // Runs `fn` on one of the client's threads after `delay` (retry backoff); called from a
+  // completion, on the thread that ran it.
   virtual void after(Duration delay, std::function<void()> fn) = 0;
 };
 

@@ -1,11 +1,15 @@
-// The libcurl multi HttpClient: one thread runs curl_multi_poll, takes requests and timers from
-// other threads through a mutex-protected inbox and curl_multi_wakeup, and completes callbacks.
+// The libcurl multi HttpClient: N event loops, each a thread running curl_multi_poll that takes
+// requests and timers from other threads through a mutex-protected inbox and curl_multi_wakeup,
+// and completes callbacks. Requests to a host are spread over the loops, each loop holding an
+// exact part of the host's connection limit (HostSpread).
 #include "notify/http_client_curl.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <strings.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -15,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "notify/curl_host_spread.h"
 #include "observe/log.h"
 
 namespace nm {
@@ -43,6 +48,7 @@ struct Transfer {
   Steady::time_point start;
   size_t cap = 0;
   std::string hostKey;  // scheme://authority (or the proxy): the unit of connection limits
+  long hostShare = 0;   // connections to hostKey this transfer's loop may open (<= 0: no limit)
 };
 
 // "https://user@host:443/path?q" → "https://user@host:443"; requests through a proxy share the
@@ -155,25 +161,48 @@ bool applyServerName(Transfer& t, std::string& url, std::string& error) {
   return ok;
 }
 
-class CurlHttpClient final : public HttpClient {
+class CurlLoop;
+
+// The loop whose thread is running (null elsewhere): timers and retries scheduled from a
+// completion stay on the loop that completed the request.
+thread_local CurlLoop* tCurrentLoop = nullptr;
+
+// One event loop: a curl multi handle, its thread, its timers and its part of the connection
+// limits. `spread` (shared by the loops of one client) learns of every completed request.
+class CurlLoop {
  public:
-  explicit CurlHttpClient(const CurlClientOptions& o) : opts_(o) {
+  CurlLoop(const CurlClientOptions& o, long totalShare, long curlHostLimit, HostSpread* spread,
+           size_t index)
+      : opts_(o), totalShare_(totalShare), spread_(spread), index_(index) {
     globalInit();
     multi_ = curl_multi_init();
-    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, opts_.maxHostConnections);
-    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, opts_.maxTotalConnections);
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, opts_.maxTotalConnections);
-    thread_ = std::thread([this] { loop(); });
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, curlHostLimit);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, totalShare_);
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, totalShare_);
+    thread_ = std::thread([this] {
+      const std::string name = "nm-curl-" + std::to_string(index_);
+      pthread_setname_np(pthread_self(), name.c_str());  // shows in top -H and perf
+      tCurrentLoop = this;
+      loop();
+    });
   }
 
-  ~CurlHttpClient() override {
-    {
-      std::lock_guard<std::mutex> g(mu_);
-      stopping_ = true;
-      curl_multi_wakeup(multi_);
-    }
+  CurlLoop(const CurlLoop&) = delete;
+  CurlLoop& operator=(const CurlLoop&) = delete;
+
+  size_t index() const { return index_; }
+
+  // Shutdown, first step for every loop of a client: new work fails at once from here on.
+  void stop() {
+    std::lock_guard<std::mutex> g(mu_);
+    stopping_ = true;
+    curl_multi_wakeup(multi_);
+  }
+
+  // Second step, after stop() on every loop (so work moved between loops while draining fails
+  // at once): joins the thread and completes what was pending with "client stopped".
+  void joinAndDrain() {
     thread_.join();
-    // The loop has stopped: everything still pending completes here with an error.
     std::vector<std::unique_ptr<Transfer>> queued;
     std::vector<Timer> timers;
     {
@@ -199,38 +228,47 @@ class CurlHttpClient final : public HttpClient {
     // Timers run so that retry chains end (their sends now fail at once with "client stopped").
     for (auto& t : timers) t.fn();
     for (CURL* e : idle_) curl_easy_cleanup(e);
-    curl_multi_cleanup(multi_);
+    idle_.clear();
   }
 
-  void send(HttpRequest request, std::function<void(HttpResponse)> done) override {
-    auto t = std::make_unique<Transfer>();
-    t->req = std::move(request);
-    t->done = std::move(done);
-    t->queued = Steady::now();
-    t->hostKey = hostKeyOf(t->req);
+  ~CurlLoop() { curl_multi_cleanup(multi_); }
+
+  void send(std::unique_ptr<Transfer> t) {
     {
       std::lock_guard<std::mutex> g(mu_);
       if (!stopping_) {
+        const bool wake = inboxEmpty();
         incoming_.push_back(std::move(t));
-        curl_multi_wakeup(multi_);
+        if (wake) curl_multi_wakeup(multi_);
         return;
       }
     }
     fail(*t, "client stopped");
   }
 
-  void after(Duration delay, std::function<void()> fn) override {
+  void after(Duration delay, std::function<void()> fn) {
     std::lock_guard<std::mutex> g(mu_);
     if (stopping_) return;  // documented: timers requested during shutdown are dropped
     auto d = std::chrono::duration_cast<Steady::duration>(std::max(delay, Duration::zero()));
+    const bool wake = inboxEmpty();
     incomingTimers_.push_back({Steady::now() + d, 0, std::move(fn)});
-    curl_multi_wakeup(multi_);
+    if (wake) curl_multi_wakeup(multi_);
   }
 
  private:
-  static void fail(Transfer& t, std::string error) {
+  // Under mu_. The push that fills an empty inbox wakes the loop; later pushes ride on that
+  // wakeup, since the loop takes the whole inbox at once (a syscall per request saved).
+  bool inboxEmpty() const { return incoming_.empty() && incomingTimers_.empty(); }
+
+  void fail(Transfer& t, std::string error) {
     t.resp.status = 0;
     t.resp.error = std::move(error);
+    complete(t);
+  }
+
+  // Every request ends here once: the spread forgets it, then its callback runs.
+  void complete(Transfer& t) {
+    if (spread_) spread_->finished(t.hostKey, index_);
     auto done = std::move(t.done);
     if (done) done(std::move(t.resp));
   }
@@ -282,25 +320,25 @@ class CurlHttpClient final : public HttpClient {
   // host cannot occupy the slots of the others.
   void admit(std::unique_ptr<Transfer> t) {
     auto& q = waiting_[t->hostKey];
-    if (q.empty() && canStart(t->hostKey)) {
+    if (q.empty() && canStart(*t)) {
       start(std::move(t));
     } else {
       q.push_back(std::move(t));
     }
   }
 
-  bool canStart(const std::string& key) {
-    return active_.size() < static_cast<size_t>(opts_.maxTotalConnections) &&
-           activePerHost_[key] < opts_.maxHostConnections;
+  bool canStart(const Transfer& t) {
+    return (totalShare_ <= 0 || active_.size() < static_cast<size_t>(totalShare_)) &&
+           (t.hostShare <= 0 || activePerHost_[t.hostKey] < t.hostShare);
   }
 
   // After transfers finished: start waiting ones, oldest first per host, hosts in turn.
   void pump() {
     bool progressed = true;
-    while (progressed && active_.size() < static_cast<size_t>(opts_.maxTotalConnections)) {
+    while (progressed && (totalShare_ <= 0 || active_.size() < static_cast<size_t>(totalShare_))) {
       progressed = false;
       for (auto it = waiting_.begin(); it != waiting_.end();) {
-        if (!it->second.empty() && canStart(it->first)) {
+        if (!it->second.empty() && canStart(*it->second.front())) {
           auto t = std::move(it->second.front());
           it->second.pop_front();
           start(std::move(t));
@@ -453,13 +491,15 @@ class CurlHttpClient final : public HttpClient {
             std::string(phase(code)) + ": " + (t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
       }
       release(*t);
-      auto done = std::move(t->done);
-      if (done) done(std::move(t->resp));
+      complete(*t);
     }
     pump();
   }
 
   CurlClientOptions opts_;
+  long totalShare_;     // this loop's part of maxTotalConnections (<= 0: no limit)
+  HostSpread* spread_;  // null with one loop
+  size_t index_;
   CURLM* multi_ = nullptr;
   std::mutex mu_;
   bool stopping_ = false;
@@ -473,6 +513,70 @@ class CurlHttpClient final : public HttpClient {
   std::priority_queue<Timer, std::vector<Timer>, TimerLater> timers_;
   uint64_t timerSeq_ = 0;
   std::thread thread_;
+};
+
+// The HttpClient: owns the loops (and joins their threads), picks a loop per request.
+class CurlHttpClient final : public HttpClient {
+ public:
+  explicit CurlHttpClient(const CurlClientOptions& o)
+      : spread_(loopCount(o), o.maxHostConnections) {
+    const size_t n = loopCount(o);
+    // curl's own per-host cap is a backstop at the largest part; admission enforces each part.
+    const long curlHostLimit =
+        o.maxHostConnections <= 0
+            ? 0
+            : (o.maxHostConnections + static_cast<long>(n) - 1) / static_cast<long>(n);
+    for (size_t i = 0; i < n; ++i) {
+      loops_.push_back(std::make_unique<CurlLoop>(o, loopShare(o.maxTotalConnections, n, 0, i),
+                                                  curlHostLimit, n > 1 ? &spread_ : nullptr, i));
+    }
+  }
+
+  ~CurlHttpClient() override {
+    for (auto& l : loops_) l->stop();
+    for (auto& l : loops_) l->joinAndDrain();
+  }
+
+  void send(HttpRequest request, std::function<void(HttpResponse)> done) override {
+    auto t = std::make_unique<Transfer>();
+    t->req = std::move(request);
+    t->done = std::move(done);
+    t->queued = Steady::now();
+    t->hostKey = hostKeyOf(t->req);
+    size_t i = 0;
+    if (loops_.size() > 1) {
+      CurlLoop* calling = callingLoop();
+      i = spread_.take(t->hostKey, calling ? calling->index() : HostSpread::kNoLoop);
+    }
+    t->hostShare = spread_.share(t->hostKey, i);
+    loops_[i]->send(std::move(t));
+  }
+
+  void after(Duration delay, std::function<void()> fn) override {
+    CurlLoop* calling = callingLoop();
+    if (!calling) {
+      calling =
+          loops_[nextTimerLoop_.fetch_add(1, std::memory_order_relaxed) % loops_.size()].get();
+    }
+    calling->after(delay, std::move(fn));
+  }
+
+ private:
+  static size_t loopCount(const CurlClientOptions& o) {
+    // Every loop needs at least one connection of the total.
+    const size_t most = o.maxTotalConnections > 0 ? static_cast<size_t>(o.maxTotalConnections) : 64;
+    return std::clamp<size_t>(o.loops, 1, most);
+  }
+
+  // The loop of this client whose thread calls, if any.
+  CurlLoop* callingLoop() const {
+    CurlLoop* l = tCurrentLoop;
+    return l && l->index() < loops_.size() && loops_[l->index()].get() == l ? l : nullptr;
+  }
+
+  HostSpread spread_;
+  std::vector<std::unique_ptr<CurlLoop>> loops_;
+  std::atomic<size_t> nextTimerLoop_{0};
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Tuning of the libcurl HttpClient: connection limits, connect timeout and the response cap.
-// makeCurlHttpClient() without options uses the defaults.
+// Tuning of the libcurl HttpClient: event loops, connection limits, connect timeout and the
+// response cap. makeCurlHttpClient() without options uses the defaults.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +10,10 @@
 namespace nm {
 
 struct CurlClientOptions {
+  // Event loops (threads, each a curl multi handle). Requests to one host are spread over them
+  // and each of the two connection limits below is split exactly between them (the parts sum to
+  // the limit). Timers and retries scheduled from a completion stay on its loop.
+  size_t loops = 1;
   long maxHostConnections = 8;                        // CURLMOPT_MAX_HOST_CONNECTIONS
   long maxTotalConnections = 64;                      // CURLMOPT_MAX_TOTAL_CONNECTIONS
   Duration connectTimeout = std::chrono::seconds(5);  // clipped to each request's timeout

@@ -8,9 +8,10 @@ the only request the batch makes to that receiver, so an alert missing from it n
 Notify sends groups concurrently, so nothing weaker than "same request" is relied on. Exact counts
 ("nothing more arrived") wait until the daemon has acked every batch (Daemon.wait_settled)."""
 
+import os
 import unittest
 
-from nmtest import NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
+from nmtest import Daemon, NMTestCase, alert, nm_manifest, wait_until, webhook_receiver
 
 
 class PipelineTest(NMTestCase):
@@ -257,6 +258,47 @@ spec:
         self.assertEqual(code, 0)
         got = sorted(a["labels"]["alertname"] for a in self.sink.alerts_on("/g"))
         self.assertEqual(got, sorted(f"D{i}" for i in range(50)))
+
+    def test_several_notify_loops_deliver_each_group_once_and_retry(self):
+        self.write("nm.yaml", nm_manifest())
+        self.write("r.yaml", "---\n".join([
+            webhook_receiver("g", self.sink.url("/g"), {"type": "global"}),
+            webhook_receiver("flaky", self.sink.url("/flaky"), {"type": "global"}),
+        ]))
+        self.sink.script("/flaky", [500, 503])
+        self.start(["--notify.threads", "3"])
+        self.assertIn("nm-curl-2", self.thread_names())  # three loops, named in the kernel
+        # groupLabels [alertname, namespace]: every alert is its own request
+        self.assertEqual(self.post_alerts(
+            [alert({"alertname": f"L{i}", "namespace": "ns"}) for i in range(60)])[0], 200)
+        wait_until(lambda: len(self.sink.alerts_on("/g")) == 60, what="60 groups at /g")
+        wait_until(lambda: len(self.sink.alerts_on("/flaky")) >= 60, what="60 groups at /flaky")
+        # A later marker: once it arrived, nothing of the first post is still on its way.
+        self.assertEqual(self.post_alerts([alert({"alertname": "marker", "namespace": "ns"})])[0],
+                         200)
+        wait_until(lambda: any(a["labels"]["alertname"] == "marker"
+                               for a in self.sink.alerts_on("/g")), what="marker at /g")
+        wait_until(lambda: any(a["labels"]["alertname"] == "marker"
+                               for a in self.sink.alerts_on("/flaky")), what="marker at /flaky")
+        names = sorted(a["labels"]["alertname"] for a in self.sink.alerts_on("/g"))
+        self.assertEqual(names, sorted([f"L{i}" for i in range(60)] + ["marker"]))
+        # The two scripted failures were retried: 2 extra requests, each group answered once.
+        self.assertEqual(len(self.sink.on("/flaky")), 61 + 2)
+
+    def thread_names(self):
+        task = f"/proc/{self.daemon.proc.pid}/task"
+        names = set()
+        for tid in os.listdir(task):
+            with open(os.path.join(task, tid, "comm")) as f:
+                names.add(f.read().strip())
+        return names
+
+    def test_notify_threads_out_of_range_is_refused_naming_the_flag(self):
+        self.write("nm.yaml", nm_manifest())
+        d = Daemon(self.config_dir, extra_args=["--notify.threads", "-1"], expect_start=False)
+        self.daemon = d
+        self.assertEqual(d.proc.wait(15), 2)
+        self.assertIn("--notify.threads", d.logs())
 
 
 if __name__ == "__main__":

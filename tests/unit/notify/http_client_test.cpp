@@ -1,8 +1,10 @@
 // Tests of the libcurl HttpClient against the in-process server: request shape, keep-alive
-// reuse, timeouts, transport errors, timers and shutdown.
+// reuse, timeouts, transport errors, timers, shutdown, and several event loops.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
+#include <thread>
 
 #include "interfaces/http_client.h"
 #include "notify/http_client_curl.h"
@@ -146,6 +148,107 @@ TEST(HttpClient, DestructionCompletesPendingWithError) {
   ASSERT_TRUE(server.waitRequests(1, std::chrono::seconds(10)));
   client.reset();
   EXPECT_EQ(stopped.load(), 3);
+}
+
+// Sends `n` requests at once; returns the threads their callbacks ran on. Every reply must be 200.
+std::set<std::thread::id> sendAll(HttpClient& client, const std::string& url, int n) {
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  std::vector<std::unique_ptr<Waiter<int>>> waiters;
+  for (int i = 0; i < n; ++i) {
+    waiters.push_back(std::make_unique<Waiter<int>>());
+    HttpRequest req;
+    req.url = url;
+    req.timeout = std::chrono::seconds(30);
+    client.send(req, [&mu, &threads, cb = waiters.back()->callback()](HttpResponse r) {
+      {
+        std::lock_guard<std::mutex> g(mu);
+        threads.insert(std::this_thread::get_id());
+      }
+      cb(r.status);
+    });
+  }
+  for (auto& w : waiters) EXPECT_EQ(w->get(), 200);
+  return threads;
+}
+
+TEST(HttpClientLoops, SpreadOneHostOverLoopsWithinItsConnectionLimit) {
+  TestHttpServer server;
+  server.setDefault({200, "ok", {}, std::chrono::milliseconds(30)});
+  CurlClientOptions o;
+  o.loops = 3;
+  o.maxHostConnections = 5;  // parts 2, 2, 1
+  auto client = makeCurlHttpClient(o);
+  auto threads = sendAll(*client, server.url(), 40);
+  EXPECT_EQ(threads.size(), 3u);  // every loop sent some
+  // The server serves one request at a time per connection: connections bound concurrency.
+  EXPECT_LE(server.connections(), 5);
+  EXPECT_EQ(server.requests().size(), 40u);
+}
+
+TEST(HttpClientLoops, HostLimitBelowTheLoopCountStaysExact) {
+  TestHttpServer server;
+  server.setDefault({200, "ok", {}, std::chrono::milliseconds(10)});
+  CurlClientOptions o;
+  o.loops = 2;
+  o.maxHostConnections = 1;
+  auto client = makeCurlHttpClient(o);
+  auto threads = sendAll(*client, server.url(), 8);
+  EXPECT_EQ(threads.size(), 1u);  // only the loop holding the one connection sends
+  EXPECT_EQ(server.connections(), 1);
+}
+
+TEST(HttpClientLoops, TotalConnectionLimitIsSplitToo) {
+  TestHttpServer server;
+  server.setDefault({200, "ok", {}, std::chrono::milliseconds(30)});
+  CurlClientOptions o;
+  o.loops = 2;
+  o.maxHostConnections = 8;
+  o.maxTotalConnections = 3;  // parts 2 and 1: the total binds before the host limit
+  auto client = makeCurlHttpClient(o);
+  auto threads = sendAll(*client, server.url(), 30);
+  EXPECT_EQ(threads.size(), 2u);
+  EXPECT_LE(server.connections(), 3);
+}
+
+TEST(HttpClientLoops, TimerScheduledFromACompletionRunsOnItsLoop) {
+  TestHttpServer server;
+  CurlClientOptions o;
+  o.loops = 2;
+  auto client = makeCurlHttpClient(o);
+  std::vector<std::unique_ptr<Waiter<bool>>> waiters;
+  for (int i = 0; i < 8; ++i) {
+    waiters.push_back(std::make_unique<Waiter<bool>>());
+    HttpRequest req;
+    req.url = server.url();
+    client->send(req, [&client, cb = waiters.back()->callback()](HttpResponse) {
+      auto completedOn = std::this_thread::get_id();
+      client->after(std::chrono::milliseconds(1),
+                    [cb, completedOn] { cb(std::this_thread::get_id() == completedOn); });
+    });
+  }
+  for (auto& w : waiters) EXPECT_TRUE(w->get());
+}
+
+TEST(HttpClientLoops, DestructionCompletesPendingOfEveryLoop) {
+  TestHttpServer server;
+  server.setDefault({200, "late", {}, std::chrono::milliseconds(10000)});
+  CurlClientOptions o;
+  o.loops = 2;
+  o.maxHostConnections = 2;  // one active per loop, the others wait
+  auto client = makeCurlHttpClient(o);
+  std::atomic<int> stopped{0};
+  for (int i = 0; i < 6; ++i) {
+    HttpRequest req;
+    req.url = server.url();
+    req.timeout = std::chrono::seconds(30);
+    client->send(req, [&](HttpResponse r) {
+      if (r.status == 0 && r.error == "client stopped") ++stopped;
+    });
+  }
+  ASSERT_TRUE(server.waitRequests(2, std::chrono::seconds(10)));
+  client.reset();
+  EXPECT_EQ(stopped.load(), 6);
 }
 
 }  // namespace

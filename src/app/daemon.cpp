@@ -261,10 +261,24 @@ int runDaemon(const Flags& flags) {
                {"batches_in_flight", std::to_string(dispatcher.inFlight())},
                {"parked_notifications", std::to_string(notify.parked().notifications())},
                {"history_pending", std::to_string(history.pending())}});
-    // Sends still pending would call back into the dispatcher and history while they are
-    // destroyed; end here as the kubelet would after the grace period (logs flush per line).
-    log::info("stopped");
-    std::_Exit(0);
+    // What is still pending ends now: the clients complete it with "client stopped" and run
+    // their timers, and from here on a send fails at once. So every batch, parked send and
+    // history post settles (failed, logged and counted) before the objects they call back into
+    // are destroyed, and main returns normally.
+    server.stop();
+    http->shutdown();
+    smtp->shutdown();
+    const Duration settle = std::chrono::seconds(10);
+    if (!dispatcher.drain(settle) || !notify.parked().waitIdle(settle) ||
+        !history.waitIdle(settle)) {
+      // Not expected: a stopped client answers at once. Destroying what callbacks still use
+      // would be worse than leaving without destructors.
+      log::error("work still pending after the clients stopped; exiting without cleanup",
+                 {{"batches_in_flight", std::to_string(dispatcher.inFlight())},
+                  {"parked_notifications", std::to_string(notify.parked().notifications())},
+                  {"history_pending", std::to_string(history.pending())}});
+      std::_Exit(1);
+    }
   }
   server.stop();
   log::info("stopped");

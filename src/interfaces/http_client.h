@@ -49,6 +49,11 @@ class HttpClient {
   // Runs `fn` on one of the client's threads after `delay` (retry backoff); called from a
   // completion, on the thread that ran it.
   virtual void after(Duration delay, std::function<void()> fn) = 0;
+  // Ends all work now and stops the client's threads: pending requests complete with the error
+  // "client stopped" (a permanent failure), pending timers run. From then on a send fails at once
+  // and a timer runs at once, both on the caller's thread, so every chain of sends and retries
+  // finishes and nothing waits for this client any more. Idempotent; destruction implies it.
+  virtual void shutdown() = 0;
 };
 
 }  // namespace nm

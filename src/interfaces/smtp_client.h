@@ -61,6 +61,10 @@ class SmtpClient {
                     std::function<void(SmtpResult)> done) = 0;
   // Runs `fn` on a client thread after `delay` (retry backoff).
   virtual void after(Duration delay, std::function<void()> fn) = 0;
+  // Ends all work now and joins the client's threads (a session in progress finishes first):
+  // queued sessions fail with "client stopped", timers run; later sends fail and later timers
+  // run at once on the caller's thread. Idempotent; destruction implies it.
+  virtual void shutdown() = 0;
 };
 
 }  // namespace nm

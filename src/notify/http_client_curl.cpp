@@ -247,8 +247,12 @@ class CurlLoop {
   }
 
   void after(Duration delay, std::function<void()> fn) {
-    std::lock_guard<std::mutex> g(mu_);
-    if (stopping_) return;  // documented: timers requested during shutdown are dropped
+    std::unique_lock<std::mutex> g(mu_);
+    if (stopping_) {
+      // After shutdown a timer runs at once, so the chain it continues ends (its sends fail).
+      g.unlock();
+      return fn();
+    }
     auto d = std::chrono::duration_cast<Steady::duration>(std::max(delay, Duration::zero()));
     const bool wake = inboxEmpty();
     incomingTimers_.push_back({Steady::now() + d, 0, std::move(fn)});
@@ -532,9 +536,13 @@ class CurlHttpClient final : public HttpClient {
     }
   }
 
-  ~CurlHttpClient() override {
-    for (auto& l : loops_) l->stop();
-    for (auto& l : loops_) l->joinAndDrain();
+  ~CurlHttpClient() override { shutdown(); }
+
+  void shutdown() override {
+    std::call_once(shutdown_, [this] {
+      for (auto& l : loops_) l->stop();
+      for (auto& l : loops_) l->joinAndDrain();
+    });
   }
 
   void send(HttpRequest request, std::function<void(HttpResponse)> done) override {
@@ -577,6 +585,7 @@ class CurlHttpClient final : public HttpClient {
   HostSpread spread_;
   std::vector<std::unique_ptr<CurlLoop>> loops_;
   std::atomic<size_t> nextTimerLoop_{0};
+  std::once_flag shutdown_;
 };
 
 }  // namespace

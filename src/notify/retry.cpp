@@ -81,7 +81,10 @@ struct RetryState : std::enable_shared_from_this<RetryState> {
     if (r.status != 0) lastVendorStatus = r.status;
     Classification c = classify(r);
     if (c.verdict == Verdict::Success) return finish(true, "");
-    if (c.verdict == Verdict::Permanent) return finish(false, std::move(c.reason));
+    // A stopped client answers every later attempt at once: never a retry loop on it.
+    if (c.verdict == Verdict::Permanent || r.error == "client stopped") {
+      return finish(false, std::move(c.reason));
+    }
     if (policy.maxAttempts > 0 && outcome.attempts >= policy.maxAttempts) {
       return finish(false, std::move(c.reason));
     }

@@ -140,25 +140,10 @@ class CurlSmtpClient final : public SmtpClient {
     }
   }
 
-  ~CurlSmtpClient() override {
-    {
-      std::lock_guard<std::mutex> g(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    for (auto& w : workers_) w.join();
-    // Everything still queued runs now: sessions fail with "client stopped", timers run so that
-    // retry chains end.
-    while (true) {
-      std::function<void()> fn;
-      {
-        std::lock_guard<std::mutex> g(mu_);
-        if (queue_.empty()) break;
-        fn = std::move(queue_.begin()->second);
-        queue_.erase(queue_.begin());
-      }
-      fn();
-    }
+  ~CurlSmtpClient() override { shutdown(); }
+
+  void shutdown() override {
+    std::call_once(shutdown_, [this] { stopAndDrain(); });
   }
 
   void send(SmtpServer server, SmtpEnvelope envelope, TimePoint deadline,
@@ -186,6 +171,27 @@ class CurlSmtpClient final : public SmtpClient {
   }
 
  private:
+  void stopAndDrain() {
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& w : workers_) w.join();
+    // Everything still queued runs now: sessions fail with "client stopped", timers run so that
+    // retry chains end.
+    while (true) {
+      std::function<void()> fn;
+      {
+        std::lock_guard<std::mutex> g(mu_);
+        if (queue_.empty()) break;
+        fn = std::move(queue_.begin()->second);
+        queue_.erase(queue_.begin());
+      }
+      fn();
+    }
+  }
+
   void enqueue(Steady::time_point at, std::function<void()> fn) {
     bool stopped;
     {
@@ -334,6 +340,7 @@ class CurlSmtpClient final : public SmtpClient {
 
   SmtpClientOptions opts_;
   std::mutex mu_;
+  std::once_flag shutdown_;
   std::condition_variable cv_;
   bool stopping_ = false;
   std::multimap<Steady::time_point, std::function<void()>> queue_;

@@ -76,6 +76,7 @@ class FakeHttpClient final : public HttpClient {
     delays.push_back(delay);
     fn();
   }
+  void shutdown() override {}
 
  private:
   struct Pending {

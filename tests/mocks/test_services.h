@@ -24,6 +24,7 @@ class RefusingSmtp final : public SmtpClient {
     done(std::move(r));
   }
   void after(Duration, std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
 };
 
 struct TestServices {

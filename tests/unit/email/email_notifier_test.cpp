@@ -32,6 +32,7 @@ class FakeSmtp final : public SmtpClient {
     delays.push_back(d);
     fn();
   }
+  void shutdown() override {}
 };
 
 EmailSettings settings(std::vector<std::string> to, size_t max = 0, bool html = true) {

@@ -12,6 +12,7 @@
 #include "notify/http_client_curl.h"
 #include "notify/test_http_server.h"
 #include "notify/throttle.h"
+#include "observe/metrics.h"
 
 namespace nm {
 namespace {
@@ -24,7 +25,8 @@ TEST(ThrottleOverLoops, EverySendLeavesAWindowAfterTheAnswerThresholdPlacesEarli
   CurlClientOptions o;
   o.loops = 3;
   auto client = makeCurlHttpClient(o);
-  Throttle throttle;
+  metrics::Registry registry;
+  Throttle throttle(registry);
   const ThrottleLimit limit{3, milliseconds(150), std::chrono::seconds(30)};
   constexpr int kThreads = 3, kPerThread = 4, kSends = kThreads * kPerThread;
 

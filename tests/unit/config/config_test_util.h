@@ -9,8 +9,8 @@
 #include <string>
 
 #include "config/snapshot_builder.h"
-#include "interfaces/http_client.h"
 #include "fake_http_client.h"
+#include "interfaces/http_client.h"
 #include "model/decode.h"
 #include "test_services.h"
 

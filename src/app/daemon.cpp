@@ -59,9 +59,11 @@ std::string readTokenFile(const std::string& path, std::string& error) {
 
 // --notify.threads 0: one curl event loop per core, at most 4 (each loop is one thread that
 // mostly waits on sockets; beyond the cores they only contend).
+// One curl loop per two cores, at most 4: the worker pool and the HTTP server share the cores.
+// Measured on 2 cores (docs/benchmarks.md): 1 loop delivers ~46,800 requests/s, 2 loops ~40,500.
 size_t notifyLoops(int flag) {
   if (flag > 0) return static_cast<size_t>(flag);
-  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  return std::clamp<size_t>(std::thread::hardware_concurrency() / 2, 1, 4);
 }
 
 double residentBytes() {

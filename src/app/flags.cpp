@@ -84,7 +84,7 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   app.add_option("--notify.threads", f.notifyThreads,
-                 "HTTP client event loops sending notifications (0: one per core, at most 4); "
+                 "HTTP client event loops sending notifications (0: one per two cores, at most 4); "
                  "each host's connection limit is split between them")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();

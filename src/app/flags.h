@@ -29,7 +29,7 @@ struct Flags {
   int workerThreads = 0;
   // Deliveries of a batch whose stage throws before its alerts are dropped (stage_error).
   int workerMaxDeliveries = 3;
-  int notifyThreads = 0;  // curl event loops; 0: one per core, at most 4
+  int notifyThreads = 0;  // curl event loops; 0: one per two cores, at most 4
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

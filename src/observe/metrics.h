@@ -2,6 +2,7 @@
 // text exposition format at /metrics. Hand-written: Debian 12 packages no prometheus-cpp.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -62,12 +63,14 @@ class Family {
         labelNames_(std::move(labelNames)),
         make_(std::move(make)) {}
 
+  // On the hot path (every notification): the lookup compares the values in place and allocates
+  // only when the child is new.
   M& with(std::initializer_list<std::string_view> values) {
-    std::vector<std::string> key(values.begin(), values.end());
     std::lock_guard<std::mutex> g(mu_);
-    auto& slot = children_[key];
-    if (!slot) slot = make_();
-    return *slot;
+    auto it = children_.find(values);
+    if (it == children_.end())
+      it = children_.emplace(std::vector<std::string>(values.begin(), values.end()), make_()).first;
+    return *it->second;
   }
 
   template <class F>
@@ -85,7 +88,17 @@ class Family {
   std::vector<std::string> labelNames_;
   std::function<std::unique_ptr<M>()> make_;
   mutable std::mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<M>> children_;
+  // Orders label-value lists, stored (strings) or looked up (string_views), without copying.
+  struct ValuesLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::lexicographical_compare(
+          a.begin(), a.end(), b.begin(), b.end(),
+          [](std::string_view x, std::string_view y) { return x < y; });
+    }
+  };
+  std::map<std::vector<std::string>, std::unique_ptr<M>, ValuesLess> children_;
 };
 
 // The daemon owns one Registry and injects it into every component that counts (no global);

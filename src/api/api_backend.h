@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "ingest/ingest_limits.h"
 #include "interfaces/alert_queue.h"
 #include "interfaces/snapshot.h"
 #include "observe/metrics.h"
@@ -36,8 +37,8 @@ struct ApiDeps {
   config::SnapshotStore* snapshots = nullptr;
   std::string cluster = "default";  // --cluster fallback when the snapshot has none
   size_t maxBodyBytes = 16 << 20;
-  size_t maxLabelsPerAlert = 1000;  // ingest bounds, see ingest::DecodeOptions
-  size_t maxLabelValueBytes = 64 << 10;
+  size_t maxLabelsPerAlert = ingest::kDefaultMaxLabelsPerAlert;  // see ingest::DecodeOptions
+  size_t maxLabelValueBytes = ingest::kDefaultMaxLabelValueBytes;
   Duration readTimeout = std::chrono::seconds(10);  // a slow client is cut off after this
   std::string bearerToken;                          // when set, state-changing endpoints require it
   std::function<ApiResult()> reload;                // POST /-/reload

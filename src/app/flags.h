@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/time.h"
+#include "ingest/ingest_limits.h"
 
 namespace nm::app {
 
@@ -21,8 +22,8 @@ struct Flags {
   // Additions.
   std::string configDir;
   size_t maxBodyBytes = 16u << 20;
-  size_t maxLabelsPerAlert = 1000;
-  size_t maxLabelValueBytes = 64u << 10;
+  size_t maxLabelsPerAlert = ingest::kDefaultMaxLabelsPerAlert;
+  size_t maxLabelValueBytes = ingest::kDefaultMaxLabelValueBytes;
   std::string bearerTokenFile;
   Duration shutdownTimeout = std::chrono::seconds(30);
   int httpThreads = 2;

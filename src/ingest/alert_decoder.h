@@ -10,13 +10,9 @@
 
 #include "core/alert.h"
 #include "core/time.h"
+#include "ingest/ingest_limits.h"
 
 namespace nm::ingest {
-
-// Real alerts carry 5 to 40 labels and short identifier values; these defaults are far above
-// that and only stop bodies built to make every later stage sort, hash and copy huge label sets.
-inline constexpr size_t kDefaultMaxLabelsPerAlert = 1000;
-inline constexpr size_t kDefaultMaxLabelValueBytes = 64 << 10;
 
 struct DecodeOptions {
   // Value of label `cluster` for alerts that do not carry one; empty: leave them without.

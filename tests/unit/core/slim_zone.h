@@ -1,5 +1,5 @@
 // Test helper: a "slim" TZif zone (zic -b slim: explicit transitions end early, a POSIX rule
-// covers the rest) compiled into a temporary zone root, and a scoped environment variable.
+// covers the rest) compiled into a temporary zone root (use it with ScopedEnv("TZDIR", …)).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,34 +7,11 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <optional>
 #include <string>
 
+#include "core/tz_env.h"
+
 namespace nm::test {
-
-// Sets (or unsets, value nullptr) one environment variable for a scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      setenv(name, value, 1);
-    else
-      unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      setenv(name_.c_str(), old_->c_str(), 1);
-    else
-      unsetenv(name_.c_str());
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
 
 // Zone "Test/Slim": +05 until 1990, then +05 "TST" with US-style daylight time +06 "TDT"
 // (since 2007: second Sunday of March to first Sunday of November). zic -b slim writes the

@@ -1,5 +1,5 @@
-// Test helper: sets the process TZ for one test and restores it afterwards, so cron results are
-// deterministic whatever zone the machine runs in.
+// Test helpers: an environment variable (TZ, TZDIR…) set for one scope and restored afterwards,
+// so zone-dependent results are deterministic whatever zone the machine runs in.
 #pragma once
 
 #include <cstdlib>
@@ -11,25 +11,41 @@
 
 namespace nm::test {
 
-class ScopedTz {
+// Sets (or unsets, value nullptr) one environment variable for a scope.
+class ScopedEnv {
  public:
-  explicit ScopedTz(const char* zone) {
-    if (const char* old = std::getenv("TZ")) old_ = old;
-    setenv("TZ", zone, 1);
-    tzset();
-  }
-  ~ScopedTz() {
-    if (old_)
-      setenv("TZ", old_->c_str(), 1);
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value)
+      setenv(name, value, 1);
     else
-      unsetenv("TZ");
-    tzset();
+      unsetenv(name);
   }
-  ScopedTz(const ScopedTz&) = delete;
-  ScopedTz& operator=(const ScopedTz&) = delete;
+  ~ScopedEnv() {
+    if (old_)
+      setenv(name_.c_str(), old_->c_str(), 1);
+    else
+      unsetenv(name_.c_str());
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
 
  private:
+  std::string name_;
   std::optional<std::string> old_;
+};
+
+// TZ for one scope, with tzset() on the way in and out.
+class ScopedTz {
+ public:
+  explicit ScopedTz(const char* zone) : env_("TZ", zone) { tzset(); }
+
+ private:
+  // Destroyed after env_ (reverse declaration order): tzset() sees the restored TZ.
+  struct TzsetOnExit {
+    ~TzsetOnExit() { tzset(); }
+  } reset_;
+  ScopedEnv env_;
 };
 
 // RFC 3339 literal to TimePoint; aborts the test binary on a typo.

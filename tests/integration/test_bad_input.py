@@ -145,6 +145,16 @@ class BadInputTest(NMTestCase):
                           d.logs())
             d.kill()
 
+    def test_out_of_range_flags_are_refused_naming_the_flag(self):
+        for flag, value in (("--worker.max-deliveries", "0"),
+                            ("--worker.max-deliveries", "101"),
+                            ("--webhook.max-labels-per-alert", "-1")):
+            d = Daemon(self.config_dir, [flag, value], expect_start=False)
+            self.daemon = d
+            self.assertEqual(d.proc.wait(15), 2, f"{flag} {value}")
+            self.assertIn(flag, d.logs())
+            d.kill()
+
     def test_unknown_path_and_method(self):
         self.start()
         self.assertEqual(self.daemon.get("/nope")[0], 404)

@@ -24,6 +24,10 @@ struct LoadedConfig {
   // source hashes every file it read (path and bytes) and the template files they name.
   std::string fingerprint;
   size_t items = 0;  // files read (directory) or objects listed (cluster), for the reload log
+  // Directory: any error refuses the whole read and the last good snapshot stays. Cluster: an
+  // object that fails validation is skipped (logged, counted, reported through reportSkipped and
+  // /-/ready) and the others build; errors no single object can be blamed for still refuse.
+  bool skipInvalidObjects = false;
 };
 
 struct SourceLoad {
@@ -53,6 +57,11 @@ class ConfigSource {
   // Stops and joins the watcher thread; no onChange call is running or follows. Idempotent; the
   // destructor of an implementation calls it.
   virtual void stop() = 0;
+
+  // After each build of a load with skipInvalidObjects: the objects left out, with their
+  // diagnostics (empty when none were). The cluster source posts them as Kubernetes Events on
+  // those objects. Called on the reloader's thread, one call at a time.
+  virtual void reportSkipped(const model::Diagnostics& skipped) { (void)skipped; }
 };
 
 }  // namespace nm::config

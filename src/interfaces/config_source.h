@@ -28,6 +28,10 @@ struct LoadedConfig {
   // object that fails validation is skipped (logged, counted, reported through reportSkipped and
   // /-/ready) and the others build; errors no single object can be blamed for still refuse.
   bool skipInvalidObjects = false;
+  // With skipInvalidObjects: objects the source already left out because they did not decode.
+  // The reloader adds the builder's own skips, reports the union on /-/ready and hands it back
+  // through reportSkipped.
+  model::Diagnostics skipped;
 };
 
 struct SourceLoad {
@@ -58,8 +62,8 @@ class ConfigSource {
   // destructor of an implementation calls it.
   virtual void stop() = 0;
 
-  // After each build of a load with skipInvalidObjects: the objects left out, with their
-  // diagnostics (empty when none were). The cluster source posts them as Kubernetes Events on
+  // After each build of a load with skipInvalidObjects: every object left out (the load's
+  // `skipped` plus the builder's), with its diagnostics (empty when none were). The cluster source posts them as Kubernetes Events on
   // those objects. Called on the reloader's thread, one call at a time.
   virtual void reportSkipped(const model::Diagnostics& skipped) { (void)skipped; }
 };

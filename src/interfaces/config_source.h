@@ -63,8 +63,9 @@ class ConfigSource {
   virtual void stop() = 0;
 
   // After each build of a load with skipInvalidObjects: every object left out (the load's
-  // `skipped` plus the builder's), with its diagnostics (empty when none were). The cluster source posts them as Kubernetes Events on
-  // those objects. Called on the reloader's thread, one call at a time.
+  // `skipped` plus the builder's), with its diagnostics (empty when none were). The cluster source
+  // posts them as Kubernetes Events on those objects. Called on the reloader's thread, one call at
+  // a time.
   virtual void reportSkipped(const model::Diagnostics& skipped) { (void)skipped; }
 };
 

@@ -81,7 +81,9 @@ def main(argv):
         if a.client_ca:
             ctx.load_verify_locations(a.client_ca)
             ctx.verify_mode = ssl.CERT_OPTIONAL
-        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        # The handshake happens in the connection's thread (Handler.setup), not in accept().
+        server.socket = ctx.wrap_socket(server.socket, server_side=True,
+                                        do_handshake_on_connect=False)
 
     def stop(*_):
         with state.store.cond:

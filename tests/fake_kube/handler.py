@@ -48,6 +48,13 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "fake-kube-apiserver"
     state: FakeState = None  # set by apiserver.py
 
+    def setup(self):
+        super().setup()
+        if hasattr(self.connection, "do_handshake"):
+            self.connection.settimeout(10)
+            self.connection.do_handshake()
+            self.connection.settimeout(None)
+
     def log_message(self, fmt, *args):  # quiet: /_fake/requests is the log
         pass
 

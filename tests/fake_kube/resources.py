@@ -70,6 +70,10 @@ def core_kinds():
                           o.get("involvedObject", {}).get("name", "")), 0, ""),
                       ("Message", "string", lambda o: o.get("message", ""), 0, ""),
                       ("Age", "date", age_of, 0, "")]),
+        Kind("events.k8s.io", "v1", "events", "event", "Event", True, ["ev"], known=None,
+             columns=[("Reason", "string", lambda o: o.get("reason", ""), 0, ""),
+                      ("Note", "string", lambda o: o.get("note", ""), 0, ""),
+                      ("Age", "date", age_of, 0, "")]),
     ]
 
 

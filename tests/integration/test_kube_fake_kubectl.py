@@ -8,7 +8,6 @@ import os
 import queue
 import shutil
 import socket
-import ssl
 import sys
 import threading
 import time
@@ -18,8 +17,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from harness import KUBECTL, FakeKube  # noqa: E402
 
-if not os.path.exists(KUBECTL) or not shutil.which("openssl"):
-    raise unittest.SkipTest("needs kubectl and openssl (scripts/install-deps.sh)")
+# kubectl is preinstalled on these machines (no Debian package ships it): without it only the
+# kubectl-driven classes skip.
+HAVE_KUBECTL = os.path.exists(KUBECTL)
+needs_kubectl = unittest.skipUnless(HAVE_KUBECTL, "needs kubectl on PATH")
 
 API = "/apis/notification.kubesphere.io/v2beta2"
 
@@ -129,6 +130,7 @@ class LineReader:
         raise AssertionError(f"no matching line; saw {seen!r}")
 
 
+@needs_kubectl
 class KubectlAgainstFake(unittest.TestCase):
     def setUp(self):
         self.k = FakeKube()
@@ -310,6 +312,8 @@ class KubectlAgainstFake(unittest.TestCase):
         self.assertEqual((s["data"], s["type"]), ({"token": "YWJj"}, "Opaque"))
 
 
+@needs_kubectl
+@unittest.skipUnless(shutil.which("openssl"), "needs openssl")
 class KubectlOverHttps(unittest.TestCase):
     """kubectl sends no bearer token over plain http: tokens and certificates need HTTPS."""
 

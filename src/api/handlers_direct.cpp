@@ -95,9 +95,8 @@ void handleNotifications(Request& req, const HandlerEnv& env, Respond respond) {
     }
     auto snapshot = deps.snapshots ? deps.snapshots->current() : nullptr;
     ingest::DecodeOptions opts;
-    opts.cluster = snapshot && !snapshot->nm.cluster.empty()
-                       ? std::string_view(snapshot->nm.cluster)
-                       : std::string_view(deps.cluster);
+    opts.cluster = snapshot && !snapshot->cluster.empty() ? std::string_view(snapshot->cluster)
+                                                          : std::string_view(deps.cluster);
     opts.maxLabelsPerAlert = deps.maxLabelsPerAlert;
     opts.maxLabelValueBytes = deps.maxLabelValueBytes;
     ingest::DecodeResult r = ingest::decodeAlerts(alert, opts, "alert");

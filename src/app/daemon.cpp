@@ -37,6 +37,7 @@
 #include "queue/queue_factory.h"
 #include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
+#include "route/sidecar_tenant_resolver.h"
 #include "silence/silence_muter.h"
 
 namespace nm::app {
@@ -152,10 +153,16 @@ int runDaemon(const Flags& flags) {
                 [&queue] { return static_cast<double>(queue.capacity()); });
 
   NamespaceTenantResolver tenants;
+  SidecarTenantOptions sidecarOptions;
+  sidecarOptions.address = flags.tenantSidecarAddress;
+  sidecarOptions.timeout = flags.tenantSidecarTimeout;
+  sidecarOptions.ttl = flags.tenantSidecarCacheTtl;
+  sidecarOptions.failureTtl = flags.tenantSidecarFailureTtl;
+  SidecarTenantResolver sidecarTenants(*http, reg, sidecarOptions);
   std::vector<std::unique_ptr<Stage>> stages;
   auto silences = std::make_shared<SilenceMuterProvider>();
   stages.push_back(std::make_unique<MuteStage>("silence", DropReason::GlobalSilence, silences));
-  stages.push_back(std::make_unique<RouteStage>(tenants));
+  stages.push_back(std::make_unique<RouteStage>(tenants, &sidecarTenants));
   stages.push_back(std::make_unique<FilterStage>(silences));
   stages.push_back(std::make_unique<AggregateStage>());
 

@@ -88,6 +88,16 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
                  "each host's connection limit is split between them")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  app.add_option("--tenant.sidecar-address", f.tenantSidecarAddress,
+                 "host:port of the tenant sidecar, asked when the NotificationManager declares "
+                 "spec.sidecars.tenant")
+      ->capture_default_str();
+  addDuration(app, "--tenant.sidecar-timeout", f.tenantSidecarTimeout,
+              "Deadline of one tenant sidecar request; past it the alerts reach global receivers");
+  addDuration(app, "--tenant.sidecar-cache-ttl", f.tenantSidecarCacheTtl,
+              "How long a tenant sidecar answer for a (cluster, namespace) is reused");
+  addDuration(app, "--tenant.sidecar-failure-ttl", f.tenantSidecarFailureTtl,
+              "How long a failed tenant sidecar lookup is reused before asking again");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -31,6 +31,12 @@ struct Flags {
   // Deliveries of a batch whose stage throws before its alerts are dropped (stage_error).
   int workerMaxDeliveries = 3;
   int notifyThreads = 0;  // curl event loops; 0: one per two cores, at most 4
+  // The KubeSphere tenant sidecar, asked when the NotificationManager declares
+  // spec.sidecars.tenant.
+  std::string tenantSidecarAddress = "localhost:19094";
+  Duration tenantSidecarTimeout = std::chrono::seconds(2);
+  Duration tenantSidecarCacheTtl = std::chrono::seconds(30);
+  Duration tenantSidecarFailureTtl = std::chrono::seconds(5);
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "config/classification.h"
+#include "config/cluster_name.h"
 #include "config/receiver_factory.h"
 #include "config/secret_resolver.h"
 #include "notify/channel_registry.h"
@@ -157,6 +158,7 @@ BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretRes
   const auto& res = snap->resources;
 
   pickNotificationManager(*snap, diags);
+  snap->cluster = resolveClusterName(snap->nm, res);
   auto byName = [](const auto& x) { return x.name; };
   auto byNsName = [](const auto& x) { return x.ns + "/" + x.name; };
   checkDuplicates(res.receivers, "Receiver", byName, diags);

@@ -65,6 +65,9 @@ struct Snapshot {
 
   model::NotificationManager nm;  // effective (defaults when the directory has none)
   model::ResourceSet resources;   // as loaded, for the debug dumps (redacted on output)
+  // Label `cluster` of incoming alerts and the tenant sidecar's `cluster` (config/cluster_name.h);
+  // empty only in hand-made snapshots.
+  std::string cluster;
 
   std::vector<ReceiverPtr> receivers;  // all, in load order
   std::vector<ReceiverPtr> globalReceivers;

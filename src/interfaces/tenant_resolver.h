@@ -1,5 +1,5 @@
-// Tenant resolution seam: which tenants own a namespace. Identity in file and native Kubernetes
-// mode (route/namespace_tenant_resolver.h); the KubeSphere sidecar protocol plugs in here later.
+// Tenant resolution seam: which tenants own a namespace. Identity by default
+// (route/namespace_tenant_resolver.h); the KubeSphere sidecar (route/sidecar_tenant_resolver.h).
 #pragma once
 
 #include <string>
@@ -8,6 +8,8 @@
 
 namespace nm {
 
+// Called by the route stage from several workers at once, once per batch and (cluster, namespace);
+// no tenants means the alerts reach global receivers only.
 class TenantResolver {
  public:
   virtual ~TenantResolver() = default;

@@ -46,6 +46,7 @@ constexpr KindInfo kKinds[] = {
     {"Silence", kApiVersion, decodeSilence},
     {"Secret", kV1, decodeSecret},
     {"ConfigMap", kV1, decodeConfigMap},
+    {"Namespace", kV1, decodeNamespace},
 };
 
 void decodeObject(const YAML::Node& doc, const Origin& where, const std::string& prefix,
@@ -98,7 +99,7 @@ void decodeObject(const YAML::Node& doc, const Origin& where, const std::string&
     r.error(joinPath(prefix, "kind"),
             "unknown kind \"" + *kind +
                 "\" (want NotificationManager, Config, Receiver, Router, Silence, Secret, "
-                "ConfigMap or List)");
+                "ConfigMap, Namespace or List)");
     return;
   }
   if (!apiVersion) {
@@ -212,6 +213,7 @@ void appendResources(ResourceSet& into, ResourceSet&& from) {
   move(into.silences, from.silences);
   move(into.secrets, from.secrets);
   move(into.configMaps, from.configMaps);
+  move(into.namespaces, from.namespaces);
 }
 
 }  // namespace nm::model

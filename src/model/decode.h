@@ -20,7 +20,8 @@ namespace nm::model {
 void decodeText(std::string_view text, const std::string& file, ResourceSet& out,
                 Diagnostics& diags);
 
-// Decodes one parsed document: a v2beta2 resource, a v1 Secret/ConfigMap, or a v1 List of them.
+// Decodes one parsed document: a v2beta2 resource, a v1 Secret/ConfigMap/Namespace, or a v1 List
+// of them.
 // `where` carries the file and document index; kind/name are filled in per resource.
 void decodeDocument(const YAML::Node& doc, const Origin& where, ResourceSet& out,
                     Diagnostics& diags);
@@ -51,6 +52,7 @@ void decodeRouter(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Resourc
 void decodeSilence(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
 void decodeSecret(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
 void decodeConfigMap(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
+void decodeNamespace(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
 
 bool isKnownChannelType(std::string_view type);
 

@@ -1,5 +1,6 @@
 // Decoder of the NotificationManager spec: the behaviour fields of the reference (selectors,
-// receivers.options, history, batching, routePolicy, template); Deployment fields are ignored.
+// receivers.options, history, batching, routePolicy, template, the tenant sidecar); Deployment
+// fields are ignored.
 #include "model/decode.h"
 
 namespace nm::model {
@@ -80,6 +81,50 @@ void decodeTemplate(Reader& r, const YAML::Node& n, const std::string& path, Tem
   if (auto l = r.str(n["language"], joinPath(path, "language")); l && !l->empty()) t.language = *l;
 }
 
+// The container port of the tenant sidecar: the one named "tenant", else the first one.
+std::optional<int> sidecarPort(Reader& r, const YAML::Node& ports, const std::string& path) {
+  if (Reader::absent(ports)) return std::nullopt;
+  if (!ports.IsSequence()) {
+    r.error(path, "expected a list, got " + describeNode(ports));
+    return std::nullopt;
+  }
+  std::optional<int> first;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    const std::string p = indexPath(path, i);
+    if (!r.map(ports[i], p)) continue;
+    auto port = r.integer(ports[i]["containerPort"], joinPath(p, "containerPort"));
+    if (!port) continue;
+    if (*port < 1 || *port > 65535) {
+      r.error(joinPath(p, "containerPort"), "must be between 1 and 65535");
+      continue;
+    }
+    if (r.str(ports[i]["name"], joinPath(p, "name")).value_or("") == "tenant") return port;
+    if (!first) first = port;
+  }
+  return first;
+}
+
+// spec.sidecars: a map of sidecar name → {type, <inline corev1.Container>}; only `tenant` has a
+// meaning to the daemon, and the container fields are the operator's.
+void decodeSidecars(Reader& r, const YAML::Node& n, const std::string& path,
+                    NotificationManager& nm) {
+  if (Reader::absent(n) || !r.map(n, path)) return;
+  for (const auto& kv : n) {
+    auto name = r.key(kv.first, path);
+    if (!name) continue;
+    const std::string p = joinPath(path, *name);
+    const YAML::Node sidecar = kv.second;
+    if (Reader::absent(sidecar) || !r.map(sidecar, p)) continue;
+    auto type = r.str(sidecar["type"], joinPath(p, "type"));
+    auto port = sidecarPort(r, sidecar["ports"], joinPath(p, "ports"));
+    if (*name != "tenant") continue;
+    TenantSidecar t;
+    t.type = type.value_or("");
+    if (port) t.port = *port;
+    nm.tenantSidecar = std::move(t);
+  }
+}
+
 }  // namespace
 
 void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMeta& m,
@@ -136,6 +181,7 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
                 "unknown routePolicy \"" + *p + "\" (want All, RouterFirst or RouterOnly)");
     }
     decodeTemplate(r, spec["template"], "spec.template", nm.templateSpec);
+    decodeSidecars(r, spec["sidecars"], "spec.sidecars", nm);
   }
   out.notificationManagers.push_back(std::move(nm));
 }

@@ -1,5 +1,5 @@
 // The notification.kubesphere.io/v2beta2 resources as decoded from YAML/JSON: NotificationManager,
-// Config, Receiver, Router, Silence, plus the v1 Secret and ConfigMap they reference.
+// Config, Receiver, Router, Silence, plus the v1 Secret, ConfigMap and Namespace they reference.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -63,6 +63,14 @@ struct TemplateSpec {
   std::string language = "English";
 };
 
+// spec.sidecars.tenant: the KubeSphere tenant sidecar next to the daemon (the container's other
+// fields are the operator's business and are accepted as given).
+inline constexpr int kTenantSidecarPort = 19094;
+struct TenantSidecar {
+  std::string type;               // "kubesphere" or anything else
+  int port = kTenantSidecarPort;  // the container port named "tenant", else the first one
+};
+
 struct NotificationManager {
   Origin origin;
   std::string name;
@@ -74,9 +82,9 @@ struct NotificationManager {
   // Only matchLabels is used, and any single k=v match counts (reference semantics).
   std::map<std::string, std::string> globalReceiverSelector{{"type", "global"}};
   std::map<std::string, std::string> tenantReceiverSelector{{"type", "tenant"}};
-  std::string globalTemplate;                            // options.global.template
-  std::vector<std::string> globalTemplateFiles;          // options.global.templateFile
-  std::string cluster = "default";                       // options.global.cluster
+  std::string globalTemplate;                    // options.global.template
+  std::vector<std::string> globalTemplateFiles;  // options.global.templateFile
+  std::string cluster;  // options.global.cluster; empty: resolved at snapshot build
   std::map<std::string, ChannelOptions> channelOptions;  // options.<type>
   YAML::Node historyWebhook;  // spec.history.webhook (a WebhookReceiver), null when unset
   std::vector<std::string> groupLabels;
@@ -84,6 +92,7 @@ struct NotificationManager {
   Duration batchMaxWait = std::chrono::minutes(1);
   RoutePolicy routePolicy = RoutePolicy::All;
   TemplateSpec templateSpec;
+  std::optional<TenantSidecar> tenantSidecar;  // spec.sidecars.tenant
 };
 
 // One channel block of a Config CR (spec.<type>).
@@ -164,6 +173,14 @@ struct ConfigMapResource {
   std::map<std::string, std::string> data;
 };
 
+// A v1 Namespace: kubesphere-system's annotation names the cluster.
+struct NamespaceResource {
+  Origin origin;
+  std::string name;
+  LabelSet labels;
+  std::map<std::string, std::string> annotations;
+};
+
 // Everything one load produced, before indexing.
 struct ResourceSet {
   std::vector<NotificationManager> notificationManagers;
@@ -173,6 +190,7 @@ struct ResourceSet {
   std::vector<SilenceResource> silences;
   std::vector<SecretResource> secrets;
   std::vector<ConfigMapResource> configMaps;
+  std::vector<NamespaceResource> namespaces;
 };
 
 // The receiver/config channel types of the reference.

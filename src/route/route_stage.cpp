@@ -43,6 +43,8 @@ void RouteStage::process(Work& work) {
   const RouteIndex& idx = *index;
   const model::RoutePolicy policy = work.snapshot->nm.routePolicy;
   const size_t n = idx.receivers.size();
+  const TenantResolver& resolver =
+      sidecar_ && work.snapshot->nm.tenantSidecar ? *sidecar_ : resolver_;
 
   // Candidate (global + tenant) receivers per (cluster, namespace) group.
   std::vector<std::vector<uint32_t>> groupCandidates;
@@ -57,7 +59,7 @@ void RouteStage::process(Work& work) {
       if (!key.second.empty()) {
         ++groupEpoch;
         for (uint32_t i : c) groupStamp[i] = groupEpoch;
-        for (const std::string& t : resolver_.tenants(key.first, key.second)) {
+        for (const std::string& t : resolver.tenants(key.first, key.second)) {
           const std::vector<uint32_t>* ids = idx.tenant(t);
           if (!ids) continue;
           for (uint32_t i : *ids) {

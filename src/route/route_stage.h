@@ -20,9 +20,12 @@ namespace nm {
 // Receivers are deduped per alert by key; RoutedAlerts come in order of first appearance, alerts
 // in arrival order. Unrouted alerts count as no_receiver (route_policy when RouterOnly had no
 // matching router). Safe to call from several workers at once.
+// `sidecar`, when given, resolves tenants for snapshots whose NotificationManager declares the
+// tenant sidecar (spec.sidecars.tenant); `resolver` for the others.
 class RouteStage final : public Stage {
  public:
-  explicit RouteStage(const TenantResolver& resolver) : resolver_(resolver) {}
+  explicit RouteStage(const TenantResolver& resolver, const TenantResolver* sidecar = nullptr)
+      : resolver_(resolver), sidecar_(sidecar) {}
   const char* name() const override { return "route"; }
   void process(Work& work) override;
 
@@ -30,6 +33,7 @@ class RouteStage final : public Stage {
   std::shared_ptr<const RouteIndex> indexFor(const std::shared_ptr<const config::Snapshot>& s);
 
   const TenantResolver& resolver_;
+  const TenantResolver* sidecar_;
   std::mutex mu_;
   std::weak_ptr<const config::Snapshot> indexed_;
   std::shared_ptr<const RouteIndex> index_;

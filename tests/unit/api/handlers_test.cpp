@@ -26,7 +26,7 @@ TEST_F(ServerTest, AlertsAreQueuedWithClusterFallback) {
 
 TEST_F(ServerTest, SnapshotClusterWinsOverFlag) {
   auto snap = std::make_shared<config::Snapshot>();
-  snap->nm.cluster = "from-config";
+  snap->cluster = "from-config";
   snapshots.publish(snap);
   start();
   Client c(port());

@@ -60,8 +60,11 @@ bool EventPoster::post(const InvolvedObject& o, const std::string& reason,
       suffix, sizeof suffix, ".%llx",
       static_cast<unsigned long long>(std::chrono::system_clock::now().time_since_epoch().count()));
   const std::string name = o.name + suffix;
+  RequestOptions quick;  // posted on the reloader's thread: never hold it long
+  quick.timeout = std::chrono::seconds(5);
+  const auto ts = formatRfc3339(std::chrono::floor<std::chrono::seconds>(now()));
   Response r = client_.post("/api/v1/namespaces/" + ns + "/events",
-                            body(o, ns, name, reason, message, type, formatRfc3339(now())));
+                            body(o, ns, name, reason, message, type, ts), quick);
   if (!r.ok()) {
     log::warn("cannot post Kubernetes Event",
               {{"object", o.kind + " " + (o.ns.empty() ? o.name : o.ns + "/" + o.name)},

@@ -25,8 +25,10 @@ namespace nm::config {
 class ClusterSource final : public ConfigSource {
  public:
   struct Options {
-    // Changes within this window after the first one make one onChange call.
+    // A change is notified once no other change came for `coalesce`, or `maxCoalesce` after
+    // it at the latest: one onChange call per burst.
     std::chrono::milliseconds coalesce{100};
+    std::chrono::milliseconds maxCoalesce{1000};
     // load() before the initial lists completed waits this long, then refuses naming what is
     // missing.
     std::chrono::seconds syncTimeout{30};

@@ -100,8 +100,17 @@ void ClusterSource::run() {
   for (;;) {
     cv_.wait(l, [this] { return stopping_ || dirty_; });
     if (stopping_) return;
-    // Let the burst finish: everything that changes within the window is one notification.
-    if (ready_ && cv_.wait_for(l, options_.coalesce, [this] { return stopping_; })) return;
+    // Let the burst finish: changes keep extending the window (up to maxCoalesce after the
+    // first), so a burst of any length is a notification per second at most.
+    if (ready_) {
+      const auto first = std::chrono::steady_clock::now();
+      for (;;) {
+        dirty_ = false;
+        if (!cv_.wait_for(l, options_.coalesce, [this] { return stopping_ || dirty_; })) break;
+        if (stopping_) return;
+        if (std::chrono::steady_clock::now() - first >= options_.maxCoalesce) break;
+      }
+    }
     dirty_ = false;
     l.unlock();
     reconcile();

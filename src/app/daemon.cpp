@@ -16,8 +16,8 @@
 #include "aggregate/aggregate_stage.h"
 #include "api/http_server.h"
 #include "app/direct_send.h"
+#include "app/source_select.h"
 #include "config/config_reloader.h"
-#include "config/directory_source.h"
 #include "core/version.h"
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
@@ -86,10 +86,13 @@ int runDaemon(const Flags& flags) {
   log::parseLevel(flags.logLevel, level);
   log::setup(level, flags.logFormat == "json");
 
-  if (flags.configDir.empty()) {
-    log::error("no configuration source: pass --config.dir with the v2beta2 resources");
+  std::string sourceError;
+  std::unique_ptr<config::ConfigSource> sourcePtr = selectConfigSource(flags, sourceError);
+  if (!sourcePtr) {
+    log::error("invalid flag", {{"error", sourceError}});
     return 2;
   }
+  config::ConfigSource& source = *sourcePtr;
   std::string bearerToken;
   if (!flags.bearerTokenFile.empty()) {
     std::string err;
@@ -122,7 +125,7 @@ int runDaemon(const Flags& flags) {
   std::signal(SIGPIPE, SIG_IGN);
 
   log::info("starting notification-manager",
-            {{"version", kVersion}, {"config_dir", flags.configDir}, {"store", flags.storeType}});
+            {{"version", kVersion}, {"source", source.name()}, {"store", flags.storeType}});
 
   // Every component is constructed here and given what it uses; destruction runs in reverse, so
   // the shared machinery outlives the snapshots, stages and server that send through it.
@@ -137,7 +140,6 @@ int runDaemon(const Flags& flags) {
   const ChannelServices services{*http, *smtp, throttle, tokens, reg};
 
   config::SnapshotStore snapshots;
-  config::DirectorySource source(flags.configDir);
   config::ConfigReloader reloader(source, snapshots, &services, reg);
   // A rebuild allocates a whole new snapshot on the watcher's thread; without a trim the old
   // one's memory stays resident after it is freed.

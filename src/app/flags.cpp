@@ -57,6 +57,9 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
               "How long a push waits for room before the sender gets 503");
   app.add_option("--config.dir", f.configDir,
                  "Directory of v2beta2 resources (YAML/JSON, Secrets and ConfigMaps too)");
+  app.add_option("--kubeconfig", f.kubeconfig,
+                 "Kubernetes mode: kubeconfig file (else env KUBECONFIG, else in-cluster when "
+                 "KUBERNETES_SERVICE_HOST is set)");
   app.add_option("--webhook.max-body-bytes", f.maxBodyBytes, "Largest accepted request body")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
       ->capture_default_str();

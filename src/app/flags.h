@@ -21,6 +21,7 @@ struct Flags {
   Duration storeMemoryPushTimeout = std::chrono::seconds(3);
   // Additions.
   std::string configDir;
+  std::string kubeconfig;  // Kubernetes mode (else KUBECONFIG, else in-cluster)
   size_t maxBodyBytes = 16u << 20;
   size_t maxLabelsPerAlert = ingest::kDefaultMaxLabelsPerAlert;
   size_t maxLabelValueBytes = ingest::kDefaultMaxLabelValueBytes;

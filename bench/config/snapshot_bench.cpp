@@ -111,15 +111,13 @@ int main(int argc, char** argv) {
     t0 = std::chrono::steady_clock::now();
     auto rs2 = decodeAll(n, round % 2 == 0 ? n / 2 : -1);
     const double d2 = msSince(t0);
+    auto cur = store.current();
     t0 = std::chrono::steady_clock::now();
-    auto b2 =
-        nm::config::buildSnapshot(std::move(rs2), {&services, "bench", uint64_t(round) + 2, "b"});
+    auto b2 = nm::config::buildSnapshot(std::move(rs2),
+                                        {&services, "bench", uint64_t(round) + 2, "b", cur});
     const double ms = msSince(t0);
     const double both = heapMb();
-    size_t reused = 0;
-    auto cur = store.current();
-    for (size_t i = 0; i < b2.snapshot->receivers.size() && i < cur->receivers.size(); ++i)
-      if (b2.snapshot->receivers[i]->notifier == cur->receivers[i]->notifier) ++reused;
+    const size_t reused = b2.receiversReused;
     store.publish(b2.snapshot);
     cur.reset();
     b2 = {};

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "ingest/ingest_limits.h"
 #include "interfaces/alert_queue.h"
@@ -25,6 +26,9 @@ struct ReadyReport {
   std::string lastReloadError;  // the refused edit, with file/document/path
   uint64_t snapshotVersion = 0;
   std::string lastReloadTime;  // RFC 3339
+  // Kubernetes mode: the invalid objects left out of the running snapshot, one diagnostic each;
+  // details only (ready stays true while a snapshot is published).
+  std::vector<std::string> skippedObjects;
 };
 
 using Completion = std::function<void(ApiResult)>;

@@ -44,6 +44,8 @@ void handleReady(Request&, const HandlerEnv& env, Respond respond) {
   if (!rep.lastReloadError.empty()) {
     extra.push_back(JsonField::str("lastReloadError", rep.lastReloadError));
   }
+  if (!rep.skippedObjects.empty())
+    extra.push_back(JsonField::strings("skippedObjects", rep.skippedObjects));
   respond(jsonReply(rep.ready ? 200 : 503, message, extra));
 }
 

@@ -29,6 +29,11 @@ Reply jsonReply(unsigned status, std::string_view message, const std::vector<Jso
       case JsonField::Kind::Bool:
         w.Bool(f.flag);
         break;
+      case JsonField::Kind::StringList:
+        w.StartArray();
+        for (const auto& v : f.list) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+        w.EndArray();
+        break;
     }
   }
   w.EndObject();

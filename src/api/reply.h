@@ -19,11 +19,12 @@ struct Reply {
 
 // A detail field appended after Status and Message: a string, a number or a boolean.
 struct JsonField {
-  enum class Kind { String, Number, Bool } kind;
+  enum class Kind { String, Number, Bool, StringList } kind;
   std::string name;
   std::string text;
   uint64_t number = 0;
   bool flag = false;
+  std::vector<std::string> list = {};
 
   static JsonField str(std::string name, std::string value) {
     return {Kind::String, std::move(name), std::move(value), 0, false};
@@ -33,6 +34,9 @@ struct JsonField {
   }
   static JsonField boolean(std::string name, bool value) {
     return {Kind::Bool, std::move(name), {}, 0, value};
+  }
+  static JsonField strings(std::string name, std::vector<std::string> values) {
+    return {Kind::StringList, std::move(name), {}, 0, false, std::move(values)};
   }
 };
 

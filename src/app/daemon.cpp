@@ -218,6 +218,7 @@ int runDaemon(const Flags& flags) {
     rep.ready = s != nullptr && st.lastError.empty();
     rep.snapshotVersion = s ? s->version : 0;
     rep.lastReloadError = st.lastError;
+    rep.skippedObjects = st.skippedObjects;
     rep.lastReloadTime = s ? formatRfc3339(s->loadedAt) : "";
     return rep;
   };

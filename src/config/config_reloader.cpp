@@ -3,6 +3,8 @@
 // metrics.
 #include "config/config_reloader.h"
 
+#include <set>
+
 #include "config/snapshot_builder.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
@@ -31,7 +33,10 @@ ConfigReloader::ConfigReloader(ConfigSource& source, SnapshotStore& store,
                                 "Configuration reloads not rebuilt because the content equals the "
                                 "running configuration's.")),
       lastSuccess_(registry.gauge("nm_config_last_reload_success_timestamp_seconds",
-                                  "Unix time of the last successful configuration load.")) {}
+                                  "Unix time of the last successful configuration load.")),
+      objectsSkipped_(registry.gauge("nm_config_objects_skipped",
+                                     "Invalid objects left out of the running configuration "
+                                     "(Kubernetes mode).")) {}
 
 ConfigReloader::~ConfigReloader() {
   stop();
@@ -64,7 +69,12 @@ ReloadOutcome ConfigReloader::reload() {
   const auto loadTook = millisSince(t0);
   BuildResult built;
   if (diags.ok()) {
-    BuildOptions opts{services_, source, (cur ? cur->version : 0) + 1, loaded.config.fingerprint};
+    BuildOptions opts{services_,
+                      source,
+                      (cur ? cur->version : 0) + 1,
+                      loaded.config.fingerprint,
+                      cur,
+                      loaded.config.skipInvalidObjects};
     built =
         buildSnapshot(std::move(loaded.config.resources), std::move(loaded.config.secrets), opts);
     diags.append(built.diags);
@@ -82,6 +92,18 @@ ReloadOutcome ConfigReloader::reload() {
     return out;
   }
   const Snapshot& s = *built.snapshot;
+  // Every object left out: the source's (did not decode) and the builder's (did not build).
+  model::Diagnostics skipped = std::move(loaded.config.skipped);
+  skipped.append(built.skipped);
+  std::set<std::string> skippedObjects;
+  status_.skippedObjects.clear();
+  for (const auto& d : skipped.items()) {
+    skippedObjects.insert(d.origin.describe());
+    status_.skippedObjects.push_back(d.str());
+    log::warn("configuration object skipped",
+              {{"source", source}, {"object", d.origin.describe()}, {"error", d.str()}});
+  }
+  objectsSkipped_.with({}).set(static_cast<double>(skippedObjects.size()));
   store_.publish(built.snapshot);
   status_.version = s.version;
   status_.lastSuccess = t;
@@ -102,9 +124,13 @@ ReloadOutcome ConfigReloader::reload() {
              {"routers", std::to_string(s.routers.size())},
              {"silences", std::to_string(s.globalSilences.size() + tenantSilences)},
              {"history", s.history ? "true" : "false"},
+             {"receivers_reused", std::to_string(built.receiversReused)},
+             {"receivers_built", std::to_string(built.receiversBuilt)},
+             {"objects_skipped", std::to_string(skippedObjects.size())},
              {"load_took", loadTook},
              {"took", millisSince(t0)}});
   out.ok = true;
+  if (loaded.config.skipInvalidObjects) source_.reportSkipped(skipped);
   cur.reset();  // the previous snapshot goes now unless a batch still holds it
   if (afterPublish_) afterPublish_();
   return out;

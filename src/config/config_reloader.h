@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "interfaces/config_source.h"
 #include "interfaces/snapshot.h"
@@ -32,6 +33,9 @@ struct ReloadStatus {
   std::string lastError;  // empty when the last attempt succeeded
   TimePoint lastErrorTime = kZeroTime;
   uint64_t skipped = 0;  // reloads whose content was unchanged (nm_config_reloads_skipped_total)
+  // Kubernetes mode: the objects left out of the published snapshot, one diagnostic each
+  // ("Receiver/r (resourceVersion 7): spec.webhook.url: ..."); /-/ready lists them.
+  std::vector<std::string> skippedObjects;
 };
 
 class ConfigReloader {
@@ -65,6 +69,7 @@ class ConfigReloader {
   metrics::Family<metrics::Counter>& reloads_;
   metrics::Family<metrics::Counter>& skipped_;
   metrics::Family<metrics::Gauge>& lastSuccess_;
+  metrics::Family<metrics::Gauge>& objectsSkipped_;
   mutable std::mutex mu_;  // serializes reloads and guards status_
   ReloadStatus status_;
   std::function<void()> afterPublish_;

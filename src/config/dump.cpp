@@ -105,7 +105,7 @@ YAML::Node rawBlock(const std::vector<Res>& list, const std::string& name,
   for (const auto& r : list) {
     if (r.name != name) continue;
     for (const auto& ch : r.channels) {
-      if (ch.type == type) return ch.spec;
+      if (ch.type == type) return ch.spec.node();
     }
   }
   return YAML::Node();
@@ -138,7 +138,7 @@ std::string dumpReceivers(const Snapshot& s, std::string_view tenant, std::strin
     w.member("key", r->key).key("labels");
     writeLabels(w, r->labels);
     w.member("name", r->name).member("notifierError", r->notifierError).key("spec");
-    writeRedacted(w, r == s.history ? s.nm.historyWebhook
+    writeRedacted(w, r == s.history ? s.nm.historyWebhook.node()
                                     : rawBlock(s.resources.receivers, r->name, r->type));
     w.member("tenant", r->tenant).member("type", r->type).endObject();
   }

@@ -11,34 +11,39 @@
 
 namespace nm::config {
 
+std::shared_ptr<Receiver> makeReceiver(const model::ReceiverResource& res,
+                                       const model::ReceiverChannel& ch, const Classification& cls,
+                                       model::Diagnostics& diags) {
+  auto r = std::make_shared<Receiver>();
+  r->name = res.name;
+  r->type = ch.type;
+  r->key = ch.type + "/" + res.name;
+  r->labels = res.labels;
+  r->global = cls.global;
+  r->tenant = cls.global ? std::string() : cls.tenantId;
+  r->enabled = ch.enabled;
+  r->alertSelector = ch.alertSelector;
+  r->configSelector = ch.configSelector;
+  r->templateName = ch.templateName;
+  r->tmplText = ch.tmplText;
+  r->origin = res.origin;
+  if (const ChannelDescriptor* d = findChannel(ch.type)) {
+    if (d->decodeReceiver) {
+      const YAML::Node spec = ch.spec.node();
+      DecodeContext ctx{spec, res.origin, ch.path, diags};
+      r->spec = d->decodeReceiver(ctx);
+    }
+  } else {
+    r->notifierError = "channel type " + ch.type + " is not supported yet";
+  }
+  return r;
+}
+
 std::vector<std::shared_ptr<Receiver>> makeReceivers(const model::ReceiverResource& res,
                                                      const Classification& cls,
                                                      model::Diagnostics& diags) {
   std::vector<std::shared_ptr<Receiver>> out;
-  for (const auto& ch : res.channels) {
-    auto r = std::make_shared<Receiver>();
-    r->name = res.name;
-    r->type = ch.type;
-    r->key = ch.type + "/" + res.name;
-    r->labels = res.labels;
-    r->global = cls.global;
-    r->tenant = cls.global ? std::string() : cls.tenantId;
-    r->enabled = ch.enabled;
-    r->alertSelector = ch.alertSelector;
-    r->configSelector = ch.configSelector;
-    r->templateName = ch.templateName;
-    r->tmplText = ch.tmplText;
-    r->origin = res.origin;
-    if (const ChannelDescriptor* d = findChannel(ch.type)) {
-      if (d->decodeReceiver) {
-        DecodeContext ctx{ch.spec, res.origin, ch.path, diags};
-        r->spec = d->decodeReceiver(ctx);
-      }
-    } else {
-      r->notifierError = "channel type " + ch.type + " is not supported yet";
-    }
-    out.push_back(std::move(r));
-  }
+  for (const auto& ch : res.channels) out.push_back(makeReceiver(res, ch, cls, diags));
   return out;
 }
 
@@ -69,7 +74,8 @@ std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigR
     e->priority = priority;
     e->origin = res.origin;
     if (const ChannelDescriptor* d = findChannel(ch.type); d && d->decodeConfig) {
-      DecodeContext ctx{ch.spec, res.origin, ch.path, diags};
+      const YAML::Node spec = ch.spec.node();
+      DecodeContext ctx{spec, res.origin, ch.path, diags};
       e->spec = d->decodeConfig(ctx);
     }
     out.push_back(std::move(e));
@@ -80,6 +86,11 @@ std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigR
 void bindReceiver(Receiver& receiver, const Snapshot& snapshot, const ChannelServices* services,
                   std::shared_ptr<const ConfigEntry> config) {
   receiver.config = config ? std::move(config) : selectConfig(receiver, snapshot);
+  buildNotifier(receiver, snapshot, services, snapshot.secrets.get());
+}
+
+void buildNotifier(Receiver& receiver, const Snapshot& snapshot, const ChannelServices* services,
+                   const SecretResolver* secrets) {
   if (receiver.tmplText && !receiver.renderer) {
     // Ad-hoc receivers (verify, notifications): the loaded snapshot's builder did this already.
     model::Diagnostics d;
@@ -91,10 +102,10 @@ void bindReceiver(Receiver& receiver, const Snapshot& snapshot, const ChannelSer
       return;
     }
   }
-  if (!services || !receiver.spec || !snapshot.secrets) return;
+  if (!services || !receiver.spec || !secrets) return;
   const ChannelDescriptor* d = findChannel(receiver.type);
   if (!d || !d->make) return;
-  NotifierContext ctx{receiver, receiver.config.get(), snapshot, *snapshot.secrets, *services};
+  NotifierContext ctx{receiver, receiver.config.get(), snapshot, *secrets, *services};
   std::string error;
   std::unique_ptr<Notifier> n = d->make(ctx, error);
   if (n) {

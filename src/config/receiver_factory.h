@@ -14,6 +14,11 @@ struct ChannelServices;
 
 namespace nm::config {
 
+// The Receiver of one channel block `ch` of `res` (see makeReceivers).
+std::shared_ptr<Receiver> makeReceiver(const model::ReceiverResource& res,
+                                       const model::ReceiverChannel& ch, const Classification& cls,
+                                       model::Diagnostics& diags);
+
 // One Receiver per channel block of `res`, classified by `cls`; channel specs decoded by the
 // channel registry (errors → diags; an unimplemented type → spec null and notifierError).
 std::vector<std::shared_ptr<Receiver>> makeReceivers(const model::ReceiverResource& res,
@@ -30,6 +35,11 @@ std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigR
 // the notifier (skipped when http is null or the spec is missing; failure → notifierError).
 void bindReceiver(Receiver& receiver, const Snapshot& snapshot, const ChannelServices* services,
                   std::shared_ptr<const ConfigEntry> config = nullptr);
+
+// Builds the notifier of a receiver whose config is already set, resolving credentials through
+// `secrets` (bindReceiver: the snapshot's; the builder: a resolver recording what was read).
+void buildNotifier(Receiver& receiver, const Snapshot& snapshot, const ChannelServices* services,
+                   const SecretResolver* secrets);
 
 // The (key, value) texts a ConfigMapKeySelector selects from the loaded ConfigMaps (namespace
 // empty: `defaultNs`; key empty: every value, in key order). Null and `error` set when the

@@ -8,8 +8,10 @@
 #include <map>
 #include <set>
 
+#include "config/build_reuse.h"
 #include "config/classification.h"
 #include "config/cluster_name.h"
+#include "config/invalid_objects.h"
 #include "config/receiver_factory.h"
 #include "config/secret_resolver.h"
 #include "notify/channel_registry.h"
@@ -59,7 +61,7 @@ void pickNotificationManager(Snapshot& s, model::Diagnostics& diags) {
 
 // The snapshot's renderer: spec.template.text and languagePack ConfigMaps over the built-in set.
 // A missing ConfigMap/key or a parse error is a load error naming the ConfigMap and data.<key>.
-void buildRenderer(Snapshot& s, model::Diagnostics& diags) {
+void buildRenderer(Snapshot& s, const Snapshot* previous, model::Diagnostics& diags) {
   const auto& spec = s.nm.templateSpec;
   const std::string ns = defaultSecretNamespace(s.nm);
   render::RendererOptions o;
@@ -105,6 +107,11 @@ void buildRenderer(Snapshot& s, model::Diagnostics& diags) {
   for (size_t i = 0; i < spec.languagePack.size(); ++i)
     collect(spec.languagePack[i], "spec.template.languagePack[" + std::to_string(i) + "]",
             o.languagePacks, packAt);
+  s.rendererKey = rendererKey(o);
+  if (previous && previous->renderer && previous->rendererKey == s.rendererKey) {
+    s.renderer = previous->renderer;  // the same inputs built without errors
+    return;
+  }
   std::vector<render::LoadError> errors;
   s.renderer = render::Renderer::build(o, errors);
   for (const auto& e : errors) {
@@ -120,7 +127,7 @@ void buildRenderer(Snapshot& s, model::Diagnostics& diags) {
 }
 
 void buildHistory(Snapshot& s, model::Diagnostics& diags, std::shared_ptr<Receiver>& out) {
-  if (!s.nm.historyWebhook || s.nm.historyWebhook.IsNull()) return;
+  if (s.nm.historyWebhook.empty()) return;
   auto r = std::make_shared<Receiver>();
   r->name = kHistoryReceiverName;
   r->type = "webhook";
@@ -133,20 +140,92 @@ void buildHistory(Snapshot& s, model::Diagnostics& diags, std::shared_ptr<Receiv
     return;
   }
   const std::string path = "spec.history.webhook";
-  DecodeContext ctx{s.nm.historyWebhook, s.nm.origin, path, diags};
+  const YAML::Node spec = s.nm.historyWebhook.node();
+  DecodeContext ctx{spec, s.nm.origin, path, diags};
   r->spec = d->decodeReceiver(ctx);
   out = std::move(r);
 }
 
-}  // namespace
+// What options.previous offers for reuse: its config entries when the NotificationManager and
+// services are the same, its receivers when the snapshot renderer is the same too.
+class Previous {
+ public:
+  Previous(const Snapshot* prev, const Snapshot& next) {
+    if (!prev || prev->receiversKey != next.receiversKey) return;
+    for (const auto& [type, entries] : prev->configsByType)
+      for (const auto& e : entries) entries_.emplace(type + "/" + e->name, e);
+    if (prev->renderer != next.renderer) return;
+    receivers_ = &prev->receiversByKey;
+  }
+  // The previous entry of `type`/`name` when it was built from `key`.
+  std::shared_ptr<const ConfigEntry> entry(const std::string& typeName,
+                                           const std::string& key) const {
+    auto it = entries_.find(typeName);
+    return it != entries_.end() && it->second->buildKey == key ? it->second : nullptr;
+  }
+  ReceiverPtr receiver(const std::string& typeName, const std::string& key) const {
+    if (!receivers_) return nullptr;
+    auto it = receivers_->find(typeName);
+    return it != receivers_->end() && it->second->buildKey == key ? it->second : nullptr;
+  }
 
-BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options) {
-  auto secrets = makeResourceSecretResolver(rs);
-  return buildSnapshot(std::move(rs), std::move(secrets), options);
+ private:
+  std::unordered_map<std::string, std::shared_ptr<const ConfigEntry>> entries_;
+  const std::unordered_map<std::string, ReceiverPtr>* receivers_ = nullptr;
+};
+
+void addConfigEntries(Snapshot& s, const Previous& prev, model::Diagnostics& diags) {
+  for (const auto& c : s.resources.configs) {
+    std::vector<std::shared_ptr<const ConfigEntry>> reused;
+    std::vector<std::string> keys;
+    for (const auto& ch : c.channels) {
+      keys.push_back(configEntryKey(c, ch));
+      if (auto e = prev.entry(ch.type + "/" + c.name, keys.back())) reused.push_back(e);
+    }
+    if (!c.channels.empty() && reused.size() == c.channels.size()) {
+      for (auto& e : reused) s.configsByType[e->type].push_back(std::move(e));
+      continue;
+    }
+    auto made = makeConfigEntries(c, s.nm, diags);
+    for (size_t i = 0; i < made.size(); ++i) {
+      made[i]->buildKey = keys[i];
+      s.configsByType[made[i]->type].push_back(std::move(made[i]));
+    }
+  }
 }
 
-BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretResolver> secrets,
-                          const BuildOptions& options) {
+// The tmplText texts a receiver channel selects (empty when it has none or they are missing:
+// bindReceiverTemplates reports that).
+std::vector<std::pair<std::string, std::string>> tmplTexts(const model::ReceiverChannel& ch,
+                                                           const Snapshot& s) {
+  std::vector<std::pair<std::string, std::string>> texts;
+  if (!ch.tmplText) return texts;
+  std::string error;
+  if (!selectConfigMap(s.resources.configMaps, *ch.tmplText, defaultSecretNamespace(s.nm), texts,
+                       error))
+    texts.clear();
+  return texts;
+}
+
+// One receiver of the build: made from its resource now, or the previous snapshot's.
+struct Unit {
+  std::shared_ptr<Receiver> made;
+  ReceiverPtr previous;
+};
+
+// Config, notifier and the Secret keys it read, for a receiver made or copied in this build.
+void bindMade(Receiver& r, std::shared_ptr<const ConfigEntry> config, const Snapshot& s,
+              const ChannelServices* services) {
+  r.config = std::move(config);
+  r.notifier.reset();
+  RecordingSecretResolver recording(*s.secrets);
+  buildNotifier(r, s, services, &recording);
+  r.secretRefs = recording.refs();
+  r.secretDigest = recording.digest();
+}
+
+BuildResult buildOnce(model::ResourceSet&& rs, std::shared_ptr<const SecretResolver> secrets,
+                      const BuildOptions& options, model::ResourceSet* giveBack) {
   BuildResult result;
   auto& diags = result.diags;
   auto snap = std::make_shared<Snapshot>();
@@ -156,6 +235,10 @@ BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretRes
   snap->loadedAt = now();
   snap->resources = std::move(rs);
   const auto& res = snap->resources;
+  auto refused = [&]() -> BuildResult& {
+    if (giveBack) *giveBack = std::move(snap->resources);
+    return result;
+  };
 
   pickNotificationManager(*snap, diags);
   snap->cluster = resolveClusterName(snap->nm, res);
@@ -172,14 +255,14 @@ BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretRes
                       ? std::move(secrets)
                       : std::make_shared<ResourceSecretResolver>(
                             std::vector<model::SecretResource>{}, defaultSecretNamespace(snap->nm));
+  snap->receiversKey = receiversKey(snap->nm, options.services);
+  const Snapshot* previous = options.previous.get();
 
-  for (const auto& c : res.configs) {
-    for (auto& e : makeConfigEntries(c, snap->nm, diags)) snap->configsByType[e->type].push_back(e);
-  }
+  buildRenderer(*snap, previous, diags);
+  const Previous prev(previous, *snap);
+  addConfigEntries(*snap, prev, diags);
 
-  buildRenderer(*snap, diags);
-
-  std::vector<std::shared_ptr<Receiver>> receivers;
+  std::vector<Unit> units;
   for (const auto& r : res.receivers) {
     const Classification cls = classifyReceiver(snap->nm, r.labels);
     if (!cls.global && !cls.tenant) {
@@ -189,19 +272,45 @@ BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretRes
       makeReceivers(r, cls, diags);
       continue;
     }
-    for (auto& x : makeReceivers(r, cls, diags)) receivers.push_back(std::move(x));
+    for (const auto& ch : r.channels) {
+      std::string key = receiverKey(r, ch, tmplTexts(ch, *snap));
+      if (ReceiverPtr old = prev.receiver(ch.type + "/" + r.name, key)) {
+        units.push_back({nullptr, std::move(old)});
+        continue;
+      }
+      auto made = makeReceiver(r, ch, cls, diags);
+      made->buildKey = std::move(key);
+      bindReceiverTemplates(*made, *snap, diags);
+      units.push_back({std::move(made), nullptr});
+    }
   }
-
-  for (auto& r : receivers) bindReceiverTemplates(*r, *snap, diags);
 
   std::shared_ptr<Receiver> history;
   buildHistory(*snap, diags, history);
 
-  if (!diags.ok()) return result;
+  if (!diags.ok()) return refused();
 
-  for (auto& r : receivers) {
-    bindReceiver(*r, *snap, options.services);
-    ReceiverPtr p = r;
+  const ConfigCandidates candidates(*snap);
+  for (auto& u : units) {
+    ReceiverPtr p;
+    if (u.previous) {
+      auto config = candidates.select(*u.previous);
+      if (config == u.previous->config &&
+          (u.previous->secretRefs.empty() ||
+           secretDigest(*snap->secrets, u.previous->secretRefs) == u.previous->secretDigest)) {
+        p = u.previous;
+        ++result.receiversReused;
+      } else {  // same resource, another config or Secret value: a new notifier only
+        auto copy = std::make_shared<Receiver>(*u.previous);
+        bindMade(*copy, std::move(config), *snap, options.services);
+        p = std::move(copy);
+        ++result.receiversBuilt;
+      }
+    } else {
+      bindMade(*u.made, candidates.select(*u.made), *snap, options.services);
+      p = std::move(u.made);
+      ++result.receiversBuilt;
+    }
     snap->receivers.push_back(p);
     snap->receiversByKey[p->key] = p;
     if (p->global)
@@ -232,4 +341,33 @@ BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretRes
   return result;
 }
 
+}  // namespace
+
+BuildResult buildSnapshot(model::ResourceSet rs, const BuildOptions& options) {
+  auto secrets = makeResourceSecretResolver(rs);
+  return buildSnapshot(std::move(rs), std::move(secrets), options);
+}
+
+BuildResult buildSnapshot(model::ResourceSet rs, std::shared_ptr<const SecretResolver> secrets,
+                          const BuildOptions& options) {
+  if (!options.skipInvalidObjects)
+    return buildOnce(std::move(rs), std::move(secrets), options, nullptr);
+  // Each round leaves out the objects the previous one blamed; an object left out can only make
+  // others fail (a ConfigMap a receiver's tmplText names), so a few rounds settle it.
+  model::Diagnostics skipped;
+  for (int round = 0;; ++round) {
+    BuildResult r = buildOnce(std::move(rs), secrets, options, &rs);
+    if (r.snapshot) {
+      r.skipped = std::move(skipped);
+      return r;
+    }
+    if (round == kMaxSkipRounds || !allBlameSkippableObjects(r.diags)) {
+      skipped.append(r.diags);  // refused: every diagnostic, the skipped objects' first
+      r.diags = std::move(skipped);
+      return r;
+    }
+    removeBlamedObjects(rs, r.diags);
+    skipped.append(r.diags);
+  }
+}
 }  // namespace nm::config

@@ -24,11 +24,21 @@ struct BuildOptions {
   std::string source;                         // ConfigSource::name(): "dir:/etc/nm"
   uint64_t version = 0;
   std::string fingerprint = {};  // LoadedConfig::fingerprint, kept on the snapshot
+  // The running snapshot: what did not change is taken from it instead of being built again
+  // (config entries, the renderer, receivers with their notifiers). Null: everything is built.
+  SnapshotPtr previous = nullptr;
+  // LoadedConfig::skipInvalidObjects: a Receiver, Config, Router, Silence, Secret or ConfigMap
+  // named by a diagnostic is left out (BuildResult::skipped) and the rest is built again without
+  // it; a diagnostic on the NotificationManager, or on no such object, still refuses the build.
+  bool skipInvalidObjects = false;
 };
 
 struct BuildResult {
   SnapshotPtr snapshot;  // null when diags has errors
   model::Diagnostics diags;
+  model::Diagnostics skipped;  // with skipInvalidObjects: the diagnostics of the objects left out
+  size_t receiversReused = 0;  // taken from options.previous, notifier included
+  size_t receiversBuilt = 0;
 };
 
 // `secrets` is the resolver made by the source that loaded `rs` (LoadedConfig::secrets); null

@@ -29,6 +29,10 @@ struct ConfigEntry {
   int priority = 2147483646;  // label "priority"; unset = MaxInt32-1; lowest wins
   std::shared_ptr<const ChannelSpec> spec;
   model::Origin origin;
+  // Incremental builds: SHA-256 of what the entry was built from (the Config's origin, name,
+  // labels and channel block); a later build with the same NotificationManager reuses the entry
+  // when its key is equal.
+  std::string buildKey;
 };
 
 // One channel of a Receiver CR: the unit routing and notification work with ("type/name").
@@ -54,6 +58,14 @@ struct Receiver {
   model::Origin origin;
   // The snapshot's renderer with this receiver's tmplText parsed on top; null when it has none.
   std::shared_ptr<const render::Renderer> renderer;
+  // Incremental builds: SHA-256 of what the receiver was built from (the Receiver's origin, name,
+  // labels, channel block and tmplText texts), and the Secret keys its notifier read with a
+  // digest of their values. A later build reuses this receiver, notifier included, when the key,
+  // the NotificationManager, the snapshot renderer and the selected config are the same and the
+  // Secret keys still resolve to the same values.
+  std::string buildKey;
+  std::vector<model::SecretKeySelector> secretRefs;
+  std::string secretDigest;
 };
 
 struct Snapshot {
@@ -83,6 +95,11 @@ struct Snapshot {
   std::shared_ptr<const SecretResolver> secrets;
   // Built-in templates + spec.template.text + language packs; null only before a build.
   std::shared_ptr<const render::Renderer> renderer;
+  // Incremental builds: SHA-256 of the renderer's inputs (template texts, language packs,
+  // language), and of what every notifier depends on beyond its receiver (the NotificationManager
+  // spec, the channel services). Equal keys let the next build reuse the renderer / receivers.
+  std::string rendererKey;
+  std::string receiversKey;
 };
 
 // The renderer a receiver's notifier uses: its tmplText clone, else the snapshot's, else the

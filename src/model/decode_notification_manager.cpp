@@ -134,6 +134,7 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
   nm.origin = r.origin();
   nm.name = m.name;
   const YAML::Node spec = doc["spec"];
+  nm.specKey = spec;
   if (!Reader::absent(spec) && r.map(spec, "spec")) {
     r.onlyKeys(
         spec, "spec",
@@ -153,8 +154,7 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
     if (!Reader::absent(history) && r.map(history, "spec.history")) {
       r.onlyKeys(history, "spec.history", {"webhook"});
       const YAML::Node wh = history["webhook"];
-      if (!Reader::absent(wh) && r.map(wh, "spec.history.webhook"))
-        nm.historyWebhook = YAML::Clone(wh);
+      if (!Reader::absent(wh) && r.map(wh, "spec.history.webhook")) nm.historyWebhook = wh;
     }
     nm.groupLabels = r.strings(spec["groupLabels"], "spec.groupLabels");
     if (auto v = r.integer(spec["batchMaxSize"], "spec.batchMaxSize")) {

@@ -53,9 +53,9 @@ void decodeReceiver(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Resou
         ch.configSelector = decodeLabelSelector(r, block[selKey], joinPath(path, selKey));
         ch.templateName = r.str(block["template"], joinPath(path, "template")).value_or("");
         ch.tmplText = decodeConfigMapKeySelector(r, block["tmplText"], joinPath(path, "tmplText"));
-        // A deep copy: the retained block must not keep the whole parsed document alive (yaml-cpp
-        // keeps every node a document ever created, lookups included, until its last node dies).
-        ch.spec = YAML::Clone(block);
+        // Packed: the retained block must not keep yaml-cpp nodes alive (~400 bytes each, and the
+        // whole parsed document's when shared).
+        ch.spec = block;
         res.channels.push_back(std::move(ch));
       });
   out.receivers.push_back(std::move(res));
@@ -74,11 +74,12 @@ void decodeConfig(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Resourc
         // The per-block `labels` map of the reference is unused: drop it before the channel decoder
         // sees the block.
         r.stringMap(block["labels"], joinPath(path, "labels"));
-        ch.spec = YAML::Node(YAML::NodeType::Map);
+        YAML::Node spec(YAML::NodeType::Map);
         for (const auto& f : block) {
           if (f.first.IsScalar() && f.first.Scalar() == "labels") continue;
-          ch.spec[YAML::Clone(f.first)] = YAML::Clone(f.second);  // see decodeReceiver
+          spec[YAML::Clone(f.first)] = YAML::Clone(f.second);
         }
+        ch.spec = spec;  // packed, see decodeReceiver
         res.channels.push_back(std::move(ch));
       });
   out.configs.push_back(std::move(res));

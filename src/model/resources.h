@@ -14,6 +14,7 @@
 #include "core/labels.h"
 #include "core/time.h"
 #include "model/diagnostics.h"
+#include "model/packed_yaml.h"
 #include "model/selector.h"
 
 namespace nm::model {
@@ -86,20 +87,23 @@ struct NotificationManager {
   std::vector<std::string> globalTemplateFiles;  // options.global.templateFile
   std::string cluster;  // options.global.cluster; empty: resolved at snapshot build
   std::map<std::string, ChannelOptions> channelOptions;  // options.<type>
-  YAML::Node historyWebhook;  // spec.history.webhook (a WebhookReceiver), null when unset
+  PackedYaml historyWebhook;  // spec.history.webhook (a WebhookReceiver), empty when unset
   std::vector<std::string> groupLabels;
   int batchMaxSize = 100;
   Duration batchMaxWait = std::chrono::minutes(1);
   RoutePolicy routePolicy = RoutePolicy::All;
   TemplateSpec templateSpec;
   std::optional<TenantSidecar> tenantSidecar;  // spec.sidecars.tenant
+  // The whole spec as read: equal → the same NotificationManager (incremental snapshot builds
+  // reuse what was built from it). Empty for the defaults.
+  PackedYaml specKey;
 };
 
 // One channel block of a Config CR (spec.<type>).
 struct ConfigChannel {
   std::string type;
   std::string path;  // "spec.webhook": prefix for channel-level diagnostics
-  YAML::Node spec;
+  PackedYaml spec;   // the block without `labels`, for the channel's own decoder
 };
 
 struct ConfigResource {
@@ -118,7 +122,7 @@ struct ReceiverChannel {
   std::shared_ptr<const LabelSelector> configSelector;  // <type>ConfigSelector
   std::string templateName;                             // template
   std::optional<ConfigMapKeySelector> tmplText;
-  YAML::Node spec;  // the whole block, for the channel's own decoder
+  PackedYaml spec;  // the whole block, for the channel's own decoder
 };
 
 struct ReceiverResource {

@@ -225,6 +225,24 @@ TEST_F(ServerTest, ReadyIs503WithTheReloadError) {
   EXPECT_TRUE(contains(ok.body(), "\"snapshotVersion\":7"));
 }
 
+TEST_F(ServerTest, ReadyListsSkippedObjectsAndStaysReady) {
+  deps.ready = [] {
+    ReadyReport rep;
+    rep.ready = true;
+    rep.snapshotVersion = 3;
+    rep.skippedObjects = {"Receiver bad (resourceVersion 7): spec.webhook.url: \"x\" is no URL"};
+    return rep;
+  };
+  start();
+  Client c(port());
+  Response r = c.get("/-/ready");
+  EXPECT_EQ(r.result_int(), 200u);
+  EXPECT_TRUE(contains(r.body(),
+                       "\"skippedObjects\":[\"Receiver bad (resourceVersion 7): "
+                       "spec.webhook.url: \\\"x\\\" is no URL\"]"))
+      << r.body();
+}
+
 TEST_F(ServerTest, ReadyWithoutCallbackFollowsTheSnapshot) {
   start();
   Client c(port());

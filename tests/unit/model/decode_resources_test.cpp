@@ -62,8 +62,8 @@ spec:
   EXPECT_EQ(nm.channelOptions.at("webhook").notificationTimeout, 7);
   EXPECT_EQ(nm.channelOptions.at("webhook").templateName, "webhook.default.message");
   EXPECT_EQ(nm.channelOptions.at("email").raw["tmplType"].as<std::string>(), "html");
-  ASSERT_TRUE(nm.historyWebhook.IsMap());
-  EXPECT_EQ(nm.historyWebhook["url"].as<std::string>(), "http://history:8080/");
+  ASSERT_TRUE(nm.historyWebhook.node().IsMap());
+  EXPECT_EQ(nm.historyWebhook.node()["url"].as<std::string>(), "http://history:8080/");
   EXPECT_EQ(nm.groupLabels, (std::vector<std::string>{"alertname", "namespace"}));
   EXPECT_EQ(nm.batchMaxSize, 50);
   EXPECT_EQ(nm.batchMaxWait, std::chrono::seconds(6));
@@ -87,7 +87,7 @@ TEST(DecodeResources, NotificationManagerDefaults) {
   EXPECT_EQ(nm.batchMaxWait, std::chrono::minutes(1));
   EXPECT_EQ(nm.routePolicy, RoutePolicy::All);
   EXPECT_EQ(nm.tenantKey, "namespace");
-  EXPECT_TRUE(!nm.historyWebhook || nm.historyWebhook.IsNull());
+  EXPECT_TRUE(nm.historyWebhook.empty());
 }
 
 TEST(DecodeResources, ReceiverSharedFieldsAndRawBlock) {
@@ -123,7 +123,7 @@ spec:
   EXPECT_EQ(wh.templateName, "my.tmpl");
   ASSERT_TRUE(wh.tmplText);
   EXPECT_EQ(wh.tmplText->key, "t");
-  EXPECT_EQ(wh.spec["url"].as<std::string>(), "http://hook/");
+  EXPECT_EQ(wh.spec.node()["url"].as<std::string>(), "http://hook/");
   EXPECT_TRUE(r.channels[1].enabled);
   EXPECT_FALSE(r.channels[1].configSelector);
 }
@@ -140,10 +140,10 @@ spec:
   ASSERT_TRUE(d.diags.ok()) << d.diags.str();
   const auto& c = d.rs.configs.at(0);
   ASSERT_EQ(c.channels.size(), 3u);
-  EXPECT_FALSE(c.channels[0].spec["labels"]);
-  EXPECT_EQ(c.channels[1].spec["from"].as<std::string>(), "a@b.c");
-  EXPECT_FALSE(c.channels[1].spec["labels"]);
-  EXPECT_TRUE(c.channels[2].spec.IsMap());
+  EXPECT_FALSE(c.channels[0].spec.node()["labels"]);
+  EXPECT_EQ(c.channels[1].spec.node()["from"].as<std::string>(), "a@b.c");
+  EXPECT_FALSE(c.channels[1].spec.node()["labels"]);
+  EXPECT_TRUE(c.channels[2].spec.node().IsMap());
   EXPECT_EQ(c.labels.get("priority"), "3");
 }
 

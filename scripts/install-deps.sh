@@ -30,6 +30,7 @@ TEST_PACKAGES=(
   golang-go                          # Go text/template: the oracle of the template conformance suite
   prometheus-alertmanager prometheus # real peers in the integration tests
   python3-aiosmtpd                   # a real SMTP server (STARTTLS, AUTH) for the email tests
+  python3-yaml                       # test_kustomize parses `kubectl kustomize` output (kubectl: skipped if absent)
 )
 
 PACKAGES=("${RUN_PACKAGES[@]}")

@@ -1,7 +1,6 @@
 # The daemon's image: a Release build on Debian 12 (build stage), then only the binary and its
 # runtime libraries on debian:12-slim, running as a non-root numeric user.
 #   docker build -t notification-manager:latest .
-# syntax=docker/dockerfile:1
 
 FROM debian:12 AS build
 WORKDIR /src
@@ -19,7 +18,8 @@ FROM debian:12-slim
 # The shared libraries the binary links (ldd), time zones for cron/TZ, CA roots for HTTPS/SMTPS.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libcurl4 libssl3 libre2-9 libyaml-cpp0.7 libsimdjson14 libspdlog1.10 libfmt9 libcctz2 \
+      libstdc++6 libcurl4 libssl3 libre2-9 libyaml-cpp0.7 libsimdjson14 libspdlog1.10 libfmt9 \
+      libcctz2 \
       tzdata ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/notification-manager /usr/local/bin/notification-manager

@@ -173,8 +173,10 @@ class ExamplesLoadTest(unittest.TestCase):
         self.assertEqual(names, set(KINDS) | {"Secret", "ConfigMap"})
 
         self.daemon = Daemon(self.config_dir)
-        status, body = wait_until(lambda: (lambda r: r if r[0] == 200 else None)(
-            self.daemon.get("/-/ready")), 15, what="examples ready")
+        def ready():
+            status, body = self.daemon.get("/-/ready")
+            return body if status == 200 else None
+        body = wait_until(ready, 15, what="examples ready")
         self.assertTrue(body["ready"], body)
         logs = self.daemon.logs()
         self.assertIn("receivers=4 configs=4 routers=1 silences=2", logs)
@@ -195,6 +197,7 @@ class ExamplesLoadTest(unittest.TestCase):
                     "spec": {"webhook": {"url": self.sink.url("/verify")}}}
         status, body = self.daemon.post("/api/v2/verify", {"receiver": receiver})
         self.assertEqual(status, 200, body)
+        self.assertEqual(body["Message"], "Verify successfully")
         got = wait_until(lambda: self.sink.alerts_on("/verify"), what="verify notification")
         self.assertEqual(got[0]["labels"]["alertname"], "verify")
 

@@ -30,7 +30,7 @@ TEST_PACKAGES=(
   golang-go                          # Go text/template: the oracle of the template conformance suite
   prometheus-alertmanager prometheus # real peers in the integration tests
   python3-aiosmtpd                   # a real SMTP server (STARTTLS, AUTH) for the email tests
-  python3-yaml                       # the fake Kubernetes API server reads deploy/crds
+  python3-yaml                       # the fake Kubernetes API server reads deploy/crds; test_kustomize parses kubectl kustomize
   # kubectl (the real client the Kubernetes tests drive) is preinstalled on these machines: no
   # Debian package ships it; those tests skip without it.
 )

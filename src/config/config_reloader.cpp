@@ -51,6 +51,9 @@ ReloadOutcome ConfigReloader::reload() {
   SnapshotPtr cur = store_.current();
   SourceLoad loaded = source_.load(cur ? cur->fingerprint : std::string());
   model::Diagnostics diags = std::move(loaded.diags);
+  // Warnings (a deprecated v2beta1 object converted on load) never refuse a load.
+  for (const auto& w : diags.warnings())
+    log::warn("configuration warning", {{"source", source}, {"warning", w.str()}});
   ReloadOutcome out;
   if (diags.ok() && cur && (loaded.unchanged || cur->fingerprint == loaded.config.fingerprint)) {
     // What runs is what was read: a touched file, an event on a file rewritten as it was, a

@@ -5,7 +5,10 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <exception>
+#include <optional>
 #include <sstream>
+
+#include "model/convert_v2beta1.h"
 
 namespace nm::model {
 
@@ -108,7 +111,9 @@ void decodeObject(const YAML::Node& doc, const Origin& where, const std::string&
               std::string("required field is missing (want \"") + info->apiVersion + "\")");
     return;
   }
-  if (*apiVersion != info->apiVersion) {
+  // v2beta1 NotificationManager, Config and Receiver load converted to v2beta2, with a warning.
+  const bool v2beta1 = *apiVersion == kApiVersionV2beta1 && hasV2beta1Form(*kind);
+  if (*apiVersion != info->apiVersion && !v2beta1) {
     r.error(joinPath(prefix, "apiVersion"), "unsupported apiVersion \"" + *apiVersion +
                                                 "\" for kind " + *kind + " (want \"" +
                                                 info->apiVersion + "\")");
@@ -117,11 +122,17 @@ void decodeObject(const YAML::Node& doc, const Origin& where, const std::string&
   // Per-kind decoders report paths relative to the resource; a List item prefixes "items[i].".
   Diagnostics local;
   Reader inner(origin, local);
+  std::optional<YAML::Node> converted;
+  if (v2beta1) converted = convertV2beta1(inner, doc, *kind);
+  const YAML::Node& body = converted ? *converted : doc;
   ObjectMeta meta;
-  if (decodeMeta(inner, doc, meta)) info->decode(inner, doc, meta, out);
-  for (const auto& d : local.items()) {
-    diags.error(d.origin, prefix.empty() ? d.path : joinPath(prefix, d.path), d.message);
-  }
+  if ((!v2beta1 || converted) && decodeMeta(inner, body, meta))
+    info->decode(inner, body, meta, out);
+  auto prefixed = [&](const std::string& path) {
+    return prefix.empty() ? path : joinPath(prefix, path);
+  };
+  for (const auto& d : local.items()) diags.error(d.origin, prefixed(d.path), d.message);
+  for (const auto& d : local.warnings()) diags.warn(d.origin, prefixed(d.path), d.message);
 }
 
 // Records where each document starts; ignores the content.

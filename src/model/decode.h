@@ -21,7 +21,8 @@ void decodeText(std::string_view text, const std::string& file, ResourceSet& out
                 Diagnostics& diags);
 
 // Decodes one parsed document: a v2beta2 resource, a v1 Secret/ConfigMap/Namespace, or a v1 List
-// of them.
+// of them. A v2beta1 NotificationManager, Config or Receiver is converted to v2beta2 first
+// (convert_v2beta1.h) and adds a deprecation warning to `diags`.
 // `where` carries the file and document index; kind/name are filled in per resource.
 void decodeDocument(const YAML::Node& doc, const Origin& where, ResourceSet& out,
                     Diagnostics& diags);

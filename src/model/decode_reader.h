@@ -33,6 +33,9 @@ class Reader {
   void error(const std::string& path, std::string message) {
     diags_.error(origin_, path, std::move(message));
   }
+  void warn(const std::string& path, std::string message) {
+    diags_.warn(origin_, path, std::move(message));
+  }
 
   // Null or missing: the Kubernetes convention for "unset".
   static bool absent(const YAML::Node& n) { return !n || n.IsNull(); }

@@ -40,16 +40,24 @@ class Diagnostics {
   void error(const Origin& o, std::string path, std::string message) {
     items_.push_back({o, std::move(path), std::move(message)});
   }
+  // A warning (e.g. a deprecated apiVersion converted on load): logged by whoever loads, never a
+  // reason to refuse. ok(), items() and str() are about errors only.
+  void warn(const Origin& o, std::string path, std::string message) {
+    warnings_.push_back({o, std::move(path), std::move(message)});
+  }
   bool ok() const { return items_.empty(); }
   const std::vector<Diagnostic>& items() const { return items_; }
+  const std::vector<Diagnostic>& warnings() const { return warnings_; }
   void append(const Diagnostics& other) {
     items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+    warnings_.insert(warnings_.end(), other.warnings_.begin(), other.warnings_.end());
   }
-  // All messages, one per line.
+  // All error messages, one per line.
   std::string str() const;
 
  private:
   std::vector<Diagnostic> items_;
+  std::vector<Diagnostic> warnings_;
 };
 
 }  // namespace nm::model

@@ -18,13 +18,13 @@ TEST(DecodeErrors, UnknownKind) {
 
 TEST(DecodeErrors, WrongAndMissingApiVersion) {
   auto d = decode(
-      "apiVersion: notification.kubesphere.io/v2beta1\nkind: Receiver\nmetadata: {name: a}\n"
+      "apiVersion: notification.kubesphere.io/v2alpha1\nkind: Receiver\nmetadata: {name: a}\n"
       "---\nkind: Config\nmetadata: {name: b}\n"
       "---\napiVersion: notification.kubesphere.io/v2beta2\nkind: Secret\nmetadata: {name: s}\n");
   ASSERT_EQ(d.diags.items().size(), 3u) << d.diags.str();
   EXPECT_TRUE(hasDiag(d.diags,
                       "document 1 (Receiver/a): apiVersion: unsupported apiVersion "
-                      "\"notification.kubesphere.io/v2beta1\""));
+                      "\"notification.kubesphere.io/v2alpha1\""));
   EXPECT_TRUE(hasDiag(d.diags, "document 2 (Config/b): apiVersion: required field is missing"));
   EXPECT_TRUE(hasDiag(d.diags, "document 3 (Secret/s): apiVersion: unsupported apiVersion"));
   EXPECT_TRUE(d.rs.receivers.empty());

@@ -62,9 +62,10 @@ void expectSameReceivers(const Decoded& v1, const Decoded& v2) {
     EXPECT_EQ(x.enabled, y.enabled);
     EXPECT_EQ(!x.configSelector, !y.configSelector) << x.type;
     EXPECT_EQ(!x.alertSelector, !y.alertSelector) << x.type;
-    EXPECT_TRUE(sameYaml(x.spec, y.spec)) << x.type << ":\n"
-                                          << YAML::Dump(x.spec) << "\n-- vs --\n"
-                                          << YAML::Dump(y.spec);
+    EXPECT_TRUE(sameYaml(x.spec.node(), y.spec.node()))
+        << x.type << ":\n"
+        << YAML::Dump(x.spec.node()) << "\n-- vs --\n"
+        << YAML::Dump(y.spec.node());
   }
 }
 
@@ -200,9 +201,9 @@ spec:
   ASSERT_EQ(a.channels.size(), b.channels.size());
   for (size_t i = 0; i < a.channels.size(); ++i) {
     EXPECT_EQ(a.channels[i].type, b.channels[i].type);
-    EXPECT_TRUE(sameYaml(a.channels[i].spec, b.channels[i].spec))
-        << YAML::Dump(a.channels[i].spec) << "\n-- vs --\n"
-        << YAML::Dump(b.channels[i].spec);
+    EXPECT_TRUE(sameYaml(a.channels[i].spec.node(), b.channels[i].spec.node()))
+        << YAML::Dump(a.channels[i].spec.node()) << "\n-- vs --\n"
+        << YAML::Dump(b.channels[i].spec.node());
   }
   EXPECT_TRUE(hasWarning(v1.diags,
                          "(Config/defaults): apiVersion: apiVersion "

@@ -18,6 +18,14 @@ inline const char* toString(AlertStatus s) {
   return s == AlertStatus::Firing ? "firing" : "resolved";
 }
 
+// How an alert reached the daemon. The dedup stage's default depends on it: Prometheus re-posts
+// firing alerts every minute (dedup on), Alertmanager repeats on its own clock (dedup off).
+enum class IngestFormat : uint8_t {
+  AlertArray,  // a JSON array of postable alerts (Prometheus, amtool, most scripts)
+  Webhook,     // an Alertmanager webhook object (Alertmanager already deduplicated it)
+  Internal     // made by the daemon itself (the active-alert store's resolve timeout)
+};
+
 struct Alert {
   LabelSet labels;
   LabelSet annotations;
@@ -35,6 +43,7 @@ struct Alert {
   std::string id;
   // When this daemon accepted it: the start of ingest-to-delivery latency.
   TimePoint receivedAt = kZeroTime;
+  IngestFormat format = IngestFormat::Webhook;
 };
 
 using AlertPtr = std::shared_ptr<const Alert>;

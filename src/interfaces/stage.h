@@ -37,7 +37,8 @@ enum class DropReason {
   AlertSelector,
   NoReceiver,
   RoutePolicy,
-  StageError
+  StageError,
+  Inhibited
 };
 
 // Where a stage reports the alerts it removed on purpose (pipeline/DropCounter: the

@@ -18,6 +18,8 @@ const char* toString(DropReason r) {
       return "route_policy";
     case DropReason::StageError:
       return "stage_error";
+    case DropReason::Inhibited:
+      return "inhibited";
   }
   return "unknown";
 }

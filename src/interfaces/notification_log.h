@@ -1,0 +1,32 @@
+// The notification log seam (Alertmanager's nflog): per (receiver, group key), which alerts the
+// last notification carried and when, so the dedup stage sends only what is new or due.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+
+namespace nm {
+
+struct NotificationLogEntry {
+  std::vector<uint64_t> firing;    // fingerprints, sorted
+  std::vector<uint64_t> resolved;  // fingerprints, sorted
+  TimePoint sentAt = kZeroTime;
+  TimePoint expiresAt = kZeroTime;  // dropped after (2 × repeatInterval, as Alertmanager)
+};
+
+// Threads: query on worker threads, record on the HTTP client's loop after a successful send.
+class NotificationLog {
+ public:
+  virtual ~NotificationLog() = default;
+  virtual std::optional<NotificationLogEntry> query(std::string_view receiverKey,
+                                                    std::string_view groupKey) const = 0;
+  virtual void record(std::string_view receiverKey, std::string_view groupKey,
+                      NotificationLogEntry entry) = 0;
+};
+
+}  // namespace nm

@@ -12,7 +12,7 @@ import unittest
 
 import kubetest
 import nmtest
-from kubetest import GROUP, KubeDaemon, FakeApi
+from kubetest import GROUP, KubeDaemon
 
 kubetest.require_fake()
 
@@ -36,18 +36,19 @@ class KubeModeCase(unittest.TestCase):
             if failed:
                 print("---- daemon log ----\n" + self.daemon.logs()[-8000:])
         if self.fake:
-            self.fake.close()
+            if failed:
+                print("---- fake API server log ----\n" + self.fake.logs()[-4000:])
+            self.fake.stop()
         self.sink.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def start_fake(self, **kw):
-        self.fake = FakeApi(self.tmp, **kw)
+        self.fake = kubetest.start_fake(**kw)
         return self.fake
 
     def start_daemon(self, token_file=None, extra_env=None):
-        kc = kubetest.write_kubeconfig(os.path.join(self.tmp, "kubeconfig"), self.fake.server,
-                                       token=None if token_file else self.fake.token,
-                                       token_file=token_file)
+        kc = self.fake.kubeconfig if not token_file else self.fake.write_kubeconfig(
+            token_file=token_file, name="kubeconfig-token-file")
         env = {"NAMESPACE": "default"}
         env.update(extra_env or {})
         self.daemon = KubeDaemon(self.tmp, ["--kubeconfig", kc], env)
@@ -86,7 +87,7 @@ class ReceiverLifecycleTest(KubeModeCase):
         self.start_fake()
         self.base([kubetest.webhook_receiver("marker", self.sink.url("/marker"))])
         self.start_daemon()
-        self.assertIn("cluster:" + self.fake.server,
+        self.assertIn("cluster:" + self.fake.url,
                       self.daemon.get("/status")[1]["snapshotSource"])
         v = self.version()
         self.fake.create(RECEIVERS, kubetest.webhook_receiver("team", self.sink.url("/a")))
@@ -222,33 +223,15 @@ class WatchRecoveryTest(KubeModeCase):
         self.wait_delivered("/d", self.send())
 
 
-def make_tls(tmp):
-    """A CA and a server certificate for 127.0.0.1 (openssl CLI)."""
-    ca_key, ca = os.path.join(tmp, "ca.key"), os.path.join(tmp, "ca.crt")
-    key, csr, crt = (os.path.join(tmp, n) for n in ("srv.key", "srv.csr", "srv.crt"))
-    ext = os.path.join(tmp, "ext.cnf")
-    with open(ext, "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n")
-    run = lambda *a: subprocess.run(a, check=True, capture_output=True)  # noqa: E731
-    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
-        "-days", "1", "-subj", "/CN=fake-ca")
-    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj",
-        "/CN=127.0.0.1")
-    run("openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
-        "-out", crt, "-days", "1", "-extfile", ext)
-    return crt, key, ca
-
-
 class InClusterTest(KubeModeCase):
     def test_token_file_and_ca_written_by_the_test(self):
         if not shutil.which("openssl"):
             self.skipTest("needs the openssl CLI to make certificates")
-        crt, key, ca = make_tls(self.tmp)
-        self.start_fake(tokens=("sa-1",), tls=(crt, key, ca))
+        self.start_fake(tokens=("sa-1",), tls=True)
         self.base([kubetest.webhook_receiver("team", self.sink.url("/a"))])
         sa = os.path.join(self.tmp, "sa")
         os.makedirs(sa)
-        shutil.copy(ca, os.path.join(sa, "ca.crt"))
+        shutil.copy(self.fake.path("ca.crt"), os.path.join(sa, "ca.crt"))
         with open(os.path.join(sa, "token"), "w") as f:
             f.write("sa-1")
         with open(os.path.join(sa, "namespace"), "w") as f:

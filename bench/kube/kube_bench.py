@@ -78,11 +78,10 @@ def rss_mb(pid):
     return 0.0
 
 
-def start(tmp, binary):
+def start(binary):
     nmtest.BINARY = binary
-    api = kubetest.FakeApi(tmp)
-    kc = kubetest.write_kubeconfig(os.path.join(tmp, "kubeconfig"), api.server, token=api.token)
-    return api, kc
+    api = kubetest.start_fake()
+    return api, api.kubeconfig
 
 
 def post_alert(conn, i):
@@ -97,7 +96,7 @@ def post_alert(conn, i):
 
 def latency(binary, changes):
     tmp = tempfile.mkdtemp(prefix="nm-kube-bench-")
-    api, kc = start(tmp, binary)
+    api, kc = start(binary)
     sink = StampSink()
     api.create(GROUP + "/notificationmanagers",
                kubetest.notification_manager({"batchMaxWait": "10ms"}))
@@ -126,7 +125,7 @@ def latency(binary, changes):
                 sys.exit(f"change {i} never took effect")
         out.append(sink.first[path] - t0)
     d.terminate()
-    api.close()
+    api.stop()
     out.sort()
     p = lambda q: out[min(len(out) - 1, int(q * len(out)))] * 1000  # noqa: E731
     print(f"apply→first notification over {changes} changes: p50 {p(0.5):.0f} ms, "
@@ -150,7 +149,7 @@ def config(i):
 
 def memory(binary, n):
     tmp = tempfile.mkdtemp(prefix="nm-kube-bench-")
-    api, kc = start(tmp, binary)
+    api, kc = start(binary)
     sink = StampSink()
     api.create(GROUP + "/notificationmanagers", kubetest.notification_manager())
     d = kubetest.KubeDaemon(tmp, ["--kubeconfig", kc], env={"NAMESPACE": "default"})
@@ -191,7 +190,7 @@ def memory(binary, n):
           f"{base:.0f} MB, settled {settled:.0f} MB, after 5 edits {after:.0f} MB, peak "
           f"{peak:.0f} MB; rebuild took (ms, last 5): {tooks[-5:]}")
     d.terminate()
-    api.close()
+    api.stop()
 
 
 def main():

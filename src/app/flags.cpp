@@ -93,8 +93,8 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->capture_default_str();
   app.add_option("--tenant.sidecar-address", f.tenantSidecarAddress,
                  "host:port of the tenant sidecar, asked when the NotificationManager declares "
-                 "spec.sidecars.tenant")
-      ->capture_default_str();
+                 "spec.sidecars.tenant (default: localhost and the port of that container, "
+                 "19094 unless it declares another)");
   addDuration(app, "--tenant.sidecar-timeout", f.tenantSidecarTimeout,
               "Deadline of one tenant sidecar request; past it the alerts reach global receivers");
   addDuration(app, "--tenant.sidecar-cache-ttl", f.tenantSidecarCacheTtl,

@@ -34,7 +34,7 @@ struct Flags {
   int notifyThreads = 0;  // curl event loops; 0: one per two cores, at most 4
   // The KubeSphere tenant sidecar, asked when the NotificationManager declares
   // spec.sidecars.tenant.
-  std::string tenantSidecarAddress = "localhost:19094";
+  std::string tenantSidecarAddress;  // empty: localhost:<spec.sidecars.tenant's port>
   Duration tenantSidecarTimeout = std::chrono::seconds(2);
   Duration tenantSidecarCacheTtl = std::chrono::seconds(30);
   Duration tenantSidecarFailureTtl = std::chrono::seconds(5);

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/cluster_decoder.h"
 #include "interfaces/config_source.h"
 #include "kube/event_poster.h"
 #include "kube/references.h"
@@ -51,12 +52,6 @@ class ClusterSource final : public ConfigSource {
   void start();
 
  private:
-  struct Decoded {
-    std::string resourceVersion;
-    model::ResourceSet resources;
-    model::Diagnostics diags;
-    bool ignored = false;  // a kind the model does not decode (Namespace before tenant support)
-  };
   struct RefsCache {
     std::string resourceVersion;
     kube::References refs;  // namespace "" = the default namespace
@@ -83,7 +78,6 @@ class ClusterSource final : public ConfigSource {
   std::vector<kube::ObjectPtr> allObjects() const;
   std::string notSyncedReport() const;
   kube::ObjectPtr findObject(const model::Origin& o) const;
-  const Decoded& decode(const kube::StoredObject& o);
 
   kube::RestClient client_;
   const Options options_;
@@ -106,8 +100,7 @@ class ClusterSource final : public ConfigSource {
   std::thread manager_;
 
   std::map<std::string, RefsCache> refsCache_;  // manager thread only
-  std::mutex decodeMu_;                         // load() only
-  std::map<std::string, Decoded> decodeCache_;  // key kind/ns/name
+  ClusterDecoder decoder_;                      // load() only
 };
 
 }  // namespace nm::config

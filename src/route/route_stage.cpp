@@ -3,6 +3,7 @@
 #include "route/route_stage.h"
 
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -43,8 +44,10 @@ void RouteStage::process(Work& work) {
   const RouteIndex& idx = *index;
   const model::RoutePolicy policy = work.snapshot->nm.routePolicy;
   const size_t n = idx.receivers.size();
-  const TenantResolver& resolver =
-      sidecar_ && work.snapshot->nm.tenantSidecar ? *sidecar_ : resolver_;
+  const auto& declared = work.snapshot->nm.tenantSidecar;
+  std::optional<SidecarTenantResolver::AtPort> atPort;
+  if (sidecar_ && declared) atPort.emplace(*sidecar_, declared->port);
+  const TenantResolver& resolver = atPort ? static_cast<const TenantResolver&>(*atPort) : resolver_;
 
   // Candidate (global + tenant) receivers per (cluster, namespace) group.
   std::vector<std::vector<uint32_t>> groupCandidates;

@@ -8,6 +8,7 @@
 #include "interfaces/stage.h"
 #include "interfaces/tenant_resolver.h"
 #include "route/route_index.h"
+#include "route/sidecar_tenant_resolver.h"
 
 namespace nm {
 
@@ -21,10 +22,12 @@ namespace nm {
 // in arrival order. Unrouted alerts count as no_receiver (route_policy when RouterOnly had no
 // matching router). Safe to call from several workers at once.
 // `sidecar`, when given, resolves tenants for snapshots whose NotificationManager declares the
-// tenant sidecar (spec.sidecars.tenant); `resolver` for the others.
+// tenant sidecar (spec.sidecars.tenant), at the port declared there unless the sidecar resolver
+// has an address of its own; `resolver` for the others.
 class RouteStage final : public Stage {
  public:
-  explicit RouteStage(const TenantResolver& resolver, const TenantResolver* sidecar = nullptr)
+  explicit RouteStage(const TenantResolver& resolver,
+                      const SidecarTenantResolver* sidecar = nullptr)
       : resolver_(resolver), sidecar_(sidecar) {}
   const char* name() const override { return "route"; }
   void process(Work& work) override;
@@ -33,7 +36,7 @@ class RouteStage final : public Stage {
   std::shared_ptr<const RouteIndex> indexFor(const std::shared_ptr<const config::Snapshot>& s);
 
   const TenantResolver& resolver_;
-  const TenantResolver* sidecar_;
+  const SidecarTenantResolver* sidecar_;
   std::mutex mu_;
   std::weak_ptr<const config::Snapshot> indexed_;
   std::shared_ptr<const RouteIndex> index_;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/json.h"
+#include "model/resources.h"
 #include "observe/log.h"
 
 namespace nm {
@@ -92,8 +93,9 @@ struct SidecarTenantResolver::State {
   std::atomic<int64_t> lastWarn{0};  // steady ns of the last warning; 0: none yet
   std::atomic<uint64_t> suppressed{0};
 
-  std::string url(std::string_view cluster, std::string_view ns) const {
-    std::string u = "http://" + options.address + "/api/v2/tenant?cluster=";
+  static std::string url(const std::string& address, std::string_view cluster,
+                         std::string_view ns) {
+    std::string u = "http://" + address + "/api/v2/tenant?cluster=";
     percentEncode(u, cluster);
     u += "&namespace=";
     percentEncode(u, ns);
@@ -106,13 +108,14 @@ struct SidecarTenantResolver::State {
     return {};
   }
 
-  void complete(const std::string& key, const HttpResponse& resp, std::promise<Outcome>& promise) {
+  void complete(const std::string& key, const std::string& address, const HttpResponse& resp,
+                std::promise<Outcome>& promise) {
     Outcome o;
     std::string why;
     o.ok = parseUsers(resp, o.tenants, why);
     const bool timedOut = !o.ok && resp.status == 0 && resp.error.starts_with("timeout");
     (o.ok ? ok : timedOut ? timeout : error).inc();
-    if (!o.ok) warn(key, timedOut ? "timeout" : "error", why);
+    if (!o.ok) warn(key, address, timedOut ? "timeout" : "error", why);
     {
       std::lock_guard<std::mutex> g(mu);
       Entry& e = cache[key];
@@ -134,7 +137,9 @@ struct SidecarTenantResolver::State {
   }
 
   // At most one warning per kWarnEvery; the next one says how many were held back.
-  void warn(std::string key, std::string_view result, const std::string& why) {
+  // `key` is address NUL cluster NUL namespace; the log shows cluster/namespace.
+  void warn(std::string key, const std::string& address, std::string_view result,
+            const std::string& why) {
     const int64_t nowNs =
         std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now().time_since_epoch())
             .count();
@@ -145,13 +150,14 @@ struct SidecarTenantResolver::State {
       suppressed.fetch_add(1, std::memory_order_relaxed);
       return;
     }
+    key.erase(0, key.find('\0') + 1);
     if (auto nul = key.find('\0'); nul != std::string::npos) key[nul] = '/';
     const std::string held = std::to_string(suppressed.exchange(0, std::memory_order_relaxed));
     log::warn("tenant sidecar lookup failed; the alerts reach global receivers only",
               {{"cluster_namespace", key},
                {"result", result},
                {"error", why},
-               {"address", options.address},
+               {"address", address},
                {"suppressed_since_last", held}});
   }
 };
@@ -173,11 +179,24 @@ SidecarTenantResolver::SidecarTenantResolver(HttpClient& http, metrics::Registry
                        {},
                        {}}) {}
 
+std::string SidecarTenantResolver::address(int specPort) const {
+  const std::string& configured = state_->options.address;
+  return configured.empty() ? "localhost:" + std::to_string(specPort) : configured;
+}
+
 std::vector<std::string> SidecarTenantResolver::tenants(std::string_view cluster,
                                                         std::string_view ns) const {
+  return tenantsAt(model::kTenantSidecarPort, cluster, ns);
+}
+
+std::vector<std::string> SidecarTenantResolver::tenantsAt(int specPort, std::string_view cluster,
+                                                          std::string_view ns) const {
   State& s = *state_;
+  // The address is part of the key: answers of a sidecar on another port are not reused.
+  const std::string addr = address(specPort);
   std::string key;
-  key.reserve(cluster.size() + ns.size() + 1);
+  key.reserve(addr.size() + cluster.size() + ns.size() + 2);
+  key.append(addr).push_back('\0');
   key.append(cluster).push_back('\0');
   key.append(ns);
   std::shared_future<Outcome> pending;
@@ -204,14 +223,14 @@ std::vector<std::string> SidecarTenantResolver::tenants(std::string_view cluster
     // Outside the lock: a stopped client completes on this thread.
     HttpRequest req;
     req.method = "GET";
-    req.url = s.url(cluster, ns);
+    req.url = State::url(addr, cluster, ns);
     req.timeout = s.options.timeout;
-    http_.send(std::move(req), [state = state_, key, promise](HttpResponse resp) {
-      state->complete(key, resp, *promise);
+    http_.send(std::move(req), [state = state_, key, addr, promise](HttpResponse resp) {
+      state->complete(key, addr, resp, *promise);
     });
   }
   if (pending.wait_for(s.options.timeout + kGrace) != std::future_status::ready) {
-    s.warn(key, "timeout", "no answer from the HTTP client");
+    s.warn(key, addr, "timeout", "no answer from the HTTP client");
     return s.answer(Outcome{});
   }
   return s.answer(pending.get());

@@ -17,7 +17,9 @@
 namespace nm {
 
 struct SidecarTenantOptions {
-  std::string address = "localhost:19094";  // host:port, the Go daemon's fixed address
+  // host:port of the sidecar; empty: localhost and the port the NotificationManager declares for
+  // its tenant container (spec.sidecars.tenant, 19094 unless another is declared).
+  std::string address;
   Duration timeout = std::chrono::seconds(2);
   Duration ttl = std::chrono::seconds(30);        // an answer is reused this long
   Duration failureTtl = std::chrono::seconds(5);  // a failure is reused this long
@@ -33,7 +35,26 @@ class SidecarTenantResolver final : public TenantResolver {
   using SteadyClock = std::function<std::chrono::steady_clock::time_point()>;
   SidecarTenantResolver(HttpClient& http, metrics::Registry& reg, SidecarTenantOptions options,
                         SteadyClock clock = {});
+  // The sidecar at the default port (19094) unless an address was configured.
   std::vector<std::string> tenants(std::string_view cluster, std::string_view ns) const override;
+  // The sidecar of a NotificationManager whose tenant container listens on `specPort`.
+  std::vector<std::string> tenantsAt(int specPort, std::string_view cluster,
+                                     std::string_view ns) const;
+  // "host:port" asked for `specPort`: the configured address, else localhost:<specPort>.
+  std::string address(int specPort) const;
+
+  // This resolver bound to one declared port, behind the TenantResolver seam.
+  class AtPort final : public TenantResolver {
+   public:
+    AtPort(const SidecarTenantResolver& r, int specPort) : r_(r), port_(specPort) {}
+    std::vector<std::string> tenants(std::string_view cluster, std::string_view ns) const override {
+      return r_.tenantsAt(port_, cluster, ns);
+    }
+
+   private:
+    const SidecarTenantResolver& r_;
+    int port_;
+  };
 
  private:
   struct State;  // shared with requests in flight, which may outlive this object

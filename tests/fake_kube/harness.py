@@ -1,5 +1,6 @@
-# Test-side handle on the fake API server: starts apiserver.py (optionally HTTPS with an openssl
-# CA, tokens, client certificates), writes kubeconfigs, runs the real kubectl, calls /_fake/.
+# Test-side handle on the fake API server, the one way tests and benchmarks start it: runs
+# apiserver.py (optionally HTTPS with an openssl CA, tokens, client certificates), writes
+# kubeconfigs, runs the real kubectl, creates/patches/deletes objects, calls /_fake/.
 import json
 import os
 import shutil
@@ -63,7 +64,9 @@ class FakeKube:
             time.sleep(0.02)
         self.port = int(open(self.path("port")).read())
         self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
-        self.kubeconfig = self.write_kubeconfig(token=self.tokens[0] if self.tokens else None)
+        # The token request() sends; a test that rotates the fake's tokens sets it too.
+        self.token = self.tokens[0] if self.tokens else None
+        self.kubeconfig = self.write_kubeconfig(token=self.token)
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -74,7 +77,13 @@ class FakeKube:
     def __exit__(self, *exc):
         self.stop()
 
+    def logs(self):
+        with open(self.path("apiserver.log"), errors="replace") as f:
+            return f.read()
+
     def stop(self):
+        if self.log.closed:
+            return
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -85,13 +94,15 @@ class FakeKube:
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def write_kubeconfig(self, token=None, cert=False, name="kubeconfig"):
+    def write_kubeconfig(self, token=None, cert=False, name="kubeconfig", token_file=None):
         cluster = {"server": self.url}
         if self.tls:
             cluster["certificate-authority"] = self.path("ca.crt")
         user = {}
         if token:
             user["token"] = token
+        if token_file:
+            user["tokenFile"] = token_file
         if cert:
             user["client-certificate"] = self.path("client.crt")
             user["client-key"] = self.path("client.key")
@@ -133,7 +144,7 @@ class FakeKube:
         req.add_header("Accept", accept)
         if data is not None:
             req.add_header("Content-Type", content_type)
-        tok = token if token is not None else (self.tokens[0] if self.tokens else None)
+        tok = token if token is not None else self.token
         if tok:
             req.add_header("Authorization", "Bearer " + tok)
         try:
@@ -148,3 +159,19 @@ class FakeKube:
             body if body is not None else (b"" if name in ("compact", "cut-watches") else None))
         assert status == 200, (name, status, out)
         return out
+
+    # --- objects: the answer's body, or AssertionError naming the request and the Status -------
+    def ok(self, method, path, body=None, content_type="application/json"):
+        status, obj = self.request(method, path, body, content_type)
+        if status >= 300:
+            raise AssertionError(f"{method} {path} answered {status}: {obj}")
+        return obj
+
+    def create(self, collection, obj):
+        return self.ok("POST", collection, obj)
+
+    def merge_patch(self, path, patch):
+        return self.ok("PATCH", path, patch, "application/merge-patch+json")
+
+    def delete(self, path):
+        return self.ok("DELETE", path)

@@ -54,9 +54,13 @@ class TenantSidecarTest(NMTestCase):
             self.sidecar.close()
         super().tearDown()
 
-    def start_with_sidecar(self, mode="ok", extra_args=()):
+    def start_with_sidecar(self, mode="ok", extra_args=(), by_declared_port=False):
+        """by_declared_port: no --tenant.sidecar-address; the NotificationManager declares the
+        fake's port, so the daemon asks localhost:<that port>."""
         self.sidecar = TenantSidecarFake({("east", "ns-a"): ["alice", "bob"]}, mode=mode)
-        self.write("nm.yaml", NM)
+        port = self.sidecar.address().rsplit(":", 1)[1]
+        self.write("nm.yaml", NM.replace("containerPort: 19094", "containerPort: " + port)
+                   if by_declared_port else NM)
         self.write("namespaces.yaml", KUBESPHERE_SYSTEM)
         self.write("receivers.yaml", "---\n".join([
             webhook_receiver("global-hook", self.sink.url("/global"), {"type": "global"}),
@@ -66,7 +70,8 @@ class TenantSidecarTest(NMTestCase):
             webhook_receiver("ns-a", self.sink.url("/ns-a"),
                              {"type": "tenant", "user": "ns-a"}),
         ]))
-        self.start(["--tenant.sidecar-address", self.sidecar.address(), *extra_args])
+        flag = [] if by_declared_port else ["--tenant.sidecar-address", self.sidecar.address()]
+        self.start([*flag, *extra_args])
 
     def counter(self, name, result=None):
         m = self.daemon.metrics()
@@ -103,6 +108,12 @@ class TenantSidecarTest(NMTestCase):
         wait_until(lambda: "D" in self.names("/alice"), what="D at alice")
         self.daemon.wait_settled()
         self.assertEqual(len(self.sidecar.lookups()), 2)
+
+    def test_without_the_flag_the_declared_container_port_is_asked(self):
+        self.start_with_sidecar(by_declared_port=True)
+        self.post_alerts([alert({"alertname": "A", "namespace": "ns-a"})])
+        wait_until(lambda: self.names("/alice") == ["A"], what="A at alice")
+        self.assertEqual(self.sidecar.lookups(), [("east", "ns-a")])
 
     def test_timeout_falls_back_to_global_receivers(self):
         self.start_with_sidecar(mode="slow", extra_args=["--tenant.sidecar-timeout", "300ms"])

@@ -195,12 +195,37 @@ TEST_F(SidecarTest, AnAnswerThatNeverComesIsATimeoutFallback) {
   EXPECT_EQ(http.sent(), 1u);
 }
 
+TEST(SidecarAddress, EmptyFlagMeansLocalhostAtTheDeclaredPortAndAFlagOverridesIt) {
+  SidecarHttp http;
+  metrics::Registry reg;
+  SidecarTenantResolver byPort(http, reg, SidecarTenantOptions{});
+  EXPECT_EQ(byPort.address(2000), "localhost:2000");
+  EXPECT_EQ(byPort.tenantsAt(2000, "c", "ns"), (Lines{"alice", "bob"}));
+  EXPECT_EQ(http.lastUrl(), "http://localhost:2000/api/v2/tenant?cluster=c&namespace=ns");
+  // The seam's tenants() is the default port.
+  byPort.tenants("c", "ns");
+  EXPECT_EQ(http.lastUrl(), "http://localhost:19094/api/v2/tenant?cluster=c&namespace=ns");
+  // A port change is another sidecar: its answer is not the old port's cached one.
+  byPort.tenantsAt(2001, "c", "ns");
+  EXPECT_EQ(http.lastUrl(), "http://localhost:2001/api/v2/tenant?cluster=c&namespace=ns");
+  EXPECT_EQ(http.sent(), 3u);
+  byPort.tenantsAt(2000, "c", "ns");
+  EXPECT_EQ(http.sent(), 3u);  // cached
+
+  SidecarTenantOptions o;
+  o.address = "sidecar.example:9000";
+  SidecarTenantResolver configured(http, reg, o);
+  EXPECT_EQ(configured.address(2000), "sidecar.example:9000");
+  configured.tenantsAt(2000, "c", "ns");
+  EXPECT_EQ(http.lastUrl(), "http://sidecar.example:9000/api/v2/tenant?cluster=c&namespace=ns");
+}
+
 class RouteWithSidecarTest : public SidecarTest {
  protected:
-  Lines route(bool sidecarDeclared) {
+  Lines route(bool sidecarDeclared, int port = 19094) {
     test::SnapshotBuilder b;
     b.snapshot().nm.tenantKey = "user";
-    if (sidecarDeclared) b.snapshot().nm.tenantSidecar = model::TenantSidecar{"kubesphere", 19094};
+    if (sidecarDeclared) b.snapshot().nm.tenantSidecar = model::TenantSidecar{"kubesphere", port};
     b.globalReceiver("g");
     b.tenantReceiver("alice", "ra");
     b.tenantReceiver("ns1", "rn");
@@ -209,10 +234,22 @@ class RouteWithSidecarTest : public SidecarTest {
     w.snapshot = b.build();
     w.alerts = {test::alert(LabelSet{{"alertname", "A"}, {"cluster", "c"}, {"namespace", "ns1"}})};
     NamespaceTenantResolver byNamespace;
-    RouteStage(byNamespace, &resolver()).process(w);
+    RouteStage(byNamespace, sidecar ? sidecar : &resolver()).process(w);
     return test::summarize(w.routed);
   }
+  const SidecarTenantResolver* sidecar = nullptr;
 };
+
+TEST_F(RouteWithSidecarTest, TheDeclaredPortIsAskedUnlessAnAddressIsConfigured) {
+  http.answer = [](const HttpRequest&) { return status(200, R"(["alice"])"); };
+  SidecarTenantResolver byPort(http, reg, SidecarTenantOptions{});
+  sidecar = &byPort;
+  EXPECT_EQ(route(true, 2000), (Lines{"webhook/g: A", "webhook/ra: A"}));
+  EXPECT_EQ(http.lastUrl(), "http://localhost:2000/api/v2/tenant?cluster=c&namespace=ns1");
+  sidecar = nullptr;  // the fixture's resolver: --tenant.sidecar-address 127.0.0.1:19094
+  EXPECT_EQ(route(true, 2000), (Lines{"webhook/g: A", "webhook/ra: A"}));
+  EXPECT_EQ(http.lastUrl(), "http://127.0.0.1:19094/api/v2/tenant?cluster=c&namespace=ns1");
+}
 
 TEST_F(RouteWithSidecarTest, SidecarOnlyWhenTheSnapshotDeclaresIt) {
   http.answer = [](const HttpRequest&) { return status(200, R"(["alice"])"); };

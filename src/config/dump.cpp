@@ -98,19 +98,6 @@ bool tenantMatches(std::string_view filter, bool global, const std::string& tena
   return filter == tenant;
 }
 
-// The raw YAML block of channel `type` in the resource named `name`, or null.
-template <class Res>
-YAML::Node rawBlock(const std::vector<Res>& list, const std::string& name,
-                    const std::string& type) {
-  for (const auto& r : list) {
-    if (r.name != name) continue;
-    for (const auto& ch : r.channels) {
-      if (ch.type == type) return ch.spec.node();
-    }
-  }
-  return YAML::Node();
-}
-
 }  // namespace
 
 std::string redactedJson(const YAML::Node& n) {
@@ -138,8 +125,7 @@ std::string dumpReceivers(const Snapshot& s, std::string_view tenant, std::strin
     w.member("key", r->key).key("labels");
     writeLabels(w, r->labels);
     w.member("name", r->name).member("notifierError", r->notifierError).key("spec");
-    writeRedacted(w, r == s.history ? s.nm.historyWebhook.node()
-                                    : rawBlock(s.resources.receivers, r->name, r->type));
+    writeRedacted(w, r == s.history ? s.nm.historyWebhook.node() : r->rawSpec.node());
     w.member("tenant", r->tenant).member("type", r->type).endObject();
   }
   return redactUrlsIn(w.endArray().take());
@@ -161,7 +147,7 @@ std::string dumpConfigs(const Snapshot& s, std::string_view tenant, std::string_
     w.member("key", c->type + "/" + c->name).key("labels");
     writeLabels(w, c->labels);
     w.member("name", c->name).key("priority").integer(c->priority).key("spec");
-    writeRedacted(w, rawBlock(s.resources.configs, c->name, c->type));
+    writeRedacted(w, c->rawSpec.node());
     w.member("tenant", c->tenant).member("type", c->type).endObject();
   }
   return redactUrlsIn(w.endArray().take());

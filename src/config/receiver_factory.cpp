@@ -27,6 +27,7 @@ std::shared_ptr<Receiver> makeReceiver(const model::ReceiverResource& res,
   r->templateName = ch.templateName;
   r->tmplText = ch.tmplText;
   r->origin = res.origin;
+  r->rawSpec = ch.spec;
   if (const ChannelDescriptor* d = findChannel(ch.type)) {
     if (d->decodeReceiver) {
       const YAML::Node spec = ch.spec.node();
@@ -73,6 +74,7 @@ std::vector<std::shared_ptr<ConfigEntry>> makeConfigEntries(const model::ConfigR
     e->tenant = cls.tenant ? cls.tenantId : std::string();
     e->priority = priority;
     e->origin = res.origin;
+    e->rawSpec = ch.spec;
     if (const ChannelDescriptor* d = findChannel(ch.type); d && d->decodeConfig) {
       const YAML::Node spec = ch.spec.node();
       DecodeContext ctx{spec, res.origin, ch.path, diags};

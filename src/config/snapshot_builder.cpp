@@ -337,6 +337,10 @@ BuildResult buildOnce(model::ResourceSet&& rs, std::shared_ptr<const SecretResol
       log::warn("silence is neither global nor tenant by its labels, ignored",
                 {{"silence", s.name}, {"origin", s.origin.describe()}});
   }
+  // Built: the receivers and config entries keep what is still needed of these (rawSpec for the
+  // dumps), so the snapshot does not hold a second copy (Kubernetes mode's decode cache is one).
+  std::vector<model::ReceiverResource>().swap(snap->resources.receivers);
+  std::vector<model::ConfigResource>().swap(snap->resources.configs);
   result.snapshot = std::move(snap);
   return result;
 }

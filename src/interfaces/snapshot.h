@@ -28,6 +28,7 @@ struct ConfigEntry {
   std::string tenant;         // from labels type=tenant + <tenantKey>
   int priority = 2147483646;  // label "priority"; unset = MaxInt32-1; lowest wins
   std::shared_ptr<const ChannelSpec> spec;
+  model::PackedYaml rawSpec;  // the channel block as written (shared bytes), for the debug dumps
   model::Origin origin;
   // Incremental builds: SHA-256 of what the entry was built from (the Config's origin, name,
   // labels and channel block); a later build with the same NotificationManager reuses the entry
@@ -52,6 +53,7 @@ struct Receiver {
   std::string templateName;
   std::optional<model::ConfigMapKeySelector> tmplText;
   std::shared_ptr<const ChannelSpec> spec;
+  model::PackedYaml rawSpec;  // the channel block as written (shared bytes), for the debug dumps
   std::shared_ptr<const ConfigEntry> config;  // selected config (may be null)
   std::shared_ptr<Notifier> notifier;         // null when it could not be built
   std::string notifierError;                  // why not
@@ -76,7 +78,10 @@ struct Snapshot {
   std::string fingerprint;
 
   model::NotificationManager nm;  // effective (defaults when the directory has none)
-  model::ResourceSet resources;   // as loaded, for the debug dumps (redacted on output)
+  // As loaded, minus the Receivers and Configs once built (their receivers and entries keep
+  // what the dumps show): NotificationManager, Routers and Silences (pointed into below),
+  // Secrets, ConfigMaps, Namespaces.
+  model::ResourceSet resources;
   // Label `cluster` of incoming alerts and the tenant sidecar's `cluster` (config/cluster_name.h);
   // empty only in hand-made snapshots.
   std::string cluster;

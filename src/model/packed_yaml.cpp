@@ -99,12 +99,21 @@ struct Unpacker {
 }  // namespace
 
 PackedYaml::PackedYaml(const YAML::Node& node) {
-  if (node && !node.IsNull()) pack(bytes_, node);
+  if (!node || node.IsNull()) return;
+  std::string packed;
+  pack(packed, node);
+  packed.shrink_to_fit();
+  bytes_ = std::make_shared<const std::string>(std::move(packed));
+}
+
+const std::string& PackedYaml::bytes() const {
+  static const std::string kEmpty;
+  return bytes_ ? *bytes_ : kEmpty;
 }
 
 YAML::Node PackedYaml::node() const {
-  if (bytes_.empty()) return YAML::Node();
-  Unpacker u{bytes_};
+  if (empty()) return YAML::Node();
+  Unpacker u{*bytes_};
   return u.node();
 }
 

@@ -4,10 +4,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <memory>
 #include <string>
 
 namespace nm::model {
 
+// Copies share the packed bytes (a resource, its decode cache in Kubernetes mode and the built
+// receiver hold one block between them).
 // Scalars keep their tag (plain "?", quoted "!", or explicit), maps keep their key order and
 // repeated keys, sequences their order. Marks (line, column) and styles are not kept.
 class PackedYaml {
@@ -19,13 +22,13 @@ class PackedYaml {
 
   // A fresh tree with the packed content; a null node when empty().
   YAML::Node node() const;
-  bool empty() const { return bytes_.empty(); }
+  bool empty() const { return !bytes_ || bytes_->empty(); }
   // The packed form: a content key (equal bytes ⇔ equal trees).
-  const std::string& bytes() const { return bytes_; }
-  bool operator==(const PackedYaml&) const = default;
+  const std::string& bytes() const;
+  bool operator==(const PackedYaml& o) const { return bytes() == o.bytes(); }
 
  private:
-  std::string bytes_;
+  std::shared_ptr<const std::string> bytes_;
 };
 
 }  // namespace nm::model

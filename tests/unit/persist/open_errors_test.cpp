@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -113,20 +114,51 @@ TEST(SqliteOpen, ADirectoryThatCannotBeCreatedIsRefused) {
                                dir.file("plainfile/state")));
 }
 
+// The open error of `directory` as a process without write access to it: as root, a forked
+// child that became user 65534 (root writes through permissions); otherwise this process.
+std::string openErrorWithoutWriteAccess(const std::string& directory) {
+  if (geteuid() != 0) return openError(directory);
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+    metrics::Registry reg;
+    SqliteOptions o;
+    o.directory = directory;
+    std::string error;
+    auto b = SqliteStateBackend::open(o, reg, error);
+    if (b) error = "<opened>";
+    ssize_t unused = write(fds[1], error.data(), error.size());
+    (void)unused;
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[512];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return out;
+}
+
 TEST(SqliteOpen, AnUnwritableDirectoryIsRefused) {
-  if (geteuid() == 0) GTEST_SKIP() << "root writes through directory permissions";
   TempDir dir;
-  ASSERT_EQ(chmod(dir.path().c_str(), 0555), 0);
-  std::string error = openError(dir.path());
+  ASSERT_EQ(chmod(dir.path().c_str(), geteuid() == 0 ? 0755 : 0555), 0);
+  std::string error = openErrorWithoutWriteAccess(dir.path());
   EXPECT_THAT(error, HasSubstr(dir.file("state.db")));
+  EXPECT_THAT(error, HasSubstr("unable to open database file"));  // SQLite's message
 }
 
 TEST(SqliteOpen, AReadOnlyFileIsRefused) {
-  if (geteuid() == 0) GTEST_SKIP() << "root writes through file permissions";
   TempDir dir;
   sqlExec(dir.file("state.db"), "CREATE TABLE x (k);");
   ASSERT_EQ(chmod(dir.file("state.db").c_str(), 0444), 0);
-  std::string error = openError(dir.path());
+  ASSERT_EQ(chmod(dir.path().c_str(), 0755), 0);
+  std::string error = openErrorWithoutWriteAccess(dir.path());
   EXPECT_THAT(error, HasSubstr(dir.file("state.db")));
   EXPECT_THAT(error, HasSubstr("read-only"));
 }

@@ -20,6 +20,7 @@ RUN_PACKAGES=(
   libspdlog-dev libfmt-dev           # logging
   libcli11-dev                       # flags
   libcctz-dev tzdata                 # time zones (TZif with POSIX rules) for tz, cron and TZ
+  libsqlite3-dev                     # the embedded state database (--storage.path)
   curl ca-certificates               # the example posts alerts with curl
 )
 TEST_PACKAGES=(

@@ -53,6 +53,9 @@ struct ApiDeps {
   std::function<void(const YAML::Node& receiver, const YAML::Node& config, AlertList alerts,
                      Completion)>
       notifications;
+  // Where alert state lives ("sqlite:<file>", "memory", "memory-only (fallback: ...)"), shown by
+  // /-/ready and /status.
+  std::string storage;
 };
 
 }  // namespace nm::api

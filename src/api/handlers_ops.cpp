@@ -46,6 +46,7 @@ void handleReady(Request&, const HandlerEnv& env, Respond respond) {
   }
   if (!rep.skippedObjects.empty())
     extra.push_back(JsonField::strings("skippedObjects", rep.skippedObjects));
+  if (!env.deps.storage.empty()) extra.push_back(JsonField::str("storage", env.deps.storage));
   respond(jsonReply(rep.ready ? 200 : 503, message, extra));
 }
 
@@ -72,6 +73,7 @@ void handleStatus(Request&, const HandlerEnv& env, Respond respond) {
     extra.push_back(JsonField::num("queueLength", env.deps.queue->size()));
     extra.push_back(JsonField::num("queueCapacity", env.deps.queue->capacity()));
   }
+  if (!env.deps.storage.empty()) extra.push_back(JsonField::str("storage", env.deps.storage));
   respond(jsonReply(200, "ok", extra));
 }
 

@@ -17,6 +17,7 @@
 #include "api/http_server.h"
 #include "app/direct_send.h"
 #include "app/source_select.h"
+#include "app/storage_select.h"
 #include "config/config_reloader.h"
 #include "core/version.h"
 #include "dispatch/dispatcher.h"
@@ -131,6 +132,16 @@ int runDaemon(const Flags& flags) {
   // the shared machinery outlives the snapshots, stages and server that send through it.
   metrics::Registry reg;
   reg.gaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
+  // State storage before anything stateful: the active-alert store, the notification log and API
+  // silences take `state` by reference and load from it before the dispatcher starts, so it is
+  // declared before them and destroyed after them (its destructor commits what is pending).
+  std::string storageError;
+  StateStorage storage = selectStateStorage(flags, reg, storageError);
+  if (!storage.backend) {
+    log::error("state storage refused at startup", {{"error", storageError}});
+    return 2;
+  }
+  [[maybe_unused]] StateBackend& state = *storage.backend;
   Throttle throttle(reg);
   TokenCache tokens;
   std::unique_ptr<SmtpClient> smtp = makeCurlSmtpClient();
@@ -205,6 +216,7 @@ int runDaemon(const Flags& flags) {
   deps.maxLabelValueBytes = flags.maxLabelValueBytes;
   deps.readTimeout = flags.webhookTimeout * 2;
   deps.bearerToken = bearerToken;
+  deps.storage = storage.description;
   deps.reload = [&reloader] {
     auto r = reloader.reload();
     if (r.ok && r.skipped) return api::ApiResult{200, "Configuration unchanged"};
@@ -292,6 +304,8 @@ int runDaemon(const Flags& flags) {
       std::_Exit(1);
     }
   }
+  // The pipeline has drained (or was cut at the timeout): what it wrote is committed now.
+  state.flush();
   server.stop();
   log::info("stopped");
   return 0;

@@ -101,6 +101,12 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
               "How long a tenant sidecar answer for a (cluster, namespace) is reused");
   addDuration(app, "--tenant.sidecar-failure-ttl", f.tenantSidecarFailureTtl,
               "How long a failed tenant sidecar lookup is reused before asking again");
+  app.add_option("--storage.path", f.storagePath,
+                 "Directory of the state database (state.db: active alerts, notification log, "
+                 "API silences), created when missing; empty: state is kept in memory only");
+  app.add_flag("--storage.allow-memory-fallback", f.storageAllowMemoryFallback,
+               "When the state database cannot be used, run with memory-only state (logged as "
+               "an error) instead of exiting 2");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,6 +38,11 @@ struct Flags {
   Duration tenantSidecarTimeout = std::chrono::seconds(2);
   Duration tenantSidecarCacheTtl = std::chrono::seconds(30);
   Duration tenantSidecarFailureTtl = std::chrono::seconds(5);
+  // State (active alerts, notification log, API silences): SQLite in <storagePath>/state.db;
+  // empty keeps it in memory only.
+  std::string storagePath;
+  // A database that cannot be used: run memory-only (logged at error) instead of exiting 2.
+  bool storageAllowMemoryFallback = false;
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

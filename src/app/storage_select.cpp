@@ -1,0 +1,42 @@
+// --storage.path and --storage.allow-memory-fallback: open the SQLite state database, or keep
+// state in memory, saying so in the log and in the description /-/ready and /status show.
+#include "app/storage_select.h"
+
+#include "observe/log.h"
+#include "persist/sqlite_state_backend.h"
+
+namespace nm::app {
+
+StateStorage selectStateStorage(const Flags& flags, metrics::Registry& metrics,
+                                std::string& error) {
+  StateStorage s;
+  if (flags.storagePath.empty()) {
+    s.backend = std::make_unique<MemoryStateBackend>();
+    s.description = "memory";
+    log::info("state storage: memory only (no --storage.path); alert state is lost on restart");
+    return s;
+  }
+  persist::SqliteOptions options;
+  options.directory = flags.storagePath;
+  std::string openError;
+  s.backend = persist::SqliteStateBackend::open(options, metrics, openError);
+  if (s.backend) {
+    s.description = s.backend->name();
+    log::info("state storage opened", {{"backend", s.description}});
+    return s;
+  }
+  if (!flags.storageAllowMemoryFallback) {
+    error = openError + " (--storage.allow-memory-fallback runs with memory-only state instead)";
+    return s;
+  }
+  log::error(
+      "STATE STORAGE UNAVAILABLE: running with memory-only state because "
+      "--storage.allow-memory-fallback is set; active alerts, the notification log and API "
+      "silences will be lost on restart",
+      {{"error", openError}});
+  s.backend = std::make_unique<MemoryStateBackend>();
+  s.description = "memory-only (fallback: " + openError + ")";
+  return s;
+}
+
+}  // namespace nm::app

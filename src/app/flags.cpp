@@ -101,6 +101,16 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
               "How long a tenant sidecar answer for a (cluster, namespace) is reused");
   addDuration(app, "--tenant.sidecar-failure-ttl", f.tenantSidecarFailureTtl,
               "How long a failed tenant sidecar lookup is reused before asking again");
+  app.add_option("--alerts.max", f.alertsMax,
+                 "Most alerts the active-alert store holds; new ones beyond are refused and "
+                 "counted (0: unlimited)")
+      ->capture_default_str();
+  app.add_option("--alerts.max-per-tenant", f.alertsMaxPerTenant,
+                 "Most alerts held per tenant (the namespace label) (0: unlimited)")
+      ->capture_default_str();
+  app.add_option("--alerts.max-bytes", f.alertsMaxBytes,
+                 "Most bytes the active-alert store holds (0: unlimited)")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

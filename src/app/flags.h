@@ -38,6 +38,10 @@ struct Flags {
   Duration tenantSidecarTimeout = std::chrono::seconds(2);
   Duration tenantSidecarCacheTtl = std::chrono::seconds(30);
   Duration tenantSidecarFailureTtl = std::chrono::seconds(5);
+  // The active-alert store's limits (0: unlimited).
+  size_t alertsMax = 2'000'000;
+  size_t alertsMaxPerTenant = 0;
+  size_t alertsMaxBytes = 0;
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

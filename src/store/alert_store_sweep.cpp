@@ -34,6 +34,11 @@ void MemoryAlertStore::sweepOnce(TimePoint now) {
       }
       if (e.flags & kNotified) {
         doomed.push_back(&e);
+      } else if ((e.flags & kTimeout) && !(e.flags & kResolvedSent) &&
+                 e.format == static_cast<uint8_t>(IngestFormat::Webhook)) {
+        // Alertmanager sends firing alerts without endsAt and says itself when they resolve,
+        // re-sending only every repeat_interval: its alerts just expire, unannounced.
+        doomed.push_back(&e);
       } else if (!(e.flags & kResolvedSent)) {
         auto a = materialise(sh.s, e, now);
         a->status = AlertStatus::Resolved;

@@ -158,6 +158,18 @@ TEST(MemoryAlertStore, TimeoutSweepReinjectsResolvedOnce) {
   EXPECT_EQ(f.store.size(), 0u);
 }
 
+TEST(MemoryAlertStore, AlertmanagerWebhookAlertsExpireWithoutReinjection) {
+  Fixture f;
+  f.store.setResolveTimeout(std::chrono::seconds(1));
+  A a;
+  a.format = IngestFormat::Webhook;  // Alertmanager: firing alerts come with a zero endsAt
+  f.putOne(a, at(0));
+  f.clock = at(2);
+  f.store.sweepOnce(at(2));
+  EXPECT_TRUE(f.reinjected.empty());
+  EXPECT_EQ(f.store.size(), 0u);
+}
+
 TEST(MemoryAlertStore, FullQueueRetriesNextSweep) {
   Fixture f;
   f.store.setResolveTimeout(std::chrono::seconds(1));

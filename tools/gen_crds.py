@@ -453,6 +453,8 @@ def nm_spec():
         "groupLabels": strings(),
         "batchMaxSize": integer(minimum=1),
         "batchMaxWait": duration("longest wait for a batch to fill"),
+        "resolveTimeout": duration("an alert sent without endsAt resolves this long after its "
+                                   "last update (default 5m)"),
         "routePolicy": string(enum=["All", "RouterFirst", "RouterOnly"]),
         "template": obj({
             "text": configmap_key("the template ConfigMap"),

@@ -34,12 +34,15 @@
 #include "notify/token_cache.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
+#include "pipeline/dropped_alerts.h"
 #include "pipeline/mute_stage.h"
 #include "queue/queue_factory.h"
 #include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
 #include "route/sidecar_tenant_resolver.h"
 #include "silence/silence_muter.h"
+#include "store/memory_alert_store.h"
+#include "store/store_stage.h"
 
 namespace nm::app {
 
@@ -172,7 +175,28 @@ int runDaemon(const Flags& flags) {
   sidecarOptions.ttl = flags.tenantSidecarCacheTtl;
   sidecarOptions.failureTtl = flags.tenantSidecarFailureTtl;
   SidecarTenantResolver sidecarTenants(*http, reg, sidecarOptions);
+  // The active-alert store: the first stage merges each batch into it; its sweep re-injects
+  // alerts whose resolve timeout passed through the queue (a full queue: the next sweep). The
+  // API reads it (AlertStore&); state persists through `stateBackend` (memory until
+  // --storage.path).
+  MemoryStateBackend stateBackend;
+  DropCounter storeDrops(reg);
+  store::AlertStoreOptions storeOptions;
+  storeOptions.maxAlerts = flags.alertsMax;
+  storeOptions.maxAlertsPerTenant = flags.alertsMaxPerTenant;
+  storeOptions.maxBytes = flags.alertsMaxBytes;
+  if (auto s = snapshots.current()) storeOptions.resolveTimeout = s->nm.resolveTimeout;
+  store::MemoryAlertStore alertStore(storeOptions, &stateBackend, &storeDrops, &reg);
+  [[maybe_unused]] AlertStore& activeAlerts = alertStore;
+  if (std::string err; !alertStore.load(err)) {
+    log::error("cannot load the active alerts", {{"backend", stateBackend.name()}, {"error", err}});
+    return 1;
+  }
+  alertStore.setReinject([&queue](AlertList alerts) {
+    return queue.push(std::move(alerts), Duration::zero()) == PushResult::Accepted;
+  });
   std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(std::make_unique<store::StoreStage>(alertStore));
   auto silences = std::make_shared<SilenceMuterProvider>();
   stages.push_back(std::make_unique<MuteStage>("silence", DropReason::GlobalSilence, silences));
   stages.push_back(std::make_unique<RouteStage>(tenants, &sidecarTenants));
@@ -181,13 +205,16 @@ int runDaemon(const Flags& flags) {
 
   HistoryStage history(reg);
   NotifyStage notify(reg, queue.capacity());
-  AsyncTail tail = [&history, &notify](std::shared_ptr<Work> work, std::function<void()> finished) {
+  AsyncTail tail = [&history, &notify, &alertStore](std::shared_ptr<Work> work,
+                                                    std::function<void()> finished) {
     auto notes = std::move(work->notifications);
     // A send parked behind its throttle releases the batch; its outcome reaches history later.
     notify.run(
         std::move(notes), work->deadline,
-        [&history, work, finished = std::move(finished)](NotifyReport report) {
+        [&history, &alertStore, work, finished = std::move(finished)](NotifyReport report) {
           history.record(report, work->snapshot->history);
+          // The batch's resolved alerts went through notify and history: collectable.
+          for (uint64_t fp : work->resolvedFingerprints) alertStore.resolvedNotified(fp);
           finished();
         },
         [&history, snapshot = work->snapshot](NotifyReport late) {
@@ -204,6 +231,7 @@ int runDaemon(const Flags& flags) {
   dopts.workerThreads = static_cast<unsigned>(flags.workerThreads);
   Dispatcher dispatcher(queue, snapshots, std::move(stages), tail, dopts, reg);
   dispatcher.start();
+  alertStore.start();
 
   DirectSendContext direct{snapshots, services, notify, flags.webhookTimeout};
   api::ApiDeps deps;
@@ -273,6 +301,7 @@ int runDaemon(const Flags& flags) {
   }
 
   auto deadline = now() + flags.shutdownTimeout;
+  alertStore.stop();  // no re-injection into a closing queue
   server.stopAccepting();
   reloader.stop();
   queue.close();

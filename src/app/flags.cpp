@@ -107,6 +107,16 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
   app.add_flag("--storage.allow-memory-fallback", f.storageAllowMemoryFallback,
                "When the state database cannot be used, run with memory-only state (logged as "
                "an error) instead of exiting 2");
+  app.add_option("--alerts.max", f.alertsMax,
+                 "Most alerts the active-alert store holds; new ones beyond are refused and "
+                 "counted (0: unlimited)")
+      ->capture_default_str();
+  app.add_option("--alerts.max-per-tenant", f.alertsMaxPerTenant,
+                 "Most alerts held per tenant (the namespace label) (0: unlimited)")
+      ->capture_default_str();
+  app.add_option("--alerts.max-bytes", f.alertsMaxBytes,
+                 "Most bytes the active-alert store holds (0: unlimited)")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

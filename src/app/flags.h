@@ -43,6 +43,10 @@ struct Flags {
   std::string storagePath;
   // A database that cannot be used: run memory-only (logged at error) instead of exiting 2.
   bool storageAllowMemoryFallback = false;
+  // The active-alert store's limits (0: unlimited).
+  size_t alertsMax = 2'000'000;
+  size_t alertsMaxPerTenant = 0;
+  size_t alertsMaxBytes = 0;
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

@@ -38,7 +38,8 @@ enum class DropReason {
   NoReceiver,
   RoutePolicy,
   StageError,
-  Inhibited
+  Inhibited,
+  StoreLimit  // the active-alert store refused a new alert (--alerts.max*)
 };
 
 // Where a stage reports the alerts it removed on purpose (pipeline/DropCounter: the
@@ -58,6 +59,9 @@ struct Work {
   AlertList alerts;                         // silence → route
   std::vector<RoutedAlerts> routed;         // route → filter → aggregate
   std::vector<Notification> notifications;  // aggregate → notify
+  // Resolved alerts the store stage let through: the daemon calls AlertStore::resolvedNotified
+  // for each once the batch has finished notify and history.
+  std::vector<uint64_t> resolvedFingerprints;
 
   DropSink* drops = nullptr;  // null: removals are not counted (tests of one stage)
   void countDropped(DropReason reason, uint64_t alerts) {

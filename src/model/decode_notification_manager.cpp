@@ -140,7 +140,7 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
         spec, "spec",
         {// behaviour
          "defaultConfigSelector", "defaultSecretNamespace", "receivers", "history", "groupLabels",
-         "batchMaxSize", "batchMaxWait", "routePolicy", "template", "sidecars",
+         "batchMaxSize", "batchMaxWait", "resolveTimeout", "routePolicy", "template", "sidecars",
          // Deployment fields: accepted, ignored in file mode
          "resources", "image", "imagePullPolicy", "replicas", "nodeSelector", "affinity",
          "tolerations", "serviceAccountName", "portName", "env", "volumes", "volumeMounts", "args",
@@ -168,6 +168,12 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
         r.error("spec.batchMaxWait", "must be positive");
       else
         nm.batchMaxWait = *d;
+    }
+    if (auto d = r.duration(spec["resolveTimeout"], "spec.resolveTimeout")) {
+      if (d->count() <= 0)
+        r.error("spec.resolveTimeout", "must be positive");
+      else
+        nm.resolveTimeout = *d;
     }
     if (auto p = r.str(spec["routePolicy"], "spec.routePolicy")) {
       if (*p == "All" || p->empty())

@@ -91,6 +91,9 @@ struct NotificationManager {
   std::vector<std::string> groupLabels;
   int batchMaxSize = 100;
   Duration batchMaxWait = std::chrono::minutes(1);
+  // spec.resolveTimeout: an alert sent without endsAt resolves this long after its last update
+  // (Alertmanager's global.resolve_timeout).
+  Duration resolveTimeout = std::chrono::minutes(5);
   RoutePolicy routePolicy = RoutePolicy::All;
   TemplateSpec templateSpec;
   std::optional<TenantSidecar> tenantSidecar;  // spec.sidecars.tenant

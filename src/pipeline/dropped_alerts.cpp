@@ -20,6 +20,8 @@ const char* toString(DropReason r) {
       return "stage_error";
     case DropReason::Inhibited:
       return "inhibited";
+    case DropReason::StoreLimit:
+      return "store_limit";
   }
   return "unknown";
 }

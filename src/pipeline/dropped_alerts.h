@@ -20,7 +20,7 @@ class DropCounter final : public DropSink {
   void dropped(DropReason reason, uint64_t alerts) override;
 
  private:
-  static constexpr size_t kReasons = static_cast<size_t>(DropReason::Inhibited) + 1;
+  static constexpr size_t kReasons = static_cast<size_t>(DropReason::StoreLimit) + 1;
   std::array<metrics::Counter*, kReasons> counters_{};
 };
 

@@ -253,8 +253,10 @@ class Daemon:
         acked. A batch is acked only after notify (retries included) and history finished, so from
         then on nothing more reaches any peer because of those alerts."""
         m = self.metrics()
+        # The active-alert store's sweep re-injects resolved alerts into the queue itself.
         accepted = metric_sum(m, "nm_alerts_received_total") - metric_sum(
-            m, "nm_alerts_rejected_total")
+            m, "nm_alerts_rejected_total") + metric_sum(
+            m, 'nm_alert_store_sweep_total{result="reinjected"}')
         return (metric_sum(m, "nm_alerts_dispatched_total") == accepted
                 and metric_sum(m, "nm_queue_length") == 0
                 and metric_sum(m, "nm_batches_in_flight") == 0)

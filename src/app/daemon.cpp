@@ -22,6 +22,7 @@
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
 #include "history/history_stage.h"
+#include "inhibit/inhibit_stage.h"
 #include "interfaces/channel.h"
 #include "interfaces/http_client.h"
 #include "interfaces/smtp_client.h"
@@ -161,11 +162,16 @@ int runDaemon(const Flags& flags) {
   sidecarOptions.ttl = flags.tenantSidecarCacheTtl;
   sidecarOptions.failureTtl = flags.tenantSidecarFailureTtl;
   SidecarTenantResolver sidecarTenants(*http, reg, sidecarOptions);
+  // Inhibition follows the active-alert store: `inhibitor->follow(store)` once the store exists,
+  // before its first put, with the store's stage ahead of the silence stage (so a source later
+  // in a batch than its target still inhibits it). Until then it knows no sources.
+  auto inhibitor = std::make_shared<inhibit::Inhibitor>();
   std::vector<std::unique_ptr<Stage>> stages;
   auto silences = std::make_shared<SilenceMuterProvider>();
   stages.push_back(std::make_unique<MuteStage>("silence", DropReason::GlobalSilence, silences));
+  stages.push_back(std::make_unique<inhibit::InhibitStage>(inhibitor));
   stages.push_back(std::make_unique<RouteStage>(tenants, &sidecarTenants));
-  stages.push_back(std::make_unique<FilterStage>(silences));
+  stages.push_back(std::make_unique<FilterStage>(silences, inhibitor));
   stages.push_back(std::make_unique<AggregateStage>());
 
   HistoryStage history(reg);

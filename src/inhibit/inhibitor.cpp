@@ -1,11 +1,11 @@
 // Inhibitor implementation: per-rule caches updated under one lock by the store's callbacks, built
-// on demand from the store, and the batch Muter that asks them through a TargetIndex.
+// on demand from the store, and the batch Muter that asks them through a SelectorIndex.
 #include "inhibit/inhibitor.h"
 
 #include <unordered_set>
 #include <vector>
 
-#include "inhibit/target_index.h"
+#include "inhibit/selector_index.h"
 #include "interfaces/snapshot.h"
 
 namespace nm::inhibit {
@@ -37,19 +37,22 @@ class InhibitMuter final : public Muter {
   static std::vector<const model::LabelSelector*> targets(const std::vector<MutingRule>& rules);
 
   std::vector<MutingRule> rules_;
-  TargetIndex index_;
+  SelectorIndex index_;
   TimePoint at_;
   std::shared_mutex& mu_;
 };
 
+// A null selector (not given) matches everything, as the empty one does.
+const model::LabelSelector* orEverything(const std::shared_ptr<const model::LabelSelector>& s) {
+  static const model::LabelSelector kEverything;
+  return s ? s.get() : &kEverything;
+}
+
 std::vector<const model::LabelSelector*> InhibitMuter::targets(
     const std::vector<MutingRule>& rules) {
-  static const model::LabelSelector kEverything;
   std::vector<const model::LabelSelector*> out;
   out.reserve(rules.size());
-  for (const auto& r : rules) out.push_back(r.sources->targetSelector().get());
-  for (auto& t : out)
-    if (!t) t = &kEverything;
+  for (const auto& r : rules) out.push_back(orEverything(r.sources->targetSelector()));
   return out;
 }
 
@@ -62,7 +65,20 @@ void Inhibitor::follow(AlertStore& store) {
 
 void Inhibitor::upserted(const Alert& merged, TimePoint) {
   std::unique_lock lock(mu_);
-  for (auto& [key, cache] : caches_) cache->sources.upsert(merged);
+  sourceIndex_.anyCandidate(merged.labels, [&](size_t i) {
+    cacheList_[i]->sources.upsert(merged);
+    return false;
+  });
+}
+
+void Inhibitor::reindexSources() const {
+  cacheList_.clear();
+  std::vector<const model::LabelSelector*> selectors;
+  for (auto& [key, cache] : caches_) {
+    cacheList_.push_back(cache.get());
+    selectors.push_back(orEverything(cache->sources.sourceSelector()));
+  }
+  sourceIndex_ = SelectorIndex(selectors);
 }
 
 void Inhibitor::removed(uint64_t fingerprint) {
@@ -90,6 +106,7 @@ std::shared_ptr<const Inhibitor::Cache> Inhibitor::cacheFor(
     // Registered first, so changes the store makes while it is read reach this cache too.
     std::unique_lock lock(mu_);
     caches_[rule.key] = cache;
+    reindexSources();
   }
   if (store_) {
     store_->forEach([&](const StoredAlert& s) {
@@ -110,7 +127,8 @@ void Inhibitor::dropCachesNotIn(const config::Snapshot& snapshot) const {
   std::unique_lock lock(mu_);
   if (snapshot.version <= newestVersion_) return;
   newestVersion_ = snapshot.version;
-  std::erase_if(caches_, [&](const auto& kv) { return !keep.contains(kv.first); });
+  if (std::erase_if(caches_, [&](const auto& kv) { return !keep.contains(kv.first); }))
+    reindexSources();
 }
 
 std::unique_ptr<const Muter> Inhibitor::muterFor(const config::Snapshot& snapshot, TimePoint at,

@@ -9,8 +9,10 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "inhibit/rule_sources.h"
+#include "inhibit/selector_index.h"
 #include "interfaces/alert_store.h"
 #include "interfaces/muter.h"
 #include "model/resources.h"
@@ -51,11 +53,16 @@ class Inhibitor final : public AlertStoreObserver, public MuterProvider {
 
   std::shared_ptr<const Cache> cacheFor(const model::InhibitRuleResource& rule) const;
   void dropCachesNotIn(const config::Snapshot& snapshot) const;
+  // After caches_ changed (mu_ held): which caches an upserted alert can be a source of. An
+  // alert's labels never change (they make its fingerprint), so the others need no update.
+  void reindexSources() const;
 
   AlertStore* store_ = nullptr;
   // Guards caches_ and every RuleSources; never held while calling into the store.
   mutable std::shared_mutex mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<Cache>> caches_;
+  mutable std::vector<Cache*> cacheList_;  // caches_' values, as sourceIndex_ numbers them
+  mutable SelectorIndex sourceIndex_{{}};
   mutable uint64_t newestVersion_ = 0;
   // Serializes cache builds (taken before the store's locks, never inside mu_).
   mutable std::mutex buildMu_;

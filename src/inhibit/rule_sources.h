@@ -35,6 +35,7 @@ class RuleSources {
   bool targetMatches(const LabelSet& labels) const {
     return model::selectorMatches(target_, labels);
   }
+  const std::shared_ptr<const model::LabelSelector>& sourceSelector() const { return source_; }
   const std::shared_ptr<const model::LabelSelector>& targetSelector() const { return target_; }
   // True when a source with the equal-label values of `target` is still firing at `now`, with
   // Alertmanager's two-sided guard: when `target` also matches the source selector, a source that

@@ -125,19 +125,15 @@ TEST_F(InhibitorTest, RemovedSourceStopsInhibiting) {
   EXPECT_FALSE(muted(snap, tgt));
 }
 
-TEST_F(InhibitorTest, SourceChangingLabelsMovesInTheIndex) {
-  // The same fingerprint cannot change labels, but a merged alert can stop matching the source
-  // (here: a new value of the alert with the same fingerprint, forced by hand).
-  auto snap = test::withRules(b, {{"", inhibitRule("r", matchLabels({{"severity", "critical"}}),
-                                                   matchLabels({{"alertname", "Tgt"}}))}});
-  auto src = alert({{"alertname", "Src"}, {"severity", "critical"}});
-  store.put({src});
-  auto tgt = alert({{"alertname", "Tgt"}});
+TEST_F(InhibitorTest, SourceResolvingAndFiringAgainIsFollowed) {
+  auto snap = oneRule({"cluster"});
+  auto tgt = alert({{"alertname", "Tgt"}, {"cluster", "c1"}});
+  store.put({alert({{"alertname", "Src"}, {"cluster", "c1"}})});
   EXPECT_TRUE(muted(snap, tgt));
-  auto changed = std::make_shared<Alert>(*src);
-  changed->labels.set("severity", "info");
-  store.put({AlertPtr(changed)});
+  store.put({alert({{"alertname", "Src"}, {"cluster", "c1"}}, at("2024-01-01T11:59:00Z"))});
   EXPECT_FALSE(muted(snap, tgt));
+  store.put({alert({{"alertname", "Src"}, {"cluster", "c1"}})});
+  EXPECT_TRUE(muted(snap, tgt));
 }
 
 TEST_F(InhibitorTest, MatchSelectorsOnBothSides) {
@@ -204,6 +200,41 @@ TEST_F(InhibitorTest, WithoutAStoreNothingIsInhibited) {
   auto m = alone.muterFor(*snap, at("2024-01-01T12:00:00Z"), "");
   ASSERT_NE(m, nullptr);
   EXPECT_FALSE(m->mutes(*alert({{"alertname", "Tgt"}}), nullptr));
+}
+
+}  // namespace
+}  // namespace nm::inhibit
+
+namespace nm::inhibit {
+namespace {
+
+TEST(InhibitorScale, HundredRulesEachWithItsSources) {
+  Inhibitor inhibitor;
+  test::FakeAlertStore store;
+  inhibitor.follow(store);
+  test::SnapshotBuilder b;
+  std::vector<std::pair<std::string, model::InhibitRuleResource>> rules;
+  for (int i = 0; i < 100; ++i) {
+    const std::string n = std::to_string(i);
+    rules.push_back({"", inhibitRule("r" + n, matchLabels({{"alertname", "Src" + n}}),
+                                     i < 90 ? matchLabels({{"alertname", "Tgt" + n}})
+                                            : test::regexMatch("alertname", "^Tgt" + n + "$"),
+                                     {"namespace"})});
+  }
+  auto snap = test::withRules(b, std::move(rules));
+  auto m = inhibitor.muterFor(*snap, at("2024-01-01T12:00:00Z"), "");
+  ASSERT_NE(m, nullptr);
+  for (int i = 0; i < 100; ++i)
+    for (int j = 0; j < 10; ++j)
+      store.put({alert(
+          {{"alertname", "Src" + std::to_string(i)}, {"namespace", "ns" + std::to_string(j)}})});
+  std::string by;
+  EXPECT_TRUE(m->mutes(*alert({{"alertname", "Tgt7"}, {"namespace", "ns3"}}), &by));
+  EXPECT_EQ(by, "r7");
+  EXPECT_TRUE(m->mutes(*alert({{"alertname", "Tgt95"}, {"namespace", "ns9"}}), &by));
+  EXPECT_EQ(by, "r95");
+  EXPECT_FALSE(m->mutes(*alert({{"alertname", "Tgt7"}, {"namespace", "ns10"}}), nullptr));
+  EXPECT_FALSE(m->mutes(*alert({{"alertname", "Src7"}, {"namespace", "ns3"}}), nullptr));
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
-// TargetIndex construction: each rule goes under the first label its target requires with fixed
+// SelectorIndex construction: each selector goes under the first label it requires with fixed
 // values (matchLabels first, then an In expression), else into the list tested for every alert.
-#include "inhibit/target_index.h"
+#include "inhibit/selector_index.h"
 
 #include <algorithm>
 
 namespace nm::inhibit {
 
-TargetIndex::TargetIndex(const std::vector<const model::LabelSelector*>& targets) {
+SelectorIndex::SelectorIndex(const std::vector<const model::LabelSelector*>& selectors) {
   auto slot = [&](const std::string& name) -> ByName& {
     auto it = std::find_if(byName_.begin(), byName_.end(),
                            [&](const ByName& b) { return b.name == name; });
@@ -14,8 +14,8 @@ TargetIndex::TargetIndex(const std::vector<const model::LabelSelector*>& targets
     byName_.push_back({name, {}});
     return byName_.back();
   };
-  for (size_t i = 0; i < targets.size(); ++i) {
-    const model::LabelSelector& t = *targets[i];
+  for (size_t i = 0; i < selectors.size(); ++i) {
+    const model::LabelSelector& t = *selectors[i];
     if (!t.matchLabels.empty()) {
       const auto& [name, value] = *t.matchLabels.begin();
       slot(name).byValue[value].push_back(i);

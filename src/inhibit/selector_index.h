@@ -1,5 +1,6 @@
-// Which rules' target selectors can match an alert, without testing all of them: rules are
-// indexed by one required label value (matchLabels, or an In list) when their target has one.
+// Which of a list of selectors (the rules' targets, or their sources) can match an alert without
+// testing all of them: each is indexed by one label value it requires (matchLabels, or an In
+// list) when it has one.
 #pragma once
 
 #include <cstddef>
@@ -14,12 +15,12 @@
 
 namespace nm::inhibit {
 
-class TargetIndex {
+class SelectorIndex {
  public:
-  // `targets[i]` is rule i's target selector (never null).
-  explicit TargetIndex(const std::vector<const model::LabelSelector*>& targets);
+  // `selectors[i]` is rule i's selector (never null).
+  explicit SelectorIndex(const std::vector<const model::LabelSelector*>& selectors);
 
-  // Calls `fn(i)` for every rule i whose target might match `labels` (a superset: the caller
+  // Calls `fn(i)` for every rule i whose selector might match `labels` (a superset: the caller
   // still tests the selector), unindexed rules first, until `fn` returns true. Returns whether
   // one did.
   template <class Fn>

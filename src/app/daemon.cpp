@@ -23,6 +23,7 @@
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
 #include "history/history_stage.h"
+#include "inhibit/inhibit_stage.h"
 #include "interfaces/channel.h"
 #include "interfaces/http_client.h"
 #include "interfaces/smtp_client.h"
@@ -144,7 +145,7 @@ int runDaemon(const Flags& flags) {
     log::error("state storage refused at startup", {{"error", storageError}});
     return 2;
   }
-  [[maybe_unused]] StateBackend& state = *storage.backend;
+  StateBackend& state = *storage.backend;
   Throttle throttle(reg);
   TokenCache tokens;
   std::unique_ptr<SmtpClient> smtp = makeCurlSmtpClient();
@@ -177,30 +178,34 @@ int runDaemon(const Flags& flags) {
   SidecarTenantResolver sidecarTenants(*http, reg, sidecarOptions);
   // The active-alert store: the first stage merges each batch into it; its sweep re-injects
   // alerts whose resolve timeout passed through the queue (a full queue: the next sweep). The
-  // API reads it (AlertStore&); state persists through `stateBackend` (memory until
-  // --storage.path).
-  MemoryStateBackend stateBackend;
+  // API reads it (AlertStore&); state persists through `state` (--storage.path).
   DropCounter storeDrops(reg);
   store::AlertStoreOptions storeOptions;
   storeOptions.maxAlerts = flags.alertsMax;
   storeOptions.maxAlertsPerTenant = flags.alertsMaxPerTenant;
   storeOptions.maxBytes = flags.alertsMaxBytes;
   if (auto s = snapshots.current()) storeOptions.resolveTimeout = s->nm.resolveTimeout;
-  store::MemoryAlertStore alertStore(storeOptions, &stateBackend, &storeDrops, &reg);
+  store::MemoryAlertStore alertStore(storeOptions, &state, &storeDrops, &reg);
   [[maybe_unused]] AlertStore& activeAlerts = alertStore;
   if (std::string err; !alertStore.load(err)) {
-    log::error("cannot load the active alerts", {{"backend", stateBackend.name()}, {"error", err}});
+    log::error("cannot load the active alerts", {{"backend", state.name()}, {"error", err}});
     return 1;
   }
   alertStore.setReinject([&queue](AlertList alerts) {
     return queue.push(std::move(alerts), Duration::zero()) == PushResult::Accepted;
   });
+  // Inhibition follows the active-alert store (subscribed before its first put); the store's
+  // stage runs ahead of the silence stage, so a source later in a batch than its target still
+  // inhibits it.
+  auto inhibitor = std::make_shared<inhibit::Inhibitor>();
+  inhibitor->follow(alertStore);
   std::vector<std::unique_ptr<Stage>> stages;
   stages.push_back(std::make_unique<store::StoreStage>(alertStore));
   auto silences = std::make_shared<SilenceMuterProvider>();
   stages.push_back(std::make_unique<MuteStage>("silence", DropReason::GlobalSilence, silences));
+  stages.push_back(std::make_unique<inhibit::InhibitStage>(inhibitor));
   stages.push_back(std::make_unique<RouteStage>(tenants, &sidecarTenants));
-  stages.push_back(std::make_unique<FilterStage>(silences));
+  stages.push_back(std::make_unique<FilterStage>(silences, inhibitor));
   stages.push_back(std::make_unique<AggregateStage>());
 
   HistoryStage history(reg);

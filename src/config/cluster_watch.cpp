@@ -20,7 +20,8 @@ constexpr Kind kKinds[] = {{"NotificationManager", "notificationmanagers"},
                            {"Config", "configs"},
                            {"Receiver", "receivers"},
                            {"Router", "routers"},
-                           {"Silence", "silences"}};
+                           {"Silence", "silences"},
+                           {"InhibitRule", "inhibitrules"}};
 
 }  // namespace
 

@@ -118,6 +118,8 @@ ReloadOutcome ConfigReloader::reload() {
   for (const auto& [type, v] : s.configsByType) configs += v.size();
   size_t tenantSilences = 0;
   for (const auto& [tenant, v] : s.tenantSilences) tenantSilences += v.size();
+  size_t tenantInhibitRules = 0;
+  for (const auto& [tenant, v] : s.tenantInhibitRules) tenantInhibitRules += v.size();
   log::info("configuration reloaded",
             {{"source", source},
              {"version", std::to_string(s.version)},
@@ -126,6 +128,7 @@ ReloadOutcome ConfigReloader::reload() {
              {"configs", std::to_string(configs)},
              {"routers", std::to_string(s.routers.size())},
              {"silences", std::to_string(s.globalSilences.size() + tenantSilences)},
+             {"inhibit_rules", std::to_string(s.globalInhibitRules.size() + tenantInhibitRules)},
              {"history", s.history ? "true" : "false"},
              {"receivers_reused", std::to_string(built.receiversReused)},
              {"receivers_built", std::to_string(built.receiversBuilt)},

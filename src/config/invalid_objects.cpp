@@ -26,8 +26,8 @@ void removeBlamed(std::vector<T>& items, const model::Diagnostics& diags) {
 }  // namespace
 
 bool isSkippableObject(const model::Origin& o) {
-  static constexpr std::string_view kinds[] = {"Receiver", "Config", "Router",
-                                               "Silence",  "Secret", "ConfigMap"};
+  static constexpr std::string_view kinds[] = {"Receiver",    "Config", "Router",   "Silence",
+                                               "InhibitRule", "Secret", "ConfigMap"};
   if (o.name.empty()) return false;
   return std::find(std::begin(kinds), std::end(kinds), o.kind) != std::end(kinds);
 }
@@ -43,6 +43,7 @@ void removeBlamedObjects(model::ResourceSet& rs, const model::Diagnostics& diags
   removeBlamed(rs.receivers, diags);
   removeBlamed(rs.routers, diags);
   removeBlamed(rs.silences, diags);
+  removeBlamed(rs.inhibitRules, diags);
   removeBlamed(rs.secrets, diags);
   removeBlamed(rs.configMaps, diags);
 }

@@ -1,5 +1,6 @@
 // Kubernetes mode's skipping of invalid objects: which diagnostics blame one object that can be
-// left out (Receiver, Config, Router, Silence, Secret, ConfigMap), and leaving those out.
+// left out (Receiver, Config, Router, Silence, InhibitRule, Secret, ConfigMap), and leaving those
+// out.
 #pragma once
 
 #include "model/diagnostics.h"

@@ -248,6 +248,7 @@ BuildResult buildOnce(model::ResourceSet&& rs, std::shared_ptr<const SecretResol
   checkDuplicates(res.configs, "Config", byName, diags);
   checkDuplicates(res.routers, "Router", byName, diags);
   checkDuplicates(res.silences, "Silence", byName, diags);
+  checkDuplicates(res.inhibitRules, "InhibitRule", byName, diags);
   checkDuplicates(res.secrets, "Secret", byNsName, diags);
   checkDuplicates(res.configMaps, "ConfigMap", byNsName, diags);
 
@@ -336,6 +337,17 @@ BuildResult buildOnce(model::ResourceSet&& rs, std::shared_ptr<const SecretResol
     else
       log::warn("silence is neither global nor tenant by its labels, ignored",
                 {{"silence", s.name}, {"origin", s.origin.describe()}});
+  }
+  for (const auto& rule : res.inhibitRules) {
+    if (!rule.enabled) continue;
+    const Classification cls = classifySilence(snap->nm, rule.labels);
+    if (cls.global)
+      snap->globalInhibitRules.push_back(&rule);
+    else if (cls.tenant)
+      snap->tenantInhibitRules[cls.tenantId].push_back(&rule);
+    else
+      log::warn("inhibit rule is neither global nor tenant by its labels, ignored",
+                {{"inhibitRule", rule.name}, {"origin", rule.origin.describe()}});
   }
   // Built: the receivers and config entries keep what is still needed of these (rawSpec for the
   // dumps), so the snapshot does not hold a second copy (Kubernetes mode's decode cache is one).

@@ -27,9 +27,10 @@ struct BuildOptions {
   // The running snapshot: what did not change is taken from it instead of being built again
   // (config entries, the renderer, receivers with their notifiers). Null: everything is built.
   SnapshotPtr previous = nullptr;
-  // LoadedConfig::skipInvalidObjects: a Receiver, Config, Router, Silence, Secret or ConfigMap
-  // named by a diagnostic is left out (BuildResult::skipped) and the rest is built again without
-  // it; a diagnostic on the NotificationManager, or on no such object, still refuses the build.
+  // LoadedConfig::skipInvalidObjects: a Receiver, Config, Router, Silence, InhibitRule, Secret or
+  // ConfigMap named by a diagnostic is left out (BuildResult::skipped) and the rest is built again
+  // without it; a diagnostic on the NotificationManager, or on no such object, still refuses the
+  // build.
   bool skipInvalidObjects = false;
 };
 

@@ -95,6 +95,11 @@ struct Snapshot {
   std::vector<const model::RouterResource*> routers;  // enabled, pointing into resources
   std::vector<const model::SilenceResource*> globalSilences;
   std::unordered_map<std::string, std::vector<const model::SilenceResource*>> tenantSilences;
+  // Enabled InhibitRules, classified like Silences: global ones mute before routing, a tenant's
+  // only for that tenant's receivers.
+  std::vector<const model::InhibitRuleResource*> globalInhibitRules;
+  std::unordered_map<std::string, std::vector<const model::InhibitRuleResource*>>
+      tenantInhibitRules;
 
   ReceiverPtr history;  // spec.history.webhook as a virtual webhook receiver; null when unset
   std::shared_ptr<const SecretResolver> secrets;

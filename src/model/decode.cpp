@@ -47,6 +47,7 @@ constexpr KindInfo kKinds[] = {
     {"Receiver", kApiVersion, decodeReceiver},
     {"Router", kApiVersion, decodeRouter},
     {"Silence", kApiVersion, decodeSilence},
+    {"InhibitRule", kApiVersion, decodeInhibitRule},
     {"Secret", kV1, decodeSecret},
     {"ConfigMap", kV1, decodeConfigMap},
     {"Namespace", kV1, decodeNamespace},
@@ -101,8 +102,8 @@ void decodeObject(const YAML::Node& doc, const Origin& where, const std::string&
   if (!info) {
     r.error(joinPath(prefix, "kind"),
             "unknown kind \"" + *kind +
-                "\" (want NotificationManager, Config, Receiver, Router, Silence, Secret, "
-                "ConfigMap, Namespace or List)");
+                "\" (want NotificationManager, Config, Receiver, Router, Silence, "
+                "InhibitRule, Secret, ConfigMap, Namespace or List)");
     return;
   }
   if (!apiVersion) {
@@ -222,6 +223,7 @@ void appendResources(ResourceSet& into, ResourceSet&& from) {
   move(into.receivers, from.receivers);
   move(into.routers, from.routers);
   move(into.silences, from.silences);
+  move(into.inhibitRules, from.inhibitRules);
   move(into.secrets, from.secrets);
   move(into.configMaps, from.configMaps);
   move(into.namespaces, from.namespaces);

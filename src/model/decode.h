@@ -51,6 +51,7 @@ void decodeReceiver(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Resou
 void decodeConfig(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
 void decodeRouter(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
 void decodeSilence(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
+void decodeInhibitRule(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
 void decodeSecret(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
 void decodeConfigMap(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);
 void decodeNamespace(Reader& r, const YAML::Node& doc, const ObjectMeta& m, ResourceSet& out);

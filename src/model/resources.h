@@ -1,5 +1,6 @@
 // The notification.kubesphere.io/v2beta2 resources as decoded from YAML/JSON: NotificationManager,
-// Config, Receiver, Router, Silence, plus the v1 Secret, ConfigMap and Namespace they reference.
+// Config, Receiver, Router, Silence, InhibitRule, plus the v1 Secret, ConfigMap and Namespace they
+// reference.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -166,6 +167,22 @@ struct SilenceResource {
   std::optional<Duration> duration;
 };
 
+// An InhibitRule: a firing alert matching `source` mutes alerts matching `target` whose `equal`
+// labels have the same values (a missing label reads as ""). Classified like a Silence (labels
+// type=global, or type=tenant + <tenantKey>).
+struct InhibitRuleResource {
+  Origin origin;
+  std::string name;
+  LabelSet labels;
+  bool enabled = true;
+  std::shared_ptr<const LabelSelector> source;  // required
+  std::shared_ptr<const LabelSelector> target;  // required
+  std::vector<std::string> equal;               // Prometheus label names
+  // Identity of what the rule does (name, source, target, equal as read): equal keys mean the
+  // same rule across snapshots, so the inhibitor keeps its source cache.
+  std::string key;
+};
+
 struct SecretResource {
   Origin origin;
   std::string ns;
@@ -195,6 +212,7 @@ struct ResourceSet {
   std::vector<ReceiverResource> receivers;
   std::vector<RouterResource> routers;
   std::vector<SilenceResource> silences;
+  std::vector<InhibitRuleResource> inhibitRules;
   std::vector<SecretResource> secrets;
   std::vector<ConfigMapResource> configMaps;
   std::vector<NamespaceResource> namespaces;

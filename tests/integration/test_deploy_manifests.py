@@ -55,11 +55,12 @@ class Crds(unittest.TestCase):
                                  "tools/gen_crds.py's output: run python3 tools/gen_crds.py")
 
     def test_names_scope_and_columns(self):
-        self.assertEqual(sorted(self.kinds), ["Config", "NotificationManager", "Receiver",
-                                              "Router", "Silence"])
+        self.assertEqual(sorted(self.kinds), ["Config", "InhibitRule", "NotificationManager",
+                                              "Receiver", "Router", "Silence"])
         short = {k: v.short for k, v in self.kinds.items()}
         self.assertEqual(short, {"NotificationManager": ["nm"], "Config": ["nc"],
-                                 "Receiver": ["nr"], "Router": [], "Silence": []})
+                                 "Receiver": ["nr"], "Router": [], "Silence": [],
+                                 "InhibitRule": []})
         for k in self.kinds.values():
             self.assertEqual((k.group, k.version, k.namespaced, k.categories, k.status),
                              (GROUP, "v2beta2", False, ["notification-manager"], True))

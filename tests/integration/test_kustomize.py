@@ -18,7 +18,7 @@ except ImportError:  # python3-yaml (scripts/install-deps.sh installs it with th
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEPLOY = os.path.join(ROOT, "deploy")
-KINDS = ["NotificationManager", "Config", "Receiver", "Router", "Silence"]
+KINDS = ["NotificationManager", "Config", "Receiver", "Router", "Silence", "InhibitRule"]
 
 
 def by_kind(docs, kind, name=None):
@@ -77,7 +77,7 @@ class KustomizeTest(unittest.TestCase):
         self.assertEqual(rules, {
             (("notification.kubesphere.io",),
              tuple(sorted(["notificationmanagers", "configs", "receivers", "routers",
-                           "silences"]))): ["get", "list", "watch"],
+                           "silences", "inhibitrules"]))): ["get", "list", "watch"],
             (("",), ("configmaps", "namespaces", "secrets")): ["get", "list", "watch"],
             (("",), ("events",)): ["create", "patch"],
         })
@@ -179,7 +179,7 @@ class ExamplesLoadTest(unittest.TestCase):
         body = wait_until(ready, 15, what="examples ready")
         self.assertTrue(body["ready"], body)
         logs = self.daemon.logs()
-        self.assertIn("receivers=4 configs=4 routers=1 silences=2", logs)
+        self.assertIn("receivers=4 configs=4 routers=1 silences=2 inhibit_rules=2", logs)
         self.assertNotIn("level=warn", logs)
         self.assertNotIn("level=error", logs)
         status, receivers = self.daemon.get("/receivers")

@@ -182,6 +182,48 @@ TEST(SnapshotBuilder, RoutersAndSilencesIndexed) {
   EXPECT_EQ(s.routers[0], &s.resources.routers[0]);
 }
 
+TEST(SnapshotBuilder, InhibitRulesIndexedLikeSilences) {
+  auto rule = [](const std::string& name, const std::string& labels, const std::string& extra) {
+    return std::string(kV2) + "kind: InhibitRule\nmetadata: {name: " + name + ", labels: {" +
+           labels + "}}\nspec: {source: {matchLabels: {a: b}}, target: {matchLabels: {c: d}}" +
+           extra + "}\n---\n";
+  };
+  auto r = build(rule("g", "type: global", "") + rule("t", "type: tenant, namespace: ns1", "") +
+                 rule("off", "type: global", ", enabled: false") + rule("orphan", "", ""));
+  ASSERT_TRUE(r.snapshot) << r.diags.str();
+  const auto& s = *r.snapshot;
+  ASSERT_EQ(s.globalInhibitRules.size(), 1u);
+  EXPECT_EQ(s.globalInhibitRules[0]->name, "g");
+  EXPECT_EQ(s.globalInhibitRules[0], &s.resources.inhibitRules[0]);
+  ASSERT_EQ(s.tenantInhibitRules.size(), 1u);
+  ASSERT_EQ(s.tenantInhibitRules.at("ns1").size(), 1u);
+  EXPECT_EQ(s.tenantInhibitRules.at("ns1")[0]->name, "t");
+
+  auto dup = build(rule("g", "type: global", "") + rule("g", "type: global", ""));
+  EXPECT_FALSE(dup.snapshot);
+  EXPECT_TRUE(hasDiag(dup.diags, "InhibitRule")) << dup.diags.str();
+}
+
+TEST(SnapshotBuilder, InvalidInhibitRuleSkippedInKubernetesMode) {
+  model::Diagnostics diags;
+  auto rs = decodeYaml(std::string(kV2) +
+                           "kind: InhibitRule\nmetadata: {name: twice, labels: {type: global}}\n"
+                           "spec: {source: {matchLabels: {a: b}}, target: {matchLabels: {c: d}}}\n"
+                           "---\n" +
+                           kV2 +
+                           "kind: InhibitRule\nmetadata: {name: twice, labels: {type: global}}\n"
+                           "spec: {source: {matchLabels: {a: b}}, target: {matchLabels: {e: f}}}\n",
+                       diags);
+  ASSERT_TRUE(diags.ok()) << diags.str();
+  BuildOptions opts;
+  opts.source = "test";
+  opts.skipInvalidObjects = true;
+  auto r = buildSnapshot(std::move(rs), opts);
+  ASSERT_TRUE(r.snapshot) << r.diags.str();
+  EXPECT_FALSE(r.skipped.items().empty());
+  EXPECT_TRUE(hasDiag(r.skipped, "InhibitRule")) << r.skipped.str();
+}
+
 TEST(SnapshotBuilder, HistoryReceiver) {
   auto http = nullHttpClient();
   auto r = build(std::string(kV2) +

@@ -19,6 +19,8 @@
 #include "app/source_select.h"
 #include "config/config_reloader.h"
 #include "core/version.h"
+#include "dedup/dedup_stage.h"
+#include "dedup/memory_notification_log.h"
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
 #include "history/history_stage.h"
@@ -167,6 +169,10 @@ int runDaemon(const Flags& flags) {
   stages.push_back(std::make_unique<RouteStage>(tenants, &sidecarTenants));
   stages.push_back(std::make_unique<FilterStage>(silences));
   stages.push_back(std::make_unique<AggregateStage>());
+  // The notification log: memory only until the StateBackend of --storage.path is wired here
+  // (MemoryNotificationLogOptions::backend, then load()).
+  auto nflog = std::make_shared<dedup::MemoryNotificationLog>();
+  stages.push_back(std::make_unique<dedup::DedupStage>(nflog, reg));
 
   HistoryStage history(reg);
   NotifyStage notify(reg, queue.capacity());

@@ -51,6 +51,7 @@ struct Receiver {
   std::shared_ptr<const model::LabelSelector> configSelector;
   std::string templateName;
   std::optional<model::ConfigMapKeySelector> tmplText;
+  model::DedupOverride dedup;  // over the snapshot's nm.dedup
   std::shared_ptr<const ChannelSpec> spec;
   std::shared_ptr<const ConfigEntry> config;  // selected config (may be null)
   std::shared_ptr<Notifier> notifier;         // null when it could not be built

@@ -152,11 +152,23 @@ def tmpl_type(*values):
 
 # --- Receiver -------------------------------------------------------------------------------
 
-def receiver_block(type_, props, desc, required=None, **kw):
+def dedup(desc):
+    """spec.dedup of the NotificationManager and its per-channel override (decode_dedup.cpp)."""
+    return obj({
+        "alertArray": boolean("deduplicate alerts posted as a Prometheus alert array"),
+        "webhook": boolean("deduplicate alerts posted in an Alertmanager webhook object"),
+        "repeatInterval": duration("resend an unchanged firing group after this long"),
+        "sendResolved": boolean("notify when alerts that were notified firing resolve"),
+    }, desc)
+
+
+def receiver_block(type_, props, desc, required=None, with_dedup=True, **kw):
     common = {
         "enabled": boolean("default true"),
         "alertSelector": selector("alerts this receiver gets (all when unset)"),
     }
+    if with_dedup:
+        common["dedup"] = dedup("overrides the NotificationManager's spec.dedup fields it sets")
     if type_ != "discord":
         common[type_ + "ConfigSelector"] = selector("Config objects this receiver may use")
     common["template"] = string("a template name or a raw template")
@@ -165,7 +177,7 @@ def receiver_block(type_, props, desc, required=None, **kw):
     return obj(common, desc, required=required, **kw)
 
 
-def webhook_receiver():
+def webhook_receiver(with_dedup=True):
     return receiver_block("webhook", {
         "url": string("http(s) URL the notifications are POSTed to"),
         "service": obj({
@@ -181,7 +193,8 @@ def webhook_receiver():
             "proxyUrl": string(),
             "tlsConfig": tls_config("TLS of the connection"),
         }),
-    }, "a webhook; exactly one of url or service", oneOf=one_of("url", "service"))
+    }, "a webhook; exactly one of url or service", with_dedup=with_dedup,
+        oneOf=one_of("url", "service"))
 
 
 def receiver_spec():
@@ -449,8 +462,11 @@ def nm_spec():
                 "x-kubernetes-preserve-unknown-fields": True,
             },
         },
-        "history": obj({"webhook": webhook_receiver()}, "where delivery history is posted"),
+        "history": obj({"webhook": webhook_receiver(with_dedup=False)},
+                       "where delivery history is posted"),
         "groupLabels": strings(),
+        "dedup": dedup("notification log: defaults alertArray true, webhook false, "
+                       "repeatInterval 4h, sendResolved true"),
         "batchMaxSize": integer(minimum=1),
         "batchMaxWait": duration("longest wait for a batch to fill"),
         "resolveTimeout": duration("an alert sent without endsAt resolves this long after its "

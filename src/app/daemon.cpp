@@ -20,6 +20,8 @@
 #include "app/storage_select.h"
 #include "config/config_reloader.h"
 #include "core/version.h"
+#include "dedup/dedup_stage.h"
+#include "dedup/memory_notification_log.h"
 #include "dispatch/dispatcher.h"
 #include "filter/filter_stage.h"
 #include "history/history_stage.h"
@@ -207,6 +209,15 @@ int runDaemon(const Flags& flags) {
   stages.push_back(std::make_unique<RouteStage>(tenants, &sidecarTenants));
   stages.push_back(std::make_unique<FilterStage>(silences, inhibitor));
   stages.push_back(std::make_unique<AggregateStage>());
+  // The notification log: what each receiver and group was last told, persisted through `state`.
+  dedup::MemoryNotificationLogOptions nflogOptions;
+  nflogOptions.backend = &state;
+  auto nflog = std::make_shared<dedup::MemoryNotificationLog>(nflogOptions);
+  if (std::string err; !nflog->load(now(), err)) {
+    log::error("cannot load the notification log", {{"backend", state.name()}, {"error", err}});
+    return 1;
+  }
+  stages.push_back(std::make_unique<dedup::DedupStage>(nflog, reg));
 
   HistoryStage history(reg);
   NotifyStage notify(reg, queue.capacity());

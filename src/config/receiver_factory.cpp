@@ -26,11 +26,14 @@ std::shared_ptr<Receiver> makeReceiver(const model::ReceiverResource& res,
   r->configSelector = ch.configSelector;
   r->templateName = ch.templateName;
   r->tmplText = ch.tmplText;
+  r->dedup = ch.dedup;
   r->origin = res.origin;
   r->rawSpec = ch.spec;
   if (const ChannelDescriptor* d = findChannel(ch.type)) {
     if (d->decodeReceiver) {
-      const YAML::Node spec = ch.spec.node();
+      YAML::Node spec = ch.spec.node();
+      // dedup is shared by every channel (ch.dedup); each channel decoder lists only its own keys.
+      if (spec.IsMap()) spec.remove("dedup");
       DecodeContext ctx{spec, res.origin, ch.path, diags};
       r->spec = d->decodeReceiver(ctx);
     }

@@ -37,7 +37,8 @@ struct Ctx {
   size_t maxLabels;
   size_t maxValueBytes;
   TimePoint now;
-  std::string nowText;  // RFC 3339 of now, for annotation alerttime
+  std::string nowText;                          // RFC 3339 of now, for annotation alerttime
+  IngestFormat format = IngestFormat::Webhook;  // the body's shape: dedup's default follows it
   DecodeResult* out;
 };
 
@@ -425,6 +426,7 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
   a->endsAtOffset = endsOffset;
   a->generatorURL = std::string(generatorURL);
   a->receivedAt = c.now;
+  a->format = c.format;
   finalizeIdentity(*a);
   c.out->alerts.push_back(std::move(a));
   return true;
@@ -484,6 +486,7 @@ DecodeResult decodeAlerts(element root, const DecodeOptions& opts, std::string_v
     }
   } else if (root.get(list) == SUCCESS) {
     c.prefix = std::string(path);
+    c.format = IngestFormat::AlertArray;
   } else {
     result.fatal = std::string(path.empty() ? "body" : path) +
                    ": expected an Alertmanager webhook object or an array of alerts";

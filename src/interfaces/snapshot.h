@@ -52,6 +52,7 @@ struct Receiver {
   std::shared_ptr<const model::LabelSelector> configSelector;
   std::string templateName;
   std::optional<model::ConfigMapKeySelector> tmplText;
+  model::DedupOverride dedup;  // over the snapshot's nm.dedup
   std::shared_ptr<const ChannelSpec> spec;
   model::PackedYaml rawSpec;  // the channel block as written (shared bytes), for the debug dumps
   std::shared_ptr<const ConfigEntry> config;  // selected config (may be null)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct RoutedAlerts {
 struct Notification {
   ReceiverPtr receiver;
   std::shared_ptr<const Data> data;
+  // Called once after a successful send, with when the notifier reported it (the dedup stage
+  // records the notification log entry); never after a failed send. Empty: nothing to record.
+  std::function<void(TimePoint sentAt)> onDelivered = nullptr;
 };
 
 // Why alerts left the pipeline on purpose; every removal is counted under one of these.

@@ -37,6 +37,9 @@ std::shared_ptr<const LabelSelector> decodeLabelSelector(Reader& r, const YAML::
 std::optional<Credential> decodeCredential(Reader& r, const YAML::Node& n, const std::string& path);
 std::optional<ConfigMapKeySelector> decodeConfigMapKeySelector(Reader& r, const YAML::Node& n,
                                                                const std::string& path);
+// A dedup block (spec.dedup, spec.<type>.dedup): alertArray, webhook, repeatInterval (> 0),
+// sendResolved; only the fields present are set.
+DedupOverride decodeDedup(Reader& r, const YAML::Node& n, const std::string& path);
 std::optional<TLSConfig> decodeTlsConfig(Reader& r, const YAML::Node& n, const std::string& path);
 
 // Per-kind decoders (the document's apiVersion/kind/metadata already checked).

@@ -1,6 +1,6 @@
 // Decoder of the NotificationManager spec: the behaviour fields of the reference (selectors,
-// receivers.options, history, batching, routePolicy, template, the tenant sidecar); Deployment
-// fields are ignored.
+// receivers.options, history, batching, routePolicy, template, the tenant sidecar, dedup);
+// Deployment fields are ignored.
 #include "model/decode.h"
 
 namespace nm::model {
@@ -141,6 +141,7 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
         {// behaviour
          "defaultConfigSelector", "defaultSecretNamespace", "receivers", "history", "groupLabels",
          "batchMaxSize", "batchMaxWait", "resolveTimeout", "routePolicy", "template", "sidecars",
+         "dedup",
          // Deployment fields: accepted, ignored in file mode
          "resources", "image", "imagePullPolicy", "replicas", "nodeSelector", "affinity",
          "tolerations", "serviceAccountName", "portName", "env", "volumes", "volumeMounts", "args",
@@ -157,6 +158,11 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
       if (!Reader::absent(wh) && r.map(wh, "spec.history.webhook")) nm.historyWebhook = wh;
     }
     nm.groupLabels = r.strings(spec["groupLabels"], "spec.groupLabels");
+    const DedupOverride dedup = decodeDedup(r, spec["dedup"], "spec.dedup");
+    nm.dedup.alertArray = dedup.alertArray.value_or(nm.dedup.alertArray);
+    nm.dedup.webhook = dedup.webhook.value_or(nm.dedup.webhook);
+    nm.dedup.repeatInterval = dedup.repeatInterval.value_or(nm.dedup.repeatInterval);
+    nm.dedup.sendResolved = dedup.sendResolved.value_or(nm.dedup.sendResolved);
     if (auto v = r.integer(spec["batchMaxSize"], "spec.batchMaxSize")) {
       if (*v < 1)
         r.error("spec.batchMaxSize", "must be at least 1");

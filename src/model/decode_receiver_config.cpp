@@ -53,6 +53,7 @@ void decodeReceiver(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Resou
         ch.configSelector = decodeLabelSelector(r, block[selKey], joinPath(path, selKey));
         ch.templateName = r.str(block["template"], joinPath(path, "template")).value_or("");
         ch.tmplText = decodeConfigMapKeySelector(r, block["tmplText"], joinPath(path, "tmplText"));
+        ch.dedup = decodeDedup(r, block["dedup"], joinPath(path, "dedup"));
         // Packed: the retained block must not keep yaml-cpp nodes alive (~400 bytes each, and the
         // whole parsed document's when shared).
         ch.spec = block;

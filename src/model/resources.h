@@ -73,6 +73,23 @@ struct TenantSidecar {
   int port = kTenantSidecarPort;  // the container port named "tenant", else the first one
 };
 
+// spec.dedup of the NotificationManager (docs/configuration.md "Deduplication"): which alerts are
+// deduplicated, by the format they were posted in, and how the notification log repeats.
+struct DedupPolicy {
+  bool alertArray = true;  // alerts posted as a Prometheus array (and the daemon's own)
+  bool webhook = false;    // alerts posted in an Alertmanager webhook object
+  Duration repeatInterval = std::chrono::hours(4);
+  bool sendResolved = true;
+};
+
+// spec.<type>.dedup of a Receiver channel: each field that is set overrides the spec.dedup one.
+struct DedupOverride {
+  std::optional<bool> alertArray;
+  std::optional<bool> webhook;
+  std::optional<Duration> repeatInterval;
+  std::optional<bool> sendResolved;
+};
+
 struct NotificationManager {
   Origin origin;
   std::string name;
@@ -90,6 +107,7 @@ struct NotificationManager {
   std::map<std::string, ChannelOptions> channelOptions;  // options.<type>
   PackedYaml historyWebhook;  // spec.history.webhook (a WebhookReceiver), empty when unset
   std::vector<std::string> groupLabels;
+  DedupPolicy dedup;  // spec.dedup
   int batchMaxSize = 100;
   Duration batchMaxWait = std::chrono::minutes(1);
   // spec.resolveTimeout: an alert sent without endsAt resolves this long after its last update
@@ -126,7 +144,8 @@ struct ReceiverChannel {
   std::shared_ptr<const LabelSelector> configSelector;  // <type>ConfigSelector
   std::string templateName;                             // template
   std::optional<ConfigMapKeySelector> tmplText;
-  PackedYaml spec;  // the whole block, for the channel's own decoder
+  DedupOverride dedup;  // dedup
+  PackedYaml spec;      // the whole block, for the channel's own decoder
 };
 
 struct ReceiverResource {

@@ -125,6 +125,7 @@ void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoin
   TimePoint at = now();
   const Notification& note = run->notes[i];
   record(*run->shared, note, o, started, at);
+  if (o.ok && note.onDelivered) note.onDelivered(at);
   DeliveryResult r;
   r.receiver = note.receiver;
   r.data = note.data;

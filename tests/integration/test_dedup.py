@@ -1,0 +1,152 @@
+"""Deduplication (issue #11) with real peers from Debian: Prometheus posting its alert array
+straight to the daemon every second yields one notification per group, then exactly one resolved
+notification; Alertmanager in front (webhook format, dedup off by default) still gets its own
+repeats through. Peers run on 127.0.0.1 with random ports and are stopped by their PID."""
+
+import http.client
+import os
+import shutil
+import unittest
+
+from nmtest import NMTestCase, free_port, metric_sum, nm_manifest, wait_until, webhook_receiver
+from test_real_peers import start_peer, stop_peer
+
+RULES = """groups:
+- name: dedup
+  interval: 1s
+  rules:
+  - alert: DedupA
+    expr: {expr_a}
+    labels: {{severity: warning}}
+    annotations: {{summary: "group A"}}
+  - alert: DedupB
+    expr: vector(1)
+    labels: {{severity: warning}}
+    annotations: {{summary: "group B"}}
+"""
+
+
+def received(daemon, status):
+    return metric_sum(daemon.metrics(), f'nm_alerts_received_total{{status="{status}"}}')
+
+
+class DedupRealPeersTest(NMTestCase):
+
+    def setUp(self):
+        for tool in ("prometheus-alertmanager", "prometheus"):
+            self.assertTrue(shutil.which(tool),
+                            f"{tool} missing: scripts/install-deps.sh installs it from Debian")
+        super().setUp()
+        self.write("nm.yaml", nm_manifest(group_labels="[alertname]"))
+        self.write("r.yaml", webhook_receiver("g", self.sink.url("/g"), {"type": "global"}))
+        self.start()
+        self.peers = []
+
+    def tearDown(self):
+        for proc, log in self.peers:
+            stop_peer(proc, log)
+        super().tearDown()
+
+    def peer_log(self, name):
+        with open(os.path.join(self.tmp, name), "rb") as f:
+            return f.read().decode("utf-8", "replace")[-4000:]
+
+    def notifications(self, alertname, status=None):
+        return [r["json"] for r in self.sink.on("/g")
+                if r["json"] and r["json"].get("groupLabels", {}).get("alertname") == alertname
+                and (status is None or r["json"].get("status") == status)]
+
+    def test_prometheus_direct_one_notification_per_group_then_one_resolved(self):
+        prom_port = free_port()
+        cfg = os.path.join(self.tmp, "prom.yml")
+        rules = os.path.join(self.tmp, "rules.yml")
+        with open(rules, "w") as f:
+            f.write(RULES.format(expr_a="vector(1)"))
+        with open(cfg, "w") as f:
+            f.write(f"""global: {{evaluation_interval: 1s, scrape_interval: 1h}}
+rule_files: ['{rules}']
+alerting:
+  alertmanagers:
+  - static_configs:
+    - targets: ['127.0.0.1:{self.daemon.port}']
+""")
+        self.peers.append(start_peer(
+            ["prometheus", f"--config.file={cfg}", f"--web.listen-address=127.0.0.1:{prom_port}",
+             f"--storage.tsdb.path={os.path.join(self.tmp, 'prom-data')}",
+             "--rules.alert.resend-delay=1s", "--web.enable-lifecycle"],
+            os.path.join(self.tmp, "prom.log")))
+        # ~20 s of Prometheus re-sending both firing alerts every second.
+        try:
+            wait_until(lambda: received(self.daemon, "firing") >= 40, 90, interval=0.5,
+                       what="40 firing alerts posted by Prometheus")
+        except AssertionError:
+            raise AssertionError("too few posts; prometheus log:\n" + self.peer_log("prom.log"))
+        self.assertEqual(len(self.notifications("DedupA")), 1, self.sink.on("/g"))
+        self.assertEqual(len(self.notifications("DedupB")), 1, self.sink.on("/g"))
+        m = self.daemon.metrics()
+        self.assertGreaterEqual(
+            metric_sum(m, 'nm_notifications_deduplicated_total{reason="unchanged"}'), 10)
+        self.assertEqual(metric_sum(m, 'nm_dedup_passed_total{reason="first"}'), 2)
+
+        # DedupA stops firing: same rule, an expression with no result; reload Prometheus.
+        with open(rules, "w") as f:
+            f.write(RULES.format(expr_a="vector(1) == 0"))
+        c = http.client.HTTPConnection("127.0.0.1", prom_port, timeout=10)
+        c.request("POST", "/-/reload")
+        self.assertEqual(c.getresponse().status, 200)
+        c.close()
+        wait_until(lambda: self.notifications("DedupA", "resolved"), 60, interval=0.2,
+                   what="the resolved notification of DedupA")
+        resolved = self.notifications("DedupA", "resolved")[0]
+        self.assertEqual(resolved["alerts"][0]["status"], "resolved")
+        self.assertNotEqual(resolved["alerts"][0]["endsAt"], "0001-01-01T00:00:00Z")
+        # The marker: Prometheus re-sent the resolved alert at least 5 more times since.
+        seen = received(self.daemon, "resolved")
+        wait_until(lambda: received(self.daemon, "resolved") >= seen + 5, 60, interval=0.5,
+                   what="5 more resolved posts from Prometheus")
+        self.assertEqual(len(self.notifications("DedupA", "resolved")), 1)
+        self.assertEqual(len(self.notifications("DedupA")), 2)  # the firing one, the resolved one
+        self.assertEqual(len(self.notifications("DedupB")), 1)
+
+    def test_alertmanager_repeats_pass_through(self):
+        am_port = free_port()
+        cfg = os.path.join(self.tmp, "am.yml")
+        with open(cfg, "w") as f:
+            f.write(f"""global: {{resolve_timeout: 5m}}
+route: {{receiver: nm, group_by: ['alertname'], group_wait: 100ms, group_interval: 1s,
+         repeat_interval: 2s}}
+receivers:
+- name: nm
+  webhook_configs:
+  - url: 'http://127.0.0.1:{self.daemon.port}/api/v2/alerts'
+""")
+        self.peers.append(start_peer(
+            ["prometheus-alertmanager", f"--config.file={cfg}",
+             f"--web.listen-address=127.0.0.1:{am_port}", "--cluster.listen-address=",
+             f"--storage.path={os.path.join(self.tmp, 'am-data')}"],
+            os.path.join(self.tmp, "am.log")))
+
+        def post():
+            c = http.client.HTTPConnection("127.0.0.1", am_port, timeout=2)
+            try:
+                c.request("POST", "/api/v2/alerts",
+                          body=b'[{"labels":{"alertname":"Repeated","severity":"critical"}}]',
+                          headers={"Content-Type": "application/json"})
+                return c.getresponse().status == 200
+            except OSError:
+                return False
+            finally:
+                c.close()
+        wait_until(post, 20, interval=0.2, what="Alertmanager to accept the alert")
+        try:
+            wait_until(lambda: len(self.notifications("Repeated")) >= 2, 60, interval=0.2,
+                       what="two notifications of the group (Alertmanager's repeat)")
+        except AssertionError:
+            raise AssertionError("no repeat; alertmanager log:\n" + self.peer_log("am.log"))
+        m = self.daemon.metrics()
+        self.assertGreaterEqual(metric_sum(m, 'nm_dedup_passed_total{reason="off"}'), 2)
+        self.assertEqual(metric_sum(m, "nm_notifications_deduplicated_total"), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

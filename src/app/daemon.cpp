@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "aggregate/aggregate_stage.h"
 #include "api/http_server.h"
@@ -38,6 +39,7 @@
 #include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
 #include "route/sidecar_tenant_resolver.h"
+#include "silence/api_silences.h"
 #include "silence/silence_muter.h"
 
 namespace nm::app {
@@ -161,10 +163,18 @@ int runDaemon(const Flags& flags) {
   sidecarOptions.ttl = flags.tenantSidecarCacheTtl;
   sidecarOptions.failureTtl = flags.tenantSidecarFailureTtl;
   SidecarTenantResolver sidecarTenants(*http, reg, sidecarOptions);
+  ApiSilenceLimits silenceLimits;
+  silenceLimits.maxSilences = flags.silencesMax;
+  silenceLimits.maxSilenceBytes = flags.silencesMaxSizeBytes;
+  silenceLimits.retention = flags.silencesRetention;
+  // No StateBackend is wired yet (persist's --storage.path): API silences live in memory.
+  ApiSilences apiSilences(silenceLimits, nullptr);
   std::vector<std::unique_ptr<Stage>> stages;
-  auto silences = std::make_shared<SilenceMuterProvider>();
+  auto silences = std::make_shared<SilenceMuterProvider>(&apiSilences);
   stages.push_back(std::make_unique<MuteStage>("silence", DropReason::GlobalSilence, silences));
-  stages.push_back(std::make_unique<RouteStage>(tenants, &sidecarTenants));
+  auto routeStage = std::make_unique<RouteStage>(tenants, &sidecarTenants);
+  RouteStage& route = *routeStage;
+  stages.push_back(std::move(routeStage));
   stages.push_back(std::make_unique<FilterStage>(silences));
   stages.push_back(std::make_unique<AggregateStage>());
 
@@ -205,6 +215,27 @@ int runDaemon(const Flags& flags) {
   deps.maxLabelValueBytes = flags.maxLabelValueBytes;
   deps.readTimeout = flags.webhookTimeout * 2;
   deps.bearerToken = bearerToken;
+  deps.silences = &apiSilences;
+  deps.startedAt = nm::now();
+  // The receivers GET /api/v2/alerts reports: what the route stage picks (before tenant silences
+  // and alertSelector), by Receiver name.
+  deps.routeReceivers = [&route](const config::SnapshotPtr& snap, const AlertList& alerts) {
+    Work work;
+    work.snapshot = snap;
+    work.alerts = alerts;
+    route.process(work);
+    std::unordered_map<const Alert*, std::vector<std::string>> byAlert;
+    for (const RoutedAlerts& ra : work.routed)
+      for (const AlertPtr& a : ra.alerts) {
+        auto& names = byAlert[a.get()];
+        if (std::find(names.begin(), names.end(), ra.receiver->name) == names.end())
+          names.push_back(ra.receiver->name);
+      }
+    std::vector<std::vector<std::string>> out;
+    out.reserve(alerts.size());
+    for (const AlertPtr& a : alerts) out.push_back(std::move(byAlert[a.get()]));
+    return out;
+  };
   deps.reload = [&reloader] {
     auto r = reloader.reload();
     if (r.ok && r.skipped) return api::ApiResult{200, "Configuration unchanged"};

@@ -101,6 +101,14 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
               "How long a tenant sidecar answer for a (cluster, namespace) is reused");
   addDuration(app, "--tenant.sidecar-failure-ttl", f.tenantSidecarFailureTtl,
               "How long a failed tenant sidecar lookup is reused before asking again");
+  app.add_option("--silences.max", f.silencesMax,
+                 "Most API silences active or pending at once (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--silences.max-silence-size-bytes", f.silencesMaxSizeBytes,
+                 "Largest API silence, encoded (0: no limit)")
+      ->capture_default_str();
+  addDuration(app, "--silences.retention", f.silencesRetention,
+              "How long an expired API silence is kept (and listed) before it is collected");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,6 +38,10 @@ struct Flags {
   Duration tenantSidecarTimeout = std::chrono::seconds(2);
   Duration tenantSidecarCacheTtl = std::chrono::seconds(30);
   Duration tenantSidecarFailureTtl = std::chrono::seconds(5);
+  // Silences created through the Alertmanager API (amtool).
+  size_t silencesMax = 0;           // active + pending; 0: no limit
+  size_t silencesMaxSizeBytes = 0;  // one silence; 0: no limit
+  Duration silencesRetention = std::chrono::hours(120);
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

@@ -169,6 +169,15 @@ int runDaemon(const Flags& flags) {
   silenceLimits.retention = flags.silencesRetention;
   // No StateBackend is wired yet (persist's --storage.path): API silences live in memory.
   ApiSilences apiSilences(silenceLimits, nullptr);
+  {
+    std::vector<std::string> warnings;
+    std::string error;
+    if (!apiSilences.load(nm::now(), warnings, error)) {
+      log::error("cannot read the API silences", {{"error", error}});
+      return 1;
+    }
+    for (const auto& w : warnings) log::warn("API silence skipped at load", {{"reason", w}});
+  }
   std::vector<std::unique_ptr<Stage>> stages;
   auto silences = std::make_shared<SilenceMuterProvider>(&apiSilences);
   stages.push_back(std::make_unique<MuteStage>("silence", DropReason::GlobalSilence, silences));

@@ -10,8 +10,11 @@
 
 #include "ingest/ingest_limits.h"
 #include "interfaces/alert_queue.h"
+#include "interfaces/alert_store.h"
+#include "interfaces/muter.h"
 #include "interfaces/snapshot.h"
 #include "observe/metrics.h"
+#include "silence/api_silences.h"
 
 namespace nm::api {
 
@@ -56,6 +59,17 @@ struct ApiDeps {
   // Where alert state lives ("sqlite:<file>", "memory", "memory-only (fallback: ...)"), shown by
   // /-/ready and /status.
   std::string storage;
+
+  // The Alertmanager v2 API (amtool). Silences created through it; null: those endpoints 503.
+  ApiSilences* silences = nullptr;
+  // GET /api/v2/alerts reads the active-alert store; null: 503 naming what is missing.
+  const AlertStore* alertStore = nullptr;
+  // Inhibition (global scope), for the alerts' inhibitedBy; null: none reported.
+  const MuterProvider* inhibition = nullptr;
+  // The receiver names the route stage picks for each alert (same order); null: none reported.
+  std::function<std::vector<std::vector<std::string>>(const config::SnapshotPtr&, const AlertList&)>
+      routeReceivers;
+  TimePoint startedAt = kZeroTime;  // GET /api/v2/status uptime
 };
 
 }  // namespace nm::api

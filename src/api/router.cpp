@@ -46,6 +46,25 @@ std::string Request::queryParam(std::string_view name) const {
   return {};
 }
 
+std::vector<std::string> Request::queryParams(std::string_view name) const {
+  std::vector<std::string> out;
+  std::string_view q = query;
+  while (!q.empty()) {
+    size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    size_t eq = pair.find('=');
+    if (percentDecode(pair.substr(0, eq)) != name) continue;
+    out.push_back(eq == std::string_view::npos ? std::string()
+                                               : percentDecode(pair.substr(eq + 1)));
+  }
+  return out;
+}
+
+bool Request::hasQueryParam(std::string_view name) const {
+  return !queryParams(name).empty();
+}
+
 namespace {
 ApiDeps withRegistry(ApiDeps deps, std::unique_ptr<metrics::Registry>& own) {
   if (!deps.metrics) {
@@ -89,8 +108,13 @@ bool Router::authorized(std::string_view header) const {
 void Router::dispatch(Request req, Respond respond) const {
   const Route* match = nullptr;
   std::string allowed;
+  auto matches = [&req](const std::string& path) {
+    if (!path.ends_with("/*")) return path == req.path;
+    std::string_view prefix(path.data(), path.size() - 1);
+    return req.path.size() > prefix.size() && req.path.starts_with(prefix);
+  };
   for (const Route& r : routes_) {
-    if (r.path != req.path) continue;
+    if (!matches(r.path)) continue;
     if (r.method == req.method) match = &r;
     if (!allowed.empty()) allowed += ", ";
     allowed += std::string(http::to_string(r.method));
@@ -111,7 +135,7 @@ void Router::dispatch(Request req, Respond respond) const {
     r.headers.emplace_back("Allow", allowed);
     return counted(std::move(r));
   }
-  if (match->method == http::verb::post && !deps_.bearerToken.empty() &&
+  if (match->method != http::verb::get && !deps_.bearerToken.empty() &&
       !authorized(req.authorization)) {
     Reply r = jsonReply(401, "unauthorized: this endpoint requires Authorization: Bearer <token>");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -1,5 +1,6 @@
 // The request router: the route table (path + method → handler), bearer-token authorization of
-// POST routes, 404/405, and the per-handler request metrics. Knows nothing of sockets.
+// state-changing (non-GET) routes, 404/405, and the per-handler request metrics. Knows nothing of
+// sockets.
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
@@ -23,6 +24,10 @@ struct Request {
 
   // The first value of a query parameter, percent-decoded ('+' is a space); "" when absent.
   std::string queryParam(std::string_view name) const;
+  // Every value of a repeated query parameter, in order, percent-decoded.
+  std::vector<std::string> queryParams(std::string_view name) const;
+  // Whether the parameter is present at all (even empty).
+  bool hasQueryParam(std::string_view name) const;
 };
 
 // Delivers the reply; call exactly once, from any thread.
@@ -38,7 +43,7 @@ struct HandlerEnv {
 using Handler = std::function<void(Request& req, const HandlerEnv& env, Respond respond)>;
 
 struct Route {
-  std::string path;
+  std::string path;  // exact, or a prefix when it ends in "/*" (the rest is the handler's)
   boost::beast::http::verb method;
   std::string name;  // the `handler` metrics label
   Handler handler;
@@ -73,8 +78,10 @@ void addAlertRoutes(Router& router);
 void addDirectSendRoutes(Router& router);
 void addOpsRoutes(Router& router);
 void addDebugRoutes(Router& router);
+void addAlertmanagerRoutes(Router& router);  // handlers_am_*.cpp: amtool's API
 inline void addAllRoutes(Router& router) {
   addAlertRoutes(router);
+  addAlertmanagerRoutes(router);
   addDirectSendRoutes(router);
   addOpsRoutes(router);
   addDebugRoutes(router);

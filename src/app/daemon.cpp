@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "aggregate/aggregate_stage.h"
 #include "api/http_server.h"
@@ -43,6 +44,7 @@
 #include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
 #include "route/sidecar_tenant_resolver.h"
+#include "silence/api_silences.h"
 #include "silence/silence_muter.h"
 #include "store/memory_alert_store.h"
 #include "store/store_stage.h"
@@ -178,6 +180,21 @@ int runDaemon(const Flags& flags) {
   sidecarOptions.ttl = flags.tenantSidecarCacheTtl;
   sidecarOptions.failureTtl = flags.tenantSidecarFailureTtl;
   SidecarTenantResolver sidecarTenants(*http, reg, sidecarOptions);
+  ApiSilenceLimits silenceLimits;
+  silenceLimits.maxSilences = flags.silencesMax;
+  silenceLimits.maxSilenceBytes = flags.silencesMaxSizeBytes;
+  silenceLimits.retention = flags.silencesRetention;
+  // Silences created through the Alertmanager API (amtool), persisted through `state`.
+  ApiSilences apiSilences(silenceLimits, &state);
+  {
+    std::vector<std::string> warnings;
+    std::string error;
+    if (!apiSilences.load(nm::now(), warnings, error)) {
+      log::error("cannot read the API silences", {{"error", error}});
+      return 1;
+    }
+    for (const auto& w : warnings) log::warn("API silence skipped at load", {{"reason", w}});
+  }
   // The active-alert store: the first stage merges each batch into it; its sweep re-injects
   // alerts whose resolve timeout passed through the queue (a full queue: the next sweep). The
   // API reads it (AlertStore&); state persists through `state` (--storage.path).
@@ -188,7 +205,6 @@ int runDaemon(const Flags& flags) {
   storeOptions.maxBytes = flags.alertsMaxBytes;
   if (auto s = snapshots.current()) storeOptions.resolveTimeout = s->nm.resolveTimeout;
   store::MemoryAlertStore alertStore(storeOptions, &state, &storeDrops, &reg);
-  [[maybe_unused]] AlertStore& activeAlerts = alertStore;
   if (std::string err; !alertStore.load(err)) {
     log::error("cannot load the active alerts", {{"backend", state.name()}, {"error", err}});
     return 1;
@@ -203,10 +219,12 @@ int runDaemon(const Flags& flags) {
   inhibitor->follow(alertStore);
   std::vector<std::unique_ptr<Stage>> stages;
   stages.push_back(std::make_unique<store::StoreStage>(alertStore));
-  auto silences = std::make_shared<SilenceMuterProvider>();
+  auto silences = std::make_shared<SilenceMuterProvider>(&apiSilences);
   stages.push_back(std::make_unique<MuteStage>("silence", DropReason::GlobalSilence, silences));
   stages.push_back(std::make_unique<inhibit::InhibitStage>(inhibitor));
-  stages.push_back(std::make_unique<RouteStage>(tenants, &sidecarTenants));
+  auto routeStage = std::make_unique<RouteStage>(tenants, &sidecarTenants);
+  RouteStage& route = *routeStage;
+  stages.push_back(std::move(routeStage));
   stages.push_back(std::make_unique<FilterStage>(silences, inhibitor));
   stages.push_back(std::make_unique<AggregateStage>());
   // The notification log: what each receiver and group was last told, persisted through `state`.
@@ -261,6 +279,29 @@ int runDaemon(const Flags& flags) {
   deps.readTimeout = flags.webhookTimeout * 2;
   deps.bearerToken = bearerToken;
   deps.storage = storage.description;
+  deps.silences = &apiSilences;
+  deps.alertStore = &alertStore;
+  deps.inhibition = inhibitor.get();
+  deps.startedAt = nm::now();
+  // The receivers GET /api/v2/alerts reports: what the route stage picks (before tenant silences
+  // and alertSelector), by Receiver name.
+  deps.routeReceivers = [&route](const config::SnapshotPtr& snap, const AlertList& alerts) {
+    Work work;
+    work.snapshot = snap;
+    work.alerts = alerts;
+    route.process(work);
+    std::unordered_map<const Alert*, std::vector<std::string>> byAlert;
+    for (const RoutedAlerts& ra : work.routed)
+      for (const AlertPtr& a : ra.alerts) {
+        auto& names = byAlert[a.get()];
+        if (std::find(names.begin(), names.end(), ra.receiver->name) == names.end())
+          names.push_back(ra.receiver->name);
+      }
+    std::vector<std::vector<std::string>> out;
+    out.reserve(alerts.size());
+    for (const AlertPtr& a : alerts) out.push_back(std::move(byAlert[a.get()]));
+    return out;
+  };
   deps.reload = [&reloader] {
     auto r = reloader.reload();
     if (r.ok && r.skipped) return api::ApiResult{200, "Configuration unchanged"};

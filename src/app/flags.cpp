@@ -117,6 +117,14 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
   app.add_option("--alerts.max-bytes", f.alertsMaxBytes,
                  "Most bytes the active-alert store holds (0: unlimited)")
       ->capture_default_str();
+  app.add_option("--silences.max", f.silencesMax,
+                 "Most API silences active or pending at once (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--silences.max-silence-size-bytes", f.silencesMaxSizeBytes,
+                 "Largest API silence, encoded (0: no limit)")
+      ->capture_default_str();
+  addDuration(app, "--silences.retention", f.silencesRetention,
+              "How long an expired API silence is kept (and listed) before it is collected");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -47,6 +47,10 @@ struct Flags {
   size_t alertsMax = 2'000'000;
   size_t alertsMaxPerTenant = 0;
   size_t alertsMaxBytes = 0;
+  // Silences created through the Alertmanager API (amtool).
+  size_t silencesMax = 0;           // active + pending; 0: no limit
+  size_t silencesMaxSizeBytes = 0;  // one silence; 0: no limit
+  Duration silencesRetention = std::chrono::hours(120);
 };
 
 // Parses argv; on --help/--version prints and sets exitCode >= 0; on error prints the reason and

@@ -158,7 +158,8 @@ class BadInputTest(NMTestCase):
     def test_unknown_path_and_method(self):
         self.start()
         self.assertEqual(self.daemon.get("/nope")[0], 404)
-        self.assertEqual(self.daemon.get("/api/v2/alerts")[0], 405)
+        # GET /api/v2/alerts is the Alertmanager API now; /api/v2/verify is POST only.
+        self.assertEqual(self.daemon.get("/api/v2/verify")[0], 405)
 
 
 if __name__ == "__main__":

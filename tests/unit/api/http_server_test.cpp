@@ -55,7 +55,7 @@ TEST_F(ServerTest, UnknownPathIs404AndWrongMethodIs405) {
   Response a = c.get("/nope");
   EXPECT_EQ(a.result_int(), 404u);
   EXPECT_NE(a.body().find("\"Status\":404"), std::string::npos);
-  Response b = c.get("/api/v2/alerts");
+  Response b = c.get("/api/v2/verify");  // GET /api/v2/alerts is the Alertmanager API now
   EXPECT_EQ(b.result_int(), 405u);
   EXPECT_EQ(b[http::field::allow], "POST");
   Response d = c.post("/-/live", "");

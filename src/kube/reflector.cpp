@@ -183,7 +183,7 @@ ObjectPtr Reflector::stored(std::string uid, std::string ns, std::string name,
                    std::move(resourceVersion), std::move(json), nullptr});
   if (options_.digest) {
     o->digest = options_.digest(*o);
-    o->json = std::string();
+    std::string().swap(o->json);  // assigning an empty string would keep the buffer
   }
   return o;
 }

@@ -24,7 +24,7 @@ kube::ObjectPtr object(std::string kind, std::string name, std::string rv, std::
   o->json = std::move(json);
   // As the reflector stores it: decoded once, without its JSON.
   o->digest = DecodedObject::decode(*o);
-  o->json.clear();
+  std::string().swap(o->json);
   return o;
 }
 

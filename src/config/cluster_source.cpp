@@ -58,7 +58,7 @@ SourceLoad ClusterSource::load(const std::string& unlessFingerprint) {
       return out;
     }
   }
-  SourceLoad out = decoder_.load(allObjects(), name(), unlessFingerprint);
+  SourceLoad out = ClusterDecoder::load(allObjects(), name(), unlessFingerprint);
   // The reloader logs the warnings (each object version's once: the decoder reports only fresh
   // decodes); the object gets a Warning Event too, for whoever runs kubectl describe.
   for (const auto& [key, entry] : byObject(out.diags.warnings())) {

@@ -1,6 +1,7 @@
 // ClusterSource: the ConfigSource of Kubernetes mode — reflectors over the five v2beta2 kinds,
 // the Secrets and ConfigMaps they reference (per namespace, only referenced ones kept) and the
-// cluster-name objects; decoded per object, coalesced change notifications, Events on skips.
+// cluster-name objects; each object decoded when stored (its JSON not kept), coalesced change
+// notifications, Events on skips.
 #pragma once
 
 #include <chrono>
@@ -52,10 +53,6 @@ class ClusterSource final : public ConfigSource {
   void start();
 
  private:
-  struct RefsCache {
-    std::string resourceVersion;
-    kube::References refs;  // namespace "" = the default namespace
-  };
   // The referenced names of one namespace, read by its reflector's keep filter.
   struct NameSet {
     std::mutex mu;
@@ -98,9 +95,6 @@ class ClusterSource final : public ConfigSource {
   bool ready_ = false;  // initial lists done and references reconciled
   std::function<void()> onChange_;
   std::thread manager_;
-
-  std::map<std::string, RefsCache> refsCache_;  // manager thread only
-  ClusterDecoder decoder_;                      // load() only
 };
 
 }  // namespace nm::config

@@ -3,7 +3,7 @@
 // coalesces changes into one onChange call per window once everything is listed.
 #include "config/cluster_source.h"
 
-#include "core/json.h"
+#include "config/cluster_object.h"
 #include "observe/log.h"
 
 namespace nm::config {
@@ -23,6 +23,12 @@ constexpr Kind kKinds[] = {{"NotificationManager", "notificationmanagers"},
                            {"Silence", "silences"},
                            {"InhibitRule", "inhibitrules"}};
 
+// Every reflector decodes what it stores and keeps that instead of the JSON.
+ClusterSource::Options withDigest(ClusterSource::Options o) {
+  o.reflector.digest = [](const kube::StoredObject& obj) { return DecodedObject::decode(obj); };
+  return o;
+}
+
 }  // namespace
 
 ClusterSource::ClusterSource(kube::KubeConfig config)
@@ -30,7 +36,7 @@ ClusterSource::ClusterSource(kube::KubeConfig config)
 
 ClusterSource::ClusterSource(kube::KubeConfig config, Options options)
     : client_(std::move(config)),
-      options_(std::move(options)),
+      options_(withDigest(std::move(options))),
       events_(client_, client_.config().ns) {}
 
 ClusterSource::~ClusterSource() {
@@ -141,32 +147,22 @@ void ClusterSource::reconcile() {
     }
   }
   std::string defaultNs = client_.config().ns;
-  std::map<std::string, RefsCache> next;
   bool defaultTaken = false;
+  std::map<std::string, std::set<std::string>> secrets, configMaps;
+  std::vector<std::shared_ptr<const DecodedObject>> decoded;
+  decoded.reserve(crs.size());
   for (const auto& o : crs) {
-    const std::string key = o->kind + "/" + o->name;
-    auto old = refsCache_.find(key);
-    RefsCache& c = next[key];
-    const bool fresh = old == refsCache_.end() || old->second.resourceVersion != o->resourceVersion;
-    if (!fresh) c = std::move(old->second);
-    if (fresh || (o->kind == "NotificationManager" && !defaultTaken)) {
-      json::Parsed p = json::parse(o->json);
-      if (!p.ok()) continue;
-      if (fresh) {
-        c.resourceVersion = o->resourceVersion;
-        kube::collectReferences(p.doc, "", c.refs);
-      }
-      if (o->kind == "NotificationManager" && !defaultTaken) {
-        defaultTaken = true;  // the first one counts, as in the snapshot
-        if (auto ns = kube::defaultSecretNamespaceOf(p.doc); !ns.empty()) defaultNs = ns;
-      }
+    decoded.push_back(DecodedObject::of(*o));
+    if (o->kind == "NotificationManager" && !defaultTaken) {
+      defaultTaken = true;  // the first one counts, as in the snapshot
+      if (!decoded.back()->defaultSecretNamespace.empty())
+        defaultNs = decoded.back()->defaultSecretNamespace;
     }
   }
-  refsCache_ = std::move(next);
-  std::map<std::string, std::set<std::string>> secrets, configMaps;
-  for (const auto& [key, c] : refsCache_) {
-    for (const auto& [ns, n] : c.refs.secrets) secrets[ns.empty() ? defaultNs : ns].insert(n);
-    for (const auto& [ns, n] : c.refs.configMaps) configMaps[ns.empty() ? defaultNs : ns].insert(n);
+  for (const auto& d : decoded) {
+    for (const auto& [ns, n] : d->refs.secrets) secrets[ns.empty() ? defaultNs : ns].insert(n);
+    for (const auto& [ns, n] : d->refs.configMaps)
+      configMaps[ns.empty() ? defaultNs : ns].insert(n);
   }
   syncNamespaces(secrets_, secrets, "Secret", "secrets");
   syncNamespaces(configMaps_, configMaps, "ConfigMap", "configmaps");

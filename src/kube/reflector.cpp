@@ -127,8 +127,8 @@ bool Reflector::list() {
       ObjectText t;
       if (!objectText(p.doc.GetAllocator(), item, type_.kind, type_.apiVersion, t)) continue;
       if (options_.keep && !options_.keep(t.ns, t.name)) continue;
-      auto o = std::make_shared<StoredObject>(StoredObject{
-          type_.kind, type_.apiVersion, t.uid, t.ns, t.name, t.resourceVersion, std::move(t.json)});
+      ObjectPtr o = stored(std::move(t.uid), std::move(t.ns), std::move(t.name),
+                           std::move(t.resourceVersion), std::move(t.json));
       fresh[{o->ns, o->name}] = std::move(o);
     }
     const rapidjson::Value* meta = json::find(p.doc, "metadata");
@@ -163,18 +163,29 @@ bool Reflector::applyEvent(const std::string& line, bool& expired, std::string& 
   }
   resourceVersion_ = e->resourceVersion;
   if (e->type == T::Bookmark) return true;
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    const std::pair<std::string, std::string> key{e->ns, e->name};
-    if (e->type == T::Deleted || (options_.keep && !options_.keep(e->ns, e->name))) {
-      store_.erase(key);
-    } else {
-      store_[key] = std::make_shared<StoredObject>(
-          StoredObject{type_.kind, type_.apiVersion, e->uid, e->ns, e->name, e->resourceVersion,
-                       std::move(e->object)});
-    }
-  }
+  std::pair<std::string, std::string> key{e->ns, e->name};
+  ObjectPtr o;  // made (and digested) before taking the store's lock
+  if (e->type != T::Deleted && (!options_.keep || options_.keep(e->ns, e->name)))
+    o = stored(std::move(e->uid), std::move(e->ns), std::move(e->name),
+               std::move(e->resourceVersion), std::move(e->object));
+  std::lock_guard<std::mutex> g(mu_);
+  if (o)
+    store_[std::move(key)] = std::move(o);
+  else
+    store_.erase(key);
   return true;
+}
+
+ObjectPtr Reflector::stored(std::string uid, std::string ns, std::string name,
+                            std::string resourceVersion, std::string json) const {
+  auto o = std::make_shared<StoredObject>(
+      StoredObject{type_.kind, type_.apiVersion, std::move(uid), std::move(ns), std::move(name),
+                   std::move(resourceVersion), std::move(json), nullptr});
+  if (options_.digest) {
+    o->digest = options_.digest(*o);
+    std::string().swap(o->json);  // assigning an empty string would keep the buffer
+  }
+  return o;
 }
 
 Reflector::WatchEnd Reflector::watch(size_t& events, std::string& error) {

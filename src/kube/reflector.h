@@ -1,5 +1,6 @@
 // A reflector: lists one resource (paginated) and then watches it, keeping an in-memory store of
-// the objects (raw JSON + resourceVersion) and calling back on every change. Owns its thread.
+// the objects (raw JSON, or what a digest hook made of it, + resourceVersion) and calling back on
+// every change. Owns its thread.
 #pragma once
 
 #include <atomic>
@@ -29,9 +30,15 @@ struct ResourceType {
   }
 };
 
+// What the store's owner keeps of an object instead of its JSON (ReflectorOptions::digest).
+struct ObjectDigest {
+  virtual ~ObjectDigest() = default;
+};
+
 struct StoredObject {
   std::string kind, apiVersion, uid, ns, name, resourceVersion;
-  std::string json;  // the whole object, compact
+  std::string json;  // the whole object, compact (without managedFields); empty with a digest
+  std::shared_ptr<const ObjectDigest> digest;
 };
 using ObjectPtr = std::shared_ptr<const StoredObject>;
 
@@ -41,6 +48,9 @@ struct ReflectorOptions {
   int pageSize = 500;
   // Objects for which this returns false are not stored (only referenced Secrets are kept).
   std::function<bool(const std::string& ns, const std::string& name)> keep;
+  // When set: called on the reflector's thread once per stored object version (with its JSON);
+  // the object is stored with the result and without its JSON.
+  std::function<std::shared_ptr<const ObjectDigest>(const StoredObject&)> digest;
 };
 
 class Reflector {
@@ -73,6 +83,9 @@ class Reflector {
   bool list();
   WatchEnd watch(size_t& events, std::string& error);
   bool applyEvent(const std::string& line, bool& expired, std::string& error);
+  // The object to store (its digest made, its JSON dropped, when options ask for a digest).
+  ObjectPtr stored(std::string uid, std::string ns, std::string name, std::string resourceVersion,
+                   std::string json) const;
   void fail(const std::string& what, const Response& r);
   bool sleepFor(Backoff::Millis d);  // false when stopping
   std::string query(const std::string& extra) const;

@@ -1,5 +1,6 @@
 // Line framing and watch-event decoding with RapidJSON (core/json.h); the object is kept as
-// compact JSON text, its metadata pulled out for the store's key and resourceVersion.
+// compact JSON text without managedFields and the last-applied annotation, its metadata pulled
+// out for the store's key and resourceVersion.
 #include "kube/watch_event.h"
 
 #include <rapidjson/stringbuffer.h>
@@ -24,8 +25,18 @@ std::vector<std::string> LineSplitter::feed(std::string_view data) {
   return lines;
 }
 
+void stripBookkeeping(rapidjson::Value& obj) {
+  auto meta = obj.FindMember("metadata");
+  if (meta == obj.MemberEnd() || !meta->value.IsObject()) return;
+  meta->value.RemoveMember("managedFields");
+  auto annotations = meta->value.FindMember("annotations");
+  if (annotations != meta->value.MemberEnd() && annotations->value.IsObject())
+    annotations->value.RemoveMember("kubectl.kubernetes.io/last-applied-configuration");
+}
+
 bool objectText(rapidjson::Document::AllocatorType& alloc, rapidjson::Value& obj,
                 const std::string& kind, const std::string& apiVersion, ObjectText& out) {
+  stripBookkeeping(obj);
   if (const rapidjson::Value* meta = json::find(obj, "metadata")) {
     out.uid = json::stringMember(*meta, "uid").value_or("");
     out.ns = json::stringMember(*meta, "namespace").value_or("");

@@ -38,8 +38,13 @@ struct WatchEvent {
 struct ObjectText {
   std::string json, uid, ns, name, resourceVersion;
 };
-// `obj` must be an object; kind/apiVersion are added when missing. False when it has no
-// metadata.name or metadata.resourceVersion.
+// Removes what the API server and kubectl keep for themselves and nothing here reads, often most
+// of an object's size: metadata.managedFields and the kubectl.kubernetes.io/last-applied-
+// configuration annotation.
+void stripBookkeeping(rapidjson::Value& obj);
+
+// `obj` must be an object; it is stripped of bookkeeping and kind/apiVersion are added when
+// missing. False when it has no metadata.name or metadata.resourceVersion.
 bool objectText(rapidjson::Document::AllocatorType& alloc, rapidjson::Value& obj,
                 const std::string& kind, const std::string& apiVersion, ObjectText& out);
 

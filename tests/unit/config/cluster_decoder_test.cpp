@@ -1,13 +1,15 @@
-// ClusterSource's decoding of stored API objects without a server (ClusterDecoder): a v2beta1
-// object converted with its warning reported once per resourceVersion, invalid objects skipped,
-// the fingerprint's unchanged shortcut, objects gone dropped from the cache.
+// ClusterSource's decoding of stored API objects without a server (DecodedObject, ClusterDecoder):
+// a v2beta1 object converted with its warning reported once per resourceVersion, invalid objects
+// skipped, the fingerprint's unchanged shortcut, references and exact sizes of the load.
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "config/cluster_decoder.h"
+#include "config/cluster_object.h"
 
 namespace nm::config::test {
 namespace {
@@ -20,6 +22,9 @@ kube::ObjectPtr object(std::string kind, std::string name, std::string rv, std::
   o->name = std::move(name);
   o->resourceVersion = std::move(rv);
   o->json = std::move(json);
+  // As the reflector stores it: decoded once, without its JSON.
+  o->digest = DecodedObject::decode(*o);
+  std::string().swap(o->json);
   return o;
 }
 
@@ -121,6 +126,53 @@ TEST(ClusterDecoder, ObjectDeletedAndRecreatedIsDecodedAgain) {
       d.load({v2beta1Receiver("7", "http://a/")}, "cluster:test", gone.config.fingerprint);
   EXPECT_EQ(back.diags.warnings().size(), 1u);
   EXPECT_EQ(receiverNames(back), (std::vector<std::string>{"old"}));
+}
+
+TEST(DecodedObject, KeepsTheReferencesAndTheDefaultSecretNamespace) {
+  auto nm = object("NotificationManager", "nm", "1",
+                   R"({"apiVersion":"notification.kubesphere.io/v2beta2",)"
+                   R"("kind":"NotificationManager","metadata":{"name":"nm"},)"
+                   R"("spec":{"defaultSecretNamespace":"sec",)"
+                   R"("template":{"text":{"name":"tmpl","namespace":"t-ns"}}}})");
+  auto d = DecodedObject::of(*nm);
+  EXPECT_EQ(d->defaultSecretNamespace, "sec");
+  EXPECT_EQ(d->refs.configMaps, (std::set<kube::NamespacedName>{{"t-ns", "tmpl"}}));
+  EXPECT_EQ(d.get(), nm->digest.get()) << "the stored digest is used, not a new decode";
+
+  auto r = object("Receiver", "r", "2",
+                  R"({"apiVersion":"notification.kubesphere.io/v2beta2","kind":"Receiver",)"
+                  R"("metadata":{"name":"r"},"spec":{"webhook":{"url":"http://a/",)"
+                  R"("httpConfig":{"bearerToken":{"valueFrom":{"secretKeyRef":)"
+                  R"({"name":"tok","key":"k"}}}}}}})");
+  EXPECT_EQ(DecodedObject::of(*r)->refs.secrets, (std::set<kube::NamespacedName>{{"", "tok"}}));
+  EXPECT_TRUE(DecodedObject::of(*r)->defaultSecretNamespace.empty());
+}
+
+TEST(DecodedObject, ObjectWithoutDigestIsDecodedFromItsJson) {
+  auto o = std::make_shared<kube::StoredObject>();
+  o->kind = "Receiver";
+  o->name = "plain";
+  o->resourceVersion = "1";
+  o->json = R"({"apiVersion":"notification.kubesphere.io/v2beta2","kind":"Receiver",)"
+            R"("metadata":{"name":"plain"},"spec":{"webhook":{"url":"http://a/"}}})";
+  SourceLoad l = ClusterDecoder::load({o}, "cluster:test");
+  EXPECT_EQ(receiverNames(l), (std::vector<std::string>{"plain"}));
+}
+
+TEST(ClusterDecoder, LoadHoldsEveryKindExactlySized) {
+  std::vector<kube::ObjectPtr> objs;
+  for (int i = 0; i < 5; ++i)
+    objs.push_back(v2beta2Receiver("r" + std::to_string(i), "1", "http://a/"));
+  objs.push_back(object("Secret", "s", "1",
+                        R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s",)"
+                        R"("namespace":"ns"},"stringData":{"k":"v"}})"));
+  SourceLoad l = ClusterDecoder::load(objs, "cluster:test");
+  EXPECT_EQ(l.config.resources.receivers.size(), 5u);
+  EXPECT_EQ(l.config.resources.receivers.capacity(), 5u);
+  ASSERT_EQ(l.config.resources.secrets.size(), 1u);
+  EXPECT_EQ(l.config.resources.secrets[0].data.at("k"), "v");
+  EXPECT_EQ(l.config.resources.secrets.capacity(), 1u);
+  EXPECT_TRUE(l.config.resources.configs.empty());
 }
 
 }  // namespace

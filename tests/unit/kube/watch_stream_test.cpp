@@ -39,6 +39,21 @@ TEST(WatchEventTest, AddedObjectGetsKindAndMetadata) {
   EXPECT_NE(e->object.find("\"apiVersion\":\"v1\""), std::string::npos);
 }
 
+TEST(WatchEventTest, ManagedFieldsAndLastAppliedAnnotationAreNotKept) {
+  std::string error;
+  auto e = parseWatchEvent(
+      R"({"type":"ADDED","object":{"kind":"Receiver","metadata":{"name":"r","uid":"u",)"
+      R"("resourceVersion":"5","managedFields":[{"manager":"kubectl"}],"annotations":{)"
+      R"("kubectl.kubernetes.io/last-applied-configuration":"{\"big\":1}","keep":"me"}},)"
+      R"("spec":{}}})",
+      error);
+  ASSERT_TRUE(e) << error;
+  EXPECT_EQ(e->object.find("managedFields"), std::string::npos) << e->object;
+  EXPECT_EQ(e->object.find("last-applied"), std::string::npos) << e->object;
+  EXPECT_NE(e->object.find(R"("keep":"me")"), std::string::npos) << e->object;
+  EXPECT_EQ(e->resourceVersion, "5");
+}
+
 TEST(WatchEventTest, BookmarkAndExpired) {
   std::string error;
   auto b = parseWatchEvent(

@@ -350,7 +350,7 @@ BuildResult buildOnce(model::ResourceSet&& rs, std::shared_ptr<const SecretResol
                 {{"inhibitRule", rule.name}, {"origin", rule.origin.describe()}});
   }
   // Built: the receivers and config entries keep what is still needed of these (rawSpec for the
-  // dumps), so the snapshot does not hold a second copy (Kubernetes mode's decode cache is one).
+  // dumps), so the snapshot does not hold a second copy (Kubernetes mode's digests are one).
   std::vector<model::ReceiverResource>().swap(snap->resources.receivers);
   std::vector<model::ConfigResource>().swap(snap->resources.configs);
   result.snapshot = std::move(snap);

@@ -9,7 +9,7 @@
 
 namespace nm::model {
 
-// Copies share the packed bytes (a resource, its decode cache in Kubernetes mode and the built
+// Copies share the packed bytes (a resource, its per-object digest in Kubernetes mode and the built
 // receiver hold one block between them).
 // Scalars keep their tag (plain "?", quoted "!", or explicit), maps keep their key order and
 // repeated keys, sequences their order. Marks (line, column) and styles are not kept.

@@ -55,10 +55,6 @@ void appendChunked(std::vector<RedisCommand>& cmds, const RedisCommand& head,
   }
 }
 
-size_t chunks(size_t n) {
-  return (n + kIdsPerCommand - 1) / kIdsPerCommand;
-}
-
 }  // namespace
 
 RedisQueue::RedisQueue(RedisQueueOptions options)
@@ -262,8 +258,10 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
     acks.resize(acks.size() - dead.size());
     return false;
   }
+  // The length first: a push answered Accepted already counts in size() (and in Full).
+  const redisReply* len = replies.back().get();
+  if (len->type == REDIS_REPLY_INTEGER) length_ = static_cast<size_t>(len->integer);
   size_t i = 0;
-  size_t accepted = 0;
   for (auto& p : pushes) {
     i += 1 + p->encoded.size();
     const redisReply* exec = replies[i++].get();
@@ -271,7 +269,6 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
     for (size_t k = 0; stored && k < exec->elements; ++k)
       stored = exec->element[k]->type == REDIS_REPLY_STRING;
     if (stored) {
-      accepted += p->encoded.size();
       p->result.set_value(PushResult::Accepted);
     } else {
       std::string e = redisErrorText(exec);
@@ -287,13 +284,6 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
     ++i;
   }
   // XACK/XDEL errors (NOGROUP after a Redis restart without persistence) leave nothing to ack.
-  i += 2 * chunks(acks.size()) + chunks(heartbeat.size());
-  const redisReply* len = replies[i].get();
-  if (len->type == REDIS_REPLY_INTEGER) {
-    length_ = static_cast<size_t>(len->integer);
-  } else {
-    length_ += accepted;
-  }
   if (!acks.empty()) {
     std::lock_guard<std::mutex> g(mu_);
     for (const std::string& id : acks) held_.erase(id);

@@ -19,7 +19,7 @@ FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libstdc++6 libcurl4 libssl3 libre2-9 libyaml-cpp0.7 libsimdjson14 libspdlog1.10 libfmt9 \
-      libcctz2 libsqlite3-0 \
+      libcctz2 libsqlite3-0 libhiredis0.14 \
       tzdata ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/notification-manager /usr/local/bin/notification-manager

@@ -21,6 +21,7 @@ RUN_PACKAGES=(
   libcli11-dev                       # flags
   libcctz-dev tzdata                 # time zones (TZif with POSIX rules) for tz, cron and TZ
   libsqlite3-dev                     # the embedded state database (--storage.path)
+  libhiredis-dev                     # Redis client: --store.type redis (issue #12)
   curl ca-certificates               # the example posts alerts with curl
 )
 TEST_PACKAGES=(
@@ -31,6 +32,7 @@ TEST_PACKAGES=(
   golang-go                          # Go text/template: the oracle of the template conformance suite
   prometheus-alertmanager prometheus # real peers in the integration tests
   python3-aiosmtpd                   # a real SMTP server (STARTTLS, AUTH) for the email tests
+  redis-server                       # the real Redis the --store.type redis tests start
   python3-yaml                       # the fake Kubernetes API server reads deploy/crds; test_kustomize parses kubectl kustomize
   # kubectl (the real client the Kubernetes tests drive) is preinstalled on these machines: no
   # Debian package ships it; those tests skip without it.

@@ -116,6 +116,11 @@ int runDaemon(const Flags& flags) {
   QueueOptions qopts;
   qopts.type = flags.storeType;
   qopts.memoryCapacity = static_cast<size_t>(flags.storeMemoryQueue);
+  qopts.redisUrl = flags.storeRedisUrl;
+  qopts.redis.stream = flags.storeRedisStream;
+  qopts.redis.group = flags.storeRedisGroup;
+  qopts.redis.claimIdle = flags.storeRedisClaimIdle;
+  qopts.redis.maxLen = flags.storeRedisMaxLen;
   std::string queueError;
   std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, queueError);
   if (!queuePtr) {

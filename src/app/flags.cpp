@@ -47,7 +47,7 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   app.add_option("--store.type", f.storeType,
-                 "Alert queue backend: memory (redis and nats come with issue #12)")
+                 "Alert queue backend: memory or redis (nats comes with issue #12)")
       ->check(CLI::IsMember({"memory", "redis", "nats"}))
       ->capture_default_str();
   app.add_option("--store.memory.queue", f.storeMemoryQueue, "Memory queue capacity in alerts")
@@ -55,6 +55,24 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->capture_default_str();
   addDuration(app, "--store.memory.pushTimeout", f.storeMemoryPushTimeout,
               "How long a push waits for room before the sender gets 503");
+  app.add_option("--store.redis.url", f.storeRedisUrl,
+                 "Redis for --store.type redis: redis://[[user]:password@]host[:port][/db] "
+                 "(no rediss://: Debian 12's hiredis has no TLS)")
+      ->capture_default_str();
+  app.add_option("--store.redis.stream", f.storeRedisStream, "Redis stream holding queued alerts")
+      ->check(
+          [](const std::string& s) { return s.empty() ? std::string("must not be empty") : ""; })
+      ->capture_default_str();
+  app.add_option("--store.redis.group", f.storeRedisGroup, "Redis consumer group of the replicas")
+      ->check(
+          [](const std::string& s) { return s.empty() ? std::string("must not be empty") : ""; })
+      ->capture_default_str();
+  addDuration(app, "--store.redis.claim-idle", f.storeRedisClaimIdle,
+              "Entries idle this long in a (crashed) consumer's pending list are taken over");
+  app.add_option("--store.redis.max-len", f.storeRedisMaxLen,
+                 "Stream length over which pushes answer 503 (queue full)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 32))
+      ->capture_default_str();
   app.add_option("--config.dir", f.configDir,
                  "Directory of v2beta2 resources (YAML/JSON, Secrets and ConfigMaps too)");
   app.add_option("--kubeconfig", f.kubeconfig,

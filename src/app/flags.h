@@ -19,6 +19,12 @@ struct Flags {
   std::string storeType = "memory";
   int storeMemoryQueue = 10000;
   Duration storeMemoryPushTimeout = std::chrono::seconds(3);
+  // --store.type redis (issue #12).
+  std::string storeRedisUrl = "redis://127.0.0.1:6379";
+  std::string storeRedisStream = "nm:alerts";
+  std::string storeRedisGroup = "notification-manager";
+  Duration storeRedisClaimIdle = std::chrono::seconds(30);
+  size_t storeRedisMaxLen = 100000;
   // Additions.
   std::string configDir;
   std::string kubeconfig;  // Kubernetes mode (else KUBECONFIG, else in-cluster)

@@ -1,5 +1,6 @@
-// Alert codec version 1: fixed-width little-endian integers and u32-length-prefixed strings,
-// read through a bounds-checked cursor that stops at the first problem and names the field.
+// Alert codec version 2 (version 1 still read): fixed-width little-endian integers and
+// u32-length-prefixed strings, read through a bounds-checked cursor that stops at the first problem
+// and names the field.
 #include "core/alert_codec.h"
 
 #include <type_traits>
@@ -136,6 +137,7 @@ void appendEncodedAlert(std::string& out, const Alert& a) {
   putInt<uint64_t>(out, a.fingerprint);
   putString(out, a.id);
   putInt<int64_t>(out, toNanos(a.receivedAt));
+  out.push_back(static_cast<char>(a.format));
 }
 
 std::string encodeAlert(const Alert& a) {
@@ -148,8 +150,8 @@ std::optional<Alert> decodeAlert(std::string_view bytes, std::string& error) {
   Reader r(bytes);
   Alert a;
   uint8_t version = r.integer<uint8_t>("version");
-  if (r.ok() && version != kAlertCodecVersion)
-    r.fail("version: " + std::to_string(version) + " is not supported (expected " +
+  if (r.ok() && version != 1 && version != kAlertCodecVersion)
+    r.fail("version: " + std::to_string(version) + " is not supported (expected 1 or " +
            std::to_string(kAlertCodecVersion) + ")");
   readLabels(r, "labels", a.labels);
   readLabels(r, "annotations", a.annotations);
@@ -164,6 +166,12 @@ std::optional<Alert> decodeAlert(std::string_view bytes, std::string& error) {
   a.fingerprint = r.integer<uint64_t>("fingerprint");
   a.id = r.string("id");
   a.receivedAt = fromNanos(r.integer<int64_t>("receivedAt"));
+  if (version >= 2) {
+    uint8_t format = r.integer<uint8_t>("format");
+    if (r.ok() && format > static_cast<uint8_t>(IngestFormat::Internal))
+      r.fail("format: " + std::to_string(format) + " is not an ingest format (0, 1 or 2)");
+    a.format = static_cast<IngestFormat>(format);
+  }
   if (r.ok() && r.left() != 0) r.fail(std::to_string(r.left()) + " trailing bytes after the alert");
   if (!r.ok()) {
     error = r.error();

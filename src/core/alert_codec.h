@@ -10,16 +10,17 @@
 
 namespace nm {
 
-// Format version 1, little-endian throughout:
-//   u8  version (1)
+// Format version 2, little-endian throughout:
+//   u8  version (2; 1 is still read: it lacks the trailing format byte and decodes as Webhook)
 //   labels, annotations: u32 count, then count × (string name, string value), names strictly
 //                        ascending (a LabelSet's order)
 //   u8  status (0 firing, 1 resolved)
 //   i64 startsAt (ns since the Unix epoch; kZeroTime is INT64_MIN), i32 startsAtOffset (s)
 //   i64 endsAt, i32 endsAtOffset
 //   string generatorURL, u64 fingerprint, string id, i64 receivedAt
+//   u8  format (IngestFormat: 0 AlertArray, 1 Webhook, 2 Internal; version 2 only)
 // where string is u32 byte length + bytes (any bytes: labels are not required to be UTF-8 here).
-inline constexpr uint8_t kAlertCodecVersion = 1;
+inline constexpr uint8_t kAlertCodecVersion = 2;
 
 // Appends the encoding of `a` to `out`.
 void appendEncodedAlert(std::string& out, const Alert& a);

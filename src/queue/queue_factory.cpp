@@ -1,4 +1,4 @@
-// makeQueue: maps --store.type to a backend. Durable backends plug in here (issue #12).
+// makeQueue: maps --store.type to a backend: memory, Redis Streams; NATS comes with issue #12.
 #include "queue/queue_factory.h"
 
 #include "queue/memory_queue.h"
@@ -7,7 +7,16 @@ namespace nm {
 
 std::unique_ptr<AlertQueue> makeQueue(const QueueOptions& options, std::string& error) {
   if (options.type == "memory") return std::make_unique<MemoryQueue>(options.memoryCapacity);
-  if (options.type == "redis" || options.type == "nats") {
+  if (options.type == "redis") {
+    RedisQueueOptions ro = options.redis;
+    std::optional<RedisUrl> url = parseRedisUrl(options.redisUrl, error);
+    if (!url) return nullptr;
+    ro.url = *url;
+    auto q = std::make_unique<RedisQueue>(std::move(ro));
+    if (!q->start(error)) return nullptr;
+    return q;
+  }
+  if (options.type == "nats") {
     error = "--store.type " + options.type + ": not available in this build: see issue #12";
     return nullptr;
   }

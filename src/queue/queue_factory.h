@@ -1,17 +1,20 @@
-// The queue backend chosen by --store.type: memory today; redis and nats answer that they are
-// not available in this build (issue #12) so a misconfigured daemon stops at startup.
+// The queue backend chosen by --store.type: memory or redis; nats answers that it is not
+// available in this build (issue #12) so a misconfigured daemon stops at startup.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "interfaces/alert_queue.h"
+#include "queue/redis_queue.h"
 
 namespace nm {
 
 struct QueueOptions {
-  std::string type = "memory";    // --store.type
-  size_t memoryCapacity = 10000;  // --store.memory.queue
+  std::string type = "memory";                      // --store.type
+  size_t memoryCapacity = 10000;                    // --store.memory.queue
+  std::string redisUrl = "redis://127.0.0.1:6379";  // --store.redis.url, parsed into redis.url
+  RedisQueueOptions redis;
 };
 
 // The queue, or nullptr with `error` naming the flag and the reason.

@@ -17,6 +17,7 @@ Alert fullAlert() {
   a.generatorURL = "http://prometheus/graph?g0.expr=up%3D%3D0";
   finalizeIdentity(a);
   a.receivedAt = TimePoint(Duration(1714557600123456789LL));
+  a.format = IngestFormat::AlertArray;
   return a;
 }
 
@@ -32,6 +33,7 @@ void expectSame(const Alert& a, const Alert& b) {
   EXPECT_EQ(a.fingerprint, b.fingerprint);
   EXPECT_EQ(a.id, b.id);
   EXPECT_EQ(a.receivedAt, b.receivedAt);
+  EXPECT_EQ(a.format, b.format);
 }
 
 std::optional<Alert> decode(std::string_view bytes, std::string& err) {
@@ -102,7 +104,7 @@ TEST(AlertCodec, UnknownVersionIsRefused) {
   bytes[0] = 7;
   std::string err;
   EXPECT_FALSE(decode(bytes, err));
-  EXPECT_EQ(err, "version: 7 is not supported (expected 1) (at byte 1)");
+  EXPECT_EQ(err, "version: 7 is not supported (expected 1 or 2) (at byte 1)");
 }
 
 TEST(AlertCodec, HugeLengthIsRefusedWithoutAllocating) {
@@ -155,6 +157,38 @@ TEST(AlertCodec, BadStatusOffsetAndTrailingBytesAreRefused) {
 
   EXPECT_FALSE(decode(bytes + "zz", err));
   EXPECT_NE(err.find("2 trailing bytes"), std::string::npos) << err;
+}
+
+TEST(AlertCodec, EveryIngestFormatRoundTrips) {
+  for (IngestFormat f : {IngestFormat::AlertArray, IngestFormat::Webhook, IngestFormat::Internal}) {
+    Alert a = fullAlert();
+    a.format = f;
+    std::string err;
+    auto b = decode(encodeAlert(a), err);
+    ASSERT_TRUE(b) << err;
+    EXPECT_EQ(b->format, f);
+  }
+}
+
+TEST(AlertCodec, VersionOneIsStillReadAsWebhook) {
+  // Version 1 is version 2 without the trailing format byte.
+  Alert a = fullAlert();
+  std::string bytes = encodeAlert(a);
+  bytes.pop_back();
+  bytes[0] = 1;
+  std::string err;
+  auto b = decode(bytes, err);
+  ASSERT_TRUE(b) << err;
+  EXPECT_EQ(b->format, IngestFormat::Webhook);
+  EXPECT_EQ(b->labels, a.labels);
+}
+
+TEST(AlertCodec, UnknownFormatIsRefused) {
+  std::string bytes = encodeAlert(Alert{});
+  bytes.back() = 9;
+  std::string err;
+  EXPECT_FALSE(decode(bytes, err));
+  EXPECT_NE(err.find("format: 9 is not an ingest format"), std::string::npos) << err;
 }
 
 }  // namespace

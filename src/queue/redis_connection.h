@@ -1,0 +1,51 @@
+// One synchronous hiredis connection: connect with AUTH and SELECT, and pipelined commands whose
+// replies are owned; an I/O failure drops the connection so the owner reconnects.
+#pragma once
+
+#include <hiredis/hiredis.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "queue/redis_url.h"
+
+namespace nm {
+
+struct RedisReplyFree {
+  void operator()(redisReply* r) const { freeReplyObject(r); }
+};
+using RedisReply = std::unique_ptr<redisReply, RedisReplyFree>;
+using RedisCommand = std::vector<std::string>;
+
+// The reply's error text, or empty when it is not an error reply.
+std::string redisErrorText(const redisReply* r);
+std::string_view redisString(const redisReply* r);
+
+class RedisConnection {
+ public:
+  RedisConnection(RedisUrl url, Duration timeout) : url_(std::move(url)), timeout_(timeout) {}
+  ~RedisConnection() { disconnect(); }
+  RedisConnection(const RedisConnection&) = delete;
+  RedisConnection& operator=(const RedisConnection&) = delete;
+
+  bool connected() const { return ctx_ != nullptr; }
+  // Connects, authenticates and selects the database. On failure `error` says why and
+  // `refused` is true when the server answered (a wrong password, a bad database): retrying the
+  // same settings will not help, unlike a network error.
+  bool connect(std::string& error, bool& refused);
+  void disconnect();
+  // Sends every command in one write and reads every reply, in order (error replies included).
+  // An I/O failure returns an empty vector with `error` and drops the connection.
+  std::vector<RedisReply> run(const std::vector<RedisCommand>& commands, std::string& error);
+  RedisReply run(const RedisCommand& command, std::string& error);
+
+ private:
+  RedisUrl url_;
+  Duration timeout_;
+  redisContext* ctx_ = nullptr;
+};
+
+}  // namespace nm

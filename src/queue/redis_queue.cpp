@@ -1,0 +1,537 @@
+// RedisQueue: pushes are pipelined MULTI/XADD…/EXEC rounds answered Accepted only after EXEC's
+// reply; pulls batch XREADGROUP entries by size and age; acks and dead letters are flushed by the
+// writer thread, and are kept (never dropped) across a reconnect.
+#include "queue/redis_queue.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/alert_codec.h"
+#include "observe/log.h"
+
+namespace nm {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr size_t kIdsPerCommand = 500;
+constexpr Duration kLengthRefresh = std::chrono::seconds(1);
+constexpr Duration kMaxBlock = milliseconds(200);
+
+struct RedisBatchHandle final : BatchHandle {
+  RedisBatchHandle(const void* q, std::vector<std::string> i) : owner(q), ids(std::move(i)) {}
+  const void* owner;
+  std::vector<std::string> ids;
+  std::atomic<bool> settled{false};
+};
+
+std::chrono::time_point<Clock, Clock::duration> toClock(TimePoint t) {
+  return std::chrono::time_point_cast<Clock::duration>(t);
+}
+
+std::string defaultConsumer() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "nm");
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+std::string millis(Duration d) {
+  return std::to_string(std::max<int64_t>(0, std::chrono::duration_cast<milliseconds>(d).count()));
+}
+
+void appendChunked(std::vector<RedisCommand>& cmds, const RedisCommand& head,
+                   const std::vector<std::string>& ids, const char* tail = nullptr) {
+  for (size_t at = 0; at < ids.size(); at += kIdsPerCommand) {
+    RedisCommand c = head;
+    size_t end = std::min(ids.size(), at + kIdsPerCommand);
+    c.insert(c.end(), ids.begin() + static_cast<ptrdiff_t>(at),
+             ids.begin() + static_cast<ptrdiff_t>(end));
+    if (tail) c.push_back(tail);
+    cmds.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+RedisQueue::RedisQueue(RedisQueueOptions options)
+    : options_(std::move(options)),
+      writerConn_(options_.url, options_.commandTimeout),
+      readerConn_(options_.url, options_.commandTimeout) {
+  if (options_.consumer.empty()) options_.consumer = defaultConsumer();
+  if (options_.maxLen == 0) options_.maxLen = 1;
+}
+
+RedisQueue::~RedisQueue() {
+  close();
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    stopping_ = true;
+  }
+  writerWake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+bool RedisQueue::ensureGroup(RedisConnection& conn, std::string& error) {
+  // From id 0: entries added before the group existed are delivered too.
+  RedisReply r =
+      conn.run({"XGROUP", "CREATE", options_.stream, options_.group, "0", "MKSTREAM"}, error);
+  if (!r) return false;
+  std::string e = redisErrorText(r.get());
+  if (!e.empty() && e.rfind("BUSYGROUP", 0) != 0) {
+    error = "XGROUP CREATE " + options_.stream + " " + options_.group + ": " + e;
+    return false;
+  }
+  return true;
+}
+
+bool RedisQueue::start(std::string& error) {
+  std::string err;
+  bool refused = false;
+  if (writerConn_.connect(err, refused)) {
+    if (!ensureGroup(writerConn_, err)) {
+      if (writerConn_.connected()) {  // the server answered: the stream key is something else
+        error = "--store.redis.stream \"" + options_.stream + "\": " + err;
+        return false;
+      }
+    } else if (RedisReply len = writerConn_.run({"XLEN", options_.stream}, err);
+               len && len->type == REDIS_REPLY_INTEGER) {
+      length_ = static_cast<size_t>(len->integer);
+      connected_ = true;
+    }
+  } else if (refused) {
+    error =
+        "--store.redis.url: " + redactedRedisUrl(options_.url) + " refused the connection: " + err;
+    return false;
+  }
+  if (!connected_) {
+    log::warn("redis is unreachable: alerts are refused with 503 until it is",
+              {{"url", redactedRedisUrl(options_.url)}, {"error", err}});
+  }
+  log::info("redis queue", {{"url", redactedRedisUrl(options_.url)},
+                            {"stream", options_.stream},
+                            {"group", options_.group},
+                            {"consumer", options_.consumer},
+                            {"length", std::to_string(length_.load())}});
+  writer_ = std::thread([this] { writerLoop(); });
+  return true;
+}
+
+PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
+  if (alerts.empty()) return PushResult::Accepted;
+  if (closed_) return PushResult::Closed;
+  if (!connected_) return PushResult::Unavailable;
+  const size_t n = alerts.size();
+  if (n > options_.maxLen) return PushResult::Full;
+  if (length_ + n > options_.maxLen) {
+    if (timeout <= Duration::zero()) return PushResult::Full;
+    std::unique_lock<std::mutex> lk(mu_);
+    if (!room_.wait_for(lk, timeout,
+                        [&] { return closed_ || !connected_ || length_ + n <= options_.maxLen; }))
+      return PushResult::Full;
+    if (closed_) return PushResult::Closed;
+    if (!connected_) return PushResult::Unavailable;
+  }
+  auto req = std::make_shared<PushRequest>();
+  req->encoded.reserve(n);
+  for (const AlertPtr& a : alerts) req->encoded.push_back(encodeAlert(*a));
+  std::future<PushResult> answer = req->result.get_future();
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (stopping_) return PushResult::Closed;
+    pushes_.push_back(std::move(req));
+  }
+  writerWake_.notify_one();
+  // The writer answers every request; this bound only guards against a wedged socket (the XADDs
+  // may still land: the sender's retry is then a duplicate, never a loss).
+  if (answer.wait_for(2 * options_.commandTimeout + std::chrono::seconds(1)) !=
+      std::future_status::ready)
+    return PushResult::Unavailable;
+  return answer.get();
+}
+
+void RedisQueue::writerLoop() {
+  const Duration heartbeatEvery = std::max<Duration>(options_.claimIdle / 3, milliseconds(100));
+  Duration backoff = milliseconds(100);
+  TimePoint nextConnect = kZeroTime;
+  TimePoint nextHeartbeat = now() + heartbeatEvery;
+  bool warned = !connected_;
+  for (;;) {
+    std::vector<std::shared_ptr<PushRequest>> pushes;
+    std::vector<std::string> acks;
+    std::vector<DeadLetter> dead;
+    std::vector<std::string> heartbeat;
+    bool stopping;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      bool up = writerConn_.connected();
+      TimePoint wake = std::min(now() + kLengthRefresh, nextHeartbeat);
+      if (!up) wake = std::min(wake, nextConnect);
+      writerWake_.wait_until(lk, toClock(wake), [&] {
+        return stopping_ || !pushes_.empty() || (up && (!acks_.empty() || !dead_.empty()));
+      });
+      stopping = stopping_;
+      pushes.assign(pushes_.begin(), pushes_.end());
+      pushes_.clear();
+      acks.swap(acks_);
+      dead.swap(dead_);
+      if (now() >= nextHeartbeat) {
+        heartbeat.assign(held_.begin(), held_.end());
+        nextHeartbeat = now() + heartbeatEvery;
+      }
+    }
+    if (!writerConn_.connected() && (now() >= nextConnect || stopping)) {
+      std::string err;
+      bool refused = false;
+      if (writerConn_.connect(err, refused) && ensureGroup(writerConn_, err)) {
+        backoff = milliseconds(100);
+        if (warned)
+          log::info("redis is reachable again", {{"url", redactedRedisUrl(options_.url)}});
+        warned = false;
+      } else {
+        writerConn_.disconnect();
+        if (!warned) {
+          log::warn("redis is unreachable: alerts are refused with 503, acks wait",
+                    {{"url", redactedRedisUrl(options_.url)}, {"error", err}});
+        }
+        warned = true;
+        nextConnect = now() + backoff;
+        backoff = std::min<Duration>(backoff * 2, options_.maxBackoff);
+      }
+    }
+    bool ok = writerConn_.connected() && writeRound(pushes, acks, dead, heartbeat);
+    if (ok) {
+      connected_ = true;
+    } else {
+      connected_ = false;
+      for (auto& p : pushes) p->result.set_value(PushResult::Unavailable);
+      {
+        std::lock_guard<std::mutex> g(mu_);
+        acks_.insert(acks_.begin(), acks.begin(), acks.end());
+        dead_.insert(dead_.begin(), dead.begin(), dead.end());
+      }
+      if (!warned && !writerConn_.connected()) {
+        log::warn("redis connection lost: alerts are refused with 503, acks wait",
+                  {{"url", redactedRedisUrl(options_.url)}});
+        warned = true;
+        nextConnect = now();
+      }
+    }
+    room_.notify_all();
+    if (stopping) {
+      std::lock_guard<std::mutex> g(mu_);
+      for (auto& p : pushes_) p->result.set_value(PushResult::Closed);
+      pushes_.clear();
+      if (!acks_.empty())
+        log::warn("redis queue stopped with acks not written: those alerts will be redelivered",
+                  {{"entries", std::to_string(acks_.size())}});
+      return;
+    }
+  }
+}
+
+bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
+                            std::vector<std::string>& acks, std::vector<DeadLetter>& dead,
+                            const std::vector<std::string>& heartbeat) {
+  const std::string& s = options_.stream;
+  std::vector<RedisCommand> cmds;
+  for (const auto& p : pushes) {
+    cmds.push_back({"MULTI"});
+    for (const std::string& bytes : p->encoded) cmds.push_back({"XADD", s, "*", "a", bytes});
+    cmds.push_back({"EXEC"});
+  }
+  for (const DeadLetter& d : dead) {
+    cmds.push_back({"XADD", s + ":dead", "*", "a", d.bytes, "error", d.error, "id", d.id});
+    acks.push_back(d.id);
+  }
+  appendChunked(cmds, {"XACK", s, options_.group}, acks);
+  appendChunked(cmds, {"XDEL", s}, acks);
+  appendChunked(cmds, {"XCLAIM", s, options_.group, options_.consumer, "0"}, heartbeat, "JUSTID");
+  cmds.push_back({"XLEN", s});
+  std::string err;
+  std::vector<RedisReply> replies = writerConn_.run(cmds, err);
+  if (replies.empty()) {
+    // Acks of dead letters go back to the dead-letter list, not to the plain acks.
+    acks.resize(acks.size() - dead.size());
+    return false;
+  }
+  // The length first: a push answered Accepted already counts in size() (and in Full).
+  const redisReply* len = replies.back().get();
+  if (len->type == REDIS_REPLY_INTEGER) length_ = static_cast<size_t>(len->integer);
+  size_t i = 0;
+  for (auto& p : pushes) {
+    i += 1 + p->encoded.size();
+    const redisReply* exec = replies[i++].get();
+    bool stored = exec && exec->type == REDIS_REPLY_ARRAY && exec->elements == p->encoded.size();
+    for (size_t k = 0; stored && k < exec->elements; ++k)
+      stored = exec->element[k]->type == REDIS_REPLY_STRING;
+    if (stored) {
+      p->result.set_value(PushResult::Accepted);
+    } else {
+      std::string e = redisErrorText(exec);
+      log::error("redis refused an XADD: the sender gets 503",
+                 {{"stream", s},
+                  {"error", e.empty() ? std::string("EXEC did not store every alert") : e}});
+      p->result.set_value(PushResult::Unavailable);
+    }
+  }
+  for (const DeadLetter& d : dead) {
+    if (std::string e = redisErrorText(replies[i].get()); !e.empty())
+      log::error("cannot write the dead letter", {{"id", d.id}, {"error", e}});
+    ++i;
+  }
+  // XACK/XDEL errors (NOGROUP after a Redis restart without persistence) leave nothing to ack.
+  if (!acks.empty()) {
+    std::lock_guard<std::mutex> g(mu_);
+    for (const std::string& id : acks) held_.erase(id);
+  }
+  return true;
+}
+
+bool RedisQueue::readerConnect() {
+  TimePoint t = now();
+  if (t < nextReaderConnect_) return false;
+  std::string err;
+  bool refused = false;
+  if (readerConn_.connect(err, refused) && ensureGroup(readerConn_, err)) {
+    readerBackoff_ = milliseconds(100);
+    readerWarned_ = false;
+    return true;
+  }
+  readerConn_.disconnect();
+  if (!readerWarned_) log::warn("redis queue cannot read", {{"error", err}});
+  readerWarned_ = true;
+  nextReaderConnect_ = t + readerBackoff_;
+  readerBackoff_ = std::min<Duration>(readerBackoff_ * 2, options_.maxBackoff);
+  return false;
+}
+
+void RedisQueue::takeEntry(const redisReply* entry, std::vector<Entry>& into) {
+  if (!entry || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) return;
+  std::string id(redisString(entry->element[0]));
+  const redisReply* fields = entry->element[1];
+  std::string_view bytes;
+  bool found = false;
+  if (fields && fields->type == REDIS_REPLY_ARRAY) {
+    for (size_t k = 0; k + 1 < fields->elements; k += 2) {
+      if (redisString(fields->element[k]) == "a") {
+        bytes = redisString(fields->element[k + 1]);
+        found = true;
+      }
+    }
+  }
+  std::lock_guard<std::mutex> g(mu_);
+  held_.insert(id);
+  std::string err;
+  std::optional<Alert> a;
+  if (found) a = decodeAlert(bytes, err);
+  if (!a) {
+    if (!found) err = "no field \"a\" (or the entry was deleted)";
+    log::error("undecodable queue entry moved to the dead-letter stream",
+               {{"stream", options_.stream + ":dead"}, {"id", id}, {"error", err}});
+    dead_.push_back({id, std::string(bytes), err});
+    writerWake_.notify_one();
+    return;
+  }
+  into.push_back({std::move(id), std::make_shared<const Alert>(std::move(*a))});
+}
+
+bool RedisQueue::readNew(size_t count, Duration block) {
+  RedisCommand cmd = {"XREADGROUP",      "GROUP", options_.group,
+                      options_.consumer, "COUNT", std::to_string(count)};
+  if (block >= milliseconds(1)) {
+    cmd.push_back("BLOCK");
+    cmd.push_back(millis(block));
+  }
+  cmd.insert(cmd.end(), {"STREAMS", options_.stream, ">"});
+  std::string err;
+  RedisReply r = readerConn_.run(cmd, err);
+  if (!r) {
+    if (!readerWarned_) log::warn("redis queue cannot read", {{"error", err}});
+    readerWarned_ = true;
+    return false;
+  }
+  if (std::string e = redisErrorText(r.get()); !e.empty()) {
+    // NOGROUP: Redis lost the stream (restarted without persistence): make the group again.
+    if (e.rfind("NOGROUP", 0) != 0 || !ensureGroup(readerConn_, err)) {
+      log::warn("redis queue read failed", {{"error", e}});
+      readerConn_.disconnect();
+      nextReaderConnect_ = now() + readerBackoff_;
+      return false;
+    }
+    return true;
+  }
+  if (r->type != REDIS_REPLY_ARRAY) return true;  // nil: nothing new within `block`
+  TimePoint t = now();
+  for (size_t si = 0; si < r->elements; ++si) {
+    const redisReply* stream = r->element[si];
+    if (stream->type != REDIS_REPLY_ARRAY || stream->elements < 2) continue;
+    const redisReply* entries = stream->element[1];
+    for (size_t k = 0; entries && k < entries->elements; ++k) {
+      bool wasEmpty = carry_.empty();
+      takeEntry(entries->element[k], carry_);
+      if (wasEmpty && !carry_.empty()) {
+        TimePoint received = carry_.front().alert->receivedAt;
+        carryDue_ = (received == kZeroTime || received > t ? t : received);
+      }
+    }
+  }
+  return true;
+}
+
+std::optional<PulledBatch> RedisQueue::claimIdle(size_t maxSize) {
+  std::string err;
+  RedisReply r =
+      readerConn_.run({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
+                       millis(options_.claimIdle), "0-0", "COUNT", std::to_string(maxSize)},
+                      err);
+  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+    if (r) log::warn("redis XAUTOCLAIM failed", {{"error", redisErrorText(r.get())}});
+    return std::nullopt;
+  }
+  std::vector<Entry> claimed;
+  const redisReply* entries = r->element[1];
+  for (size_t k = 0; entries && k < entries->elements; ++k) {
+    const redisReply* e = entries->element[k];
+    if (!e || e->type != REDIS_REPLY_ARRAY || e->elements < 1) continue;
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      if (held_.count(std::string(redisString(e->element[0])))) continue;  // ours, in flight
+    }
+    takeEntry(e, claimed);
+  }
+  if (claimed.empty()) return std::nullopt;
+  // XAUTOCLAIM counted this delivery; XPENDING tells how many there were in all.
+  uint32_t deliveries = 2;
+  RedisReply p =
+      readerConn_.run({"XPENDING", options_.stream, options_.group, claimed.front().id,
+                       claimed.back().id, std::to_string(claimed.size() * 2), options_.consumer},
+                      err);
+  if (p && p->type == REDIS_REPLY_ARRAY) {
+    for (size_t k = 0; k < p->elements; ++k) {
+      const redisReply* row = p->element[k];
+      if (row->type == REDIS_REPLY_ARRAY && row->elements >= 4 &&
+          row->element[3]->type == REDIS_REPLY_INTEGER)
+        deliveries = std::max(deliveries, static_cast<uint32_t>(row->element[3]->integer));
+    }
+  }
+  AlertList alerts;
+  std::vector<std::string> ids;
+  for (Entry& e : claimed) {
+    alerts.push_back(std::move(e.alert));
+    ids.push_back(std::move(e.id));
+  }
+  log::warn("took over queue entries idle past --store.redis.claim-idle",
+            {{"entries", std::to_string(ids.size())}, {"deliveries", std::to_string(deliveries)}});
+  return makeBatch(std::move(alerts), std::move(ids), deliveries);
+}
+
+PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<std::string> ids,
+                                  uint32_t deliveries) {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    ++unsettled_;
+  }
+  PulledBatch b;
+  b.alerts = std::move(alerts);
+  b.deliveries = deliveries;
+  b.handle = std::make_shared<RedisBatchHandle>(this, std::move(ids));
+  return b;
+}
+
+std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
+  if (maxSize == 0) maxSize = 1;
+  std::lock_guard<std::mutex> pg(pullMu_);
+  const Duration claimEvery = std::max<Duration>(options_.claimIdle / 2, milliseconds(100));
+  for (;;) {
+    TimePoint t = now();
+    bool closed = closed_;
+    TimePoint nackDue = TimePoint::max();
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      if (!nacked_.empty() && (closed || nacked_.begin()->first <= t)) {
+        auto it = nacked_.begin();
+        Nacked n = std::move(it->second);
+        nacked_.erase(it);
+        lk.unlock();
+        return makeBatch(std::move(n.alerts), std::move(n.ids), n.deliveries);
+      }
+      // Once closed, nothing new is read: unread entries stay in the stream for the next start
+      // or another replica. Only what this process holds is handed out.
+      if (closed && carry_.empty()) {
+        if (nacked_.empty() && unsettled_ == 0) return std::nullopt;
+        settled_.wait_for(lk, milliseconds(100));
+        continue;
+      }
+      if (!nacked_.empty()) nackDue = nacked_.begin()->first;
+    }
+    if (!carry_.empty() && (closed || carry_.size() >= maxSize || carryDue_ + maxWait <= t)) {
+      size_t n = std::min(maxSize, carry_.size());
+      AlertList alerts;
+      std::vector<std::string> ids;
+      for (size_t k = 0; k < n; ++k) {
+        alerts.push_back(std::move(carry_[k].alert));
+        ids.push_back(std::move(carry_[k].id));
+      }
+      carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(n));
+      if (!carry_.empty()) {
+        TimePoint received = carry_.front().alert->receivedAt;
+        carryDue_ = received == kZeroTime ? t : std::min(received, t);
+      }
+      return makeBatch(std::move(alerts), std::move(ids), 1);
+    }
+    if (!readerConn_.connected() && !readerConnect()) {
+      std::unique_lock<std::mutex> lk(mu_);
+      TimePoint wake = std::min({nextReaderConnect_, nackDue, t + kMaxBlock});
+      settled_.wait_until(lk, toClock(wake), [&] { return closed_.load(); });
+      continue;
+    }
+    if (t >= nextClaim_) {
+      nextClaim_ = t + claimEvery;
+      if (auto b = claimIdle(maxSize)) return b;
+      continue;
+    }
+    Duration block = std::min<Duration>(kMaxBlock, nextClaim_ - t);
+    if (nackDue != TimePoint::max()) block = std::min<Duration>(block, nackDue - t);
+    if (!carry_.empty()) block = std::min<Duration>(block, carryDue_ + maxWait - t);
+    readNew(maxSize - carry_.size(), block);
+  }
+}
+
+void RedisQueue::ack(const PulledBatch& batch) {
+  auto* h = dynamic_cast<RedisBatchHandle*>(batch.handle.get());
+  if (!h || h->owner != this || h->settled.exchange(true)) return;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    --unsettled_;
+    acks_.insert(acks_.end(), h->ids.begin(), h->ids.end());
+  }
+  writerWake_.notify_one();
+  settled_.notify_all();
+}
+
+void RedisQueue::nack(PulledBatch batch, Duration delay) {
+  auto* h = dynamic_cast<RedisBatchHandle*>(batch.handle.get());
+  if (!h || h->owner != this || h->settled.exchange(true)) return;
+  delay = std::clamp(delay, Duration::zero(), Duration(std::chrono::hours(24 * 365)));
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    --unsettled_;
+    nacked_.emplace(now() + delay, Nacked{std::move(batch.alerts), h->ids, batch.deliveries + 1});
+  }
+  settled_.notify_all();
+}
+
+void RedisQueue::close() {
+  closed_ = true;
+  {
+    std::lock_guard<std::mutex> g(mu_);  // orders the flag against waiters' predicates
+  }
+  settled_.notify_all();
+  room_.notify_all();
+}
+
+}  // namespace nm

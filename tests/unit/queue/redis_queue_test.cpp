@@ -1,0 +1,156 @@
+// RedisQueue against a real redis-server (skipped when it is not installed): push then pull in
+// batches, a nack redelivers the batch whole with deliveries + 1 after its delay, a second settle
+// is ignored, the length follows acks, and close hands out what is held then ends pull.
+#include "queue/redis_queue.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+extern char** environ;
+
+namespace nm {
+namespace {
+
+using namespace std::chrono_literals;
+
+int freePort() {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+class RedisQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (access("/usr/bin/redis-server", X_OK) != 0) GTEST_SKIP() << "redis-server not installed";
+    port_ = freePort();
+    std::string port = std::to_string(port_);
+    std::vector<std::string> args = {
+        "redis-server", "--port", port,    "--bind", "127.0.0.1", "--save",   "",
+        "--appendonly", "no",     "--dir", "/tmp",   "--logfile", "/dev/null"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ASSERT_EQ(posix_spawn(&pid_, "/usr/bin/redis-server", nullptr, nullptr, argv.data(), environ),
+              0);
+    RedisUrl url;
+    url.port = port_;
+    RedisConnection probe(url, 1s);
+    std::string err;
+    bool refused = false;
+    for (int i = 0; i < 200 && !probe.connect(err, refused); ++i) std::this_thread::sleep_for(20ms);
+    ASSERT_TRUE(probe.connected()) << err;
+  }
+  void TearDown() override {
+    queue_.reset();
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  RedisQueue& queue(size_t maxLen = 100) {
+    RedisQueueOptions o;
+    o.url.port = port_;
+    o.maxLen = maxLen;
+    queue_ = std::make_unique<RedisQueue>(o);
+    std::string err;
+    EXPECT_TRUE(queue_->start(err)) << err;
+    return *queue_;
+  }
+  static AlertList alerts(int n, const std::string& prefix) {
+    AlertList out;
+    for (int i = 0; i < n; ++i) {
+      Alert a;
+      a.labels = {{"alertname", prefix + std::to_string(i)}};
+      a.format = IngestFormat::AlertArray;
+      finalizeIdentity(a);
+      out.push_back(std::make_shared<const Alert>(std::move(a)));
+    }
+    return out;
+  }
+
+  int port_ = 0;
+  pid_t pid_ = -1;
+  std::unique_ptr<RedisQueue> queue_;
+};
+
+TEST_F(RedisQueueTest, PushPullAckInBatches) {
+  RedisQueue& q = queue();
+  ASSERT_EQ(q.push(alerts(5, "a"), 0s), PushResult::Accepted);
+  EXPECT_EQ(q.size(), 5u);
+  auto b = q.pull(3, 10s);  // full at 3: no waiting
+  ASSERT_TRUE(b);
+  ASSERT_EQ(b->alerts.size(), 3u);
+  EXPECT_EQ(b->alerts[0]->labels.get("alertname"), "a0");
+  EXPECT_EQ(b->alerts[0]->format, IngestFormat::AlertArray);
+  EXPECT_EQ(b->deliveries, 1u);
+  auto rest = q.pull(3, 50ms);  // 2 left: due after maxWait
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->alerts.size(), 2u);
+  q.ack(*b);
+  q.ack(*b);  // ignored
+  q.ack(*rest);
+  auto deadline = now() + 5s;
+  while (q.size() != 0 && now() < deadline) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(q.size(), 0u);
+}
+
+TEST_F(RedisQueueTest, NackRedeliversWholeAfterDelayWithDeliveriesPlusOne) {
+  RedisQueue& q = queue();
+  ASSERT_EQ(q.push(alerts(2, "n"), 0s), PushResult::Accepted);
+  auto b = q.pull(2, 1s);
+  ASSERT_TRUE(b);
+  TimePoint nacked = now();
+  q.nack(*b, 300ms);
+  q.nack(*b, 0s);  // a second settle is ignored
+  auto again = q.pull(10, 50ms);
+  ASSERT_TRUE(again);
+  EXPECT_GE(now() - nacked, 300ms);
+  EXPECT_EQ(again->alerts.size(), 2u);
+  EXPECT_EQ(again->deliveries, 2u);
+  EXPECT_EQ(q.size(), 2u);  // still in the stream until acked
+  q.ack(*again);
+}
+
+TEST_F(RedisQueueTest, FullOverMaxLenAndCloseEndsPull) {
+  RedisQueue& q = queue(3);
+  ASSERT_EQ(q.push(alerts(3, "f"), 0s), PushResult::Accepted);
+  EXPECT_EQ(q.push(alerts(1, "g"), 0s), PushResult::Full);
+  EXPECT_EQ(q.push(alerts(4, "h"), 0s), PushResult::Full);
+  auto b = q.pull(1, 1s);
+  ASSERT_TRUE(b);
+  q.close();
+  EXPECT_EQ(q.push(alerts(1, "i"), 0s), PushResult::Closed);
+  q.nack(*b, 1h);  // once closed, held batches are due at once
+  auto again = q.pull(10, 1s);
+  ASSERT_TRUE(again);
+  q.ack(*again);
+  // Unread entries stay in the stream for the next start; pull ends.
+  EXPECT_FALSE(q.pull(10, 1s));
+}
+
+TEST_F(RedisQueueTest, UnreachableServerAnswersUnavailable) {
+  RedisQueueOptions o;
+  o.url.port = freePort();  // nothing listens
+  o.commandTimeout = 500ms;
+  RedisQueue q(o);
+  std::string err;
+  ASSERT_TRUE(q.start(err)) << err;
+  EXPECT_EQ(q.push(alerts(1, "u"), 0s), PushResult::Unavailable);
+}
+
+}  // namespace
+}  // namespace nm

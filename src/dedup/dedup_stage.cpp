@@ -74,14 +74,18 @@ void DedupStage::process(Work& work) {
     sortUnique(resolved);
     std::string group = groupKey(note.data->groupLabels);
     const std::string& receiverKey = note.receiver->key;
+    const std::string claimKey = receiverKey + '\n' + group;
+    std::unique_lock<std::mutex> decideLock = inflight_->lock(claimKey);
     std::optional<NotificationLogEntry> last = log_->query(receiverKey, group);
     if (last && last->expiresAt <= now) last.reset();
+    std::optional<NotificationLogEntry> told =
+        inflight_->view(claimKey, last, now, policy.repeatInterval);
+    const Decision d = decide(told ? &*told : nullptr, firing, resolved, now, policy.repeatInterval,
+                              policy.sendResolved);
     const NotificationLogEntry* lastPtr = last ? &*last : nullptr;
-    const Decision d =
-        decide(lastPtr, firing, resolved, now, policy.repeatInterval, policy.sendResolved);
     if (!d.send) {
       suppressed_.with({toString(d.reason)}).inc();
-      if (d.forget) {
+      if (d.forget && last) {
         NotificationLogEntry e =
             nextEntry(lastPtr, firing, resolved, last->sentAt, policy.repeatInterval);
         log_->record(receiverKey, group, std::move(e));
@@ -90,9 +94,13 @@ void DedupStage::process(Work& work) {
     }
     passed_.with({toString(d.reason)}).inc();
     if (!policy.sendResolved && !resolved.empty()) note.data = firingOnly(*note.data);
-    // The entry is computed when the send completes, against the log as it is then.
+    std::shared_ptr<InFlightSends::Claim> claim = inflight_->claim(claimKey, firing, resolved);
+    decideLock.unlock();
+    // The entry is computed when the send completes, against the log as it is then; the claim
+    // goes with the notification (released after the record, or when a failed one is dropped).
     note.onDelivered = [log = log_, receiverKey = receiverKey, group = std::move(group), firing,
-                        resolved, repeat = policy.repeatInterval](TimePoint sentAt) {
+                        resolved, repeat = policy.repeatInterval,
+                        claim = std::move(claim)](TimePoint sentAt) {
       std::optional<NotificationLogEntry> prev = log->query(receiverKey, group);
       log->record(receiverKey, group,
                   nextEntry(prev ? &*prev : nullptr, firing, resolved, sentAt, repeat));

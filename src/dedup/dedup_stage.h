@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "dedup/inflight_sends.h"
 #include "interfaces/notification_log.h"
 #include "interfaces/stage.h"
 #include "observe/metrics.h"
@@ -16,6 +17,9 @@ namespace nm::dedup {
 // sent one carries an onDelivered that records the next entry after a successful send; with
 // sendResolved off its resolved alerts are left out of it. Counted: suppressed ones in
 // nm_notifications_deduplicated_total{reason}, passed ones in nm_dedup_passed_total{reason}.
+// Batches run on several workers at once: a sent notification holds a claim on its alerts until
+// it is destroyed, and decisions for one group read the log plus those claims under one lock, so
+// two batches of a group in flight together send it once (a failed send frees its claim).
 class DedupStage final : public Stage {
  public:
   DedupStage(std::shared_ptr<NotificationLog> log, metrics::Registry& registry);
@@ -24,6 +28,7 @@ class DedupStage final : public Stage {
 
  private:
   std::shared_ptr<NotificationLog> log_;
+  std::shared_ptr<InFlightSends> inflight_ = std::make_shared<InFlightSends>();
   metrics::Family<metrics::Counter>& suppressed_;
   metrics::Family<metrics::Counter>& passed_;
 };

@@ -213,6 +213,51 @@ TEST_F(DedupStageTest, RepeatIntervalFromTheReceiverOverride) {
   EXPECT_EQ(count("nm_dedup_passed_total", "repeat"), 1);
 }
 
+// Two batches of one group decided before either was sent (two workers at once): the second
+// sees the first's alerts in flight and is suppressed; once the first is gone, the log says so.
+TEST_F(DedupStageTest, ABatchInFlightSuppressesTheSameGroupInAnother) {
+  auto a = alert("h1", IngestFormat::AlertArray);
+  auto work = [&] {
+    Work w;
+    w.snapshot = snapshot;
+    auto data = std::make_shared<Data>();
+    data->groupLabels = LabelSet{{"alertname", "Disk"}};
+    data->alerts = {a};
+    w.notifications.push_back(Notification{receiver, data, nullptr});
+    return w;
+  };
+  Work first = work();
+  stage.process(first);
+  ASSERT_EQ(first.notifications.size(), 1u);
+  Work second = work();
+  stage.process(second);  // the first is still on its way
+  EXPECT_EQ(second.notifications.size(), 0u);
+  // A new alert of the group is still news while the first is in flight.
+  Work third = work();
+  auto b = alert("h2", IngestFormat::AlertArray);
+  std::const_pointer_cast<Data>(third.notifications[0].data)->alerts = {a, b};
+  stage.process(third);
+  EXPECT_EQ(third.notifications.size(), 1u);
+  third.notifications.clear();
+  std::promise<void> done;
+  notify.run(std::move(first.notifications), now() + std::chrono::seconds(5),
+             [&](NotifyReport) { done.set_value(); });
+  done.get_future().wait();
+  EXPECT_EQ(deliver({a}), 0u);
+  EXPECT_EQ(notifier->sent.size(), 1u);
+}
+
+// A failed send frees its claim: the next batch sends the group again.
+TEST_F(DedupStageTest, AFailedSendInFlightDoesNotSuppressTheNextBatch) {
+  auto a = alert("h1", IngestFormat::AlertArray);
+  notifier->ok = false;
+  EXPECT_EQ(deliver({a}), 1u);
+  notifier->ok = true;
+  EXPECT_EQ(deliver({a}), 1u);
+  EXPECT_EQ(deliver({a}), 0u);
+  EXPECT_EQ(notifier->sent.size(), 2u);
+}
+
 TEST(DedupSettings, GroupKeyEscapes) {
   EXPECT_EQ(groupKey({}), "{}");
   EXPECT_EQ(groupKey(LabelSet{{"a", "x\"y\\z"}, {"b", "1"}}), "{a=\"x\\\"y\\\\z\",b=\"1\"}");

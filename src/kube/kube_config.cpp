@@ -2,13 +2,14 @@
 // account configuration, with base64 `*-data` fields decoded here.
 #include "kube/kube_config.h"
 
-#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "core/base64.h"
 
 namespace nm::kube {
 
@@ -25,25 +26,6 @@ std::optional<std::string> readFile(const std::string& path) {
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
-}
-
-std::optional<std::string> base64Decode(const std::string& in) {
-  std::string clean;
-  for (char c : in)
-    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') clean += c;
-  if (clean.size() % 4 != 0) return std::nullopt;
-  std::string out(clean.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(clean.data()),
-                                static_cast<int>(clean.size()));
-  if (n < 0) return std::nullopt;
-  size_t len = static_cast<size_t>(n);
-  if (clean.ends_with("=="))
-    len -= 2;
-  else if (clean.ends_with("="))
-    len -= 1;
-  out.resize(len);
-  return out;
 }
 
 // Finds `list[i]` with `name == want` and returns its `field` map; sets error naming both (the
@@ -88,7 +70,7 @@ bool dataField(const YAML::Node& m, const char* key, std::string& out, const std
   std::string raw;
   if (!scalar(m, key, raw, where, error)) return false;
   if (raw.empty()) return true;
-  auto d = base64Decode(raw);
+  auto d = decodeBase64(raw);
   if (!d) {
     error = where + "." + key + ": invalid base64";
     return false;

@@ -33,17 +33,8 @@ std::string percentDecode(std::string_view s) {
 }  // namespace
 
 std::string Request::queryParam(std::string_view name) const {
-  std::string_view q = query;
-  while (!q.empty()) {
-    size_t amp = q.find('&');
-    std::string_view pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    size_t eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    if (percentDecode(key) != name) continue;
-    return eq == std::string_view::npos ? std::string() : percentDecode(pair.substr(eq + 1));
-  }
-  return {};
+  std::vector<std::string> values = queryParams(name);
+  return values.empty() ? std::string() : std::move(values.front());
 }
 
 std::vector<std::string> Request::queryParams(std::string_view name) const {

@@ -19,6 +19,28 @@ def start_peer(args, log_path):
     return proc, log
 
 
+def start_alertmanager(tmp, daemon_port, repeat_interval="1h"):
+    """The real Alertmanager 0.25 on a free 127.0.0.1 port, its webhook pointed at the daemon
+    (group by alertname, group_wait 100ms, group_interval 1s). Returns (port, (proc, log))."""
+    port = free_port()
+    cfg = os.path.join(tmp, "am.yml")
+    with open(cfg, "w") as f:
+        f.write(f"""global: {{resolve_timeout: 5m}}
+route: {{receiver: nm, group_by: ['alertname'], group_wait: 100ms, group_interval: 1s,
+         repeat_interval: {repeat_interval}}}
+receivers:
+- name: nm
+  webhook_configs:
+  - url: 'http://127.0.0.1:{daemon_port}/api/v2/alerts'
+""")
+    peer = start_peer(
+        ["prometheus-alertmanager", f"--config.file={cfg}",
+         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
+         f"--storage.path={os.path.join(tmp, 'am-data')}"],
+        os.path.join(tmp, "am.log"))
+    return port, peer
+
+
 def stop_peer(proc, log):
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -52,22 +74,8 @@ class RealPeersTest(NMTestCase):
             return f.read().decode("utf-8", "replace")[-4000:]
 
     def test_alertmanager_webhook(self):
-        am_port = free_port()
-        cfg = os.path.join(self.tmp, "am.yml")
-        with open(cfg, "w") as f:
-            f.write(f"""global: {{resolve_timeout: 5m}}
-route: {{receiver: nm, group_by: ['alertname'], group_wait: 100ms, group_interval: 1s,
-         repeat_interval: 1h}}
-receivers:
-- name: nm
-  webhook_configs:
-  - url: 'http://127.0.0.1:{self.daemon.port}/api/v2/alerts'
-""")
-        self.peers.append(start_peer(
-            ["prometheus-alertmanager", f"--config.file={cfg}",
-             f"--web.listen-address=127.0.0.1:{am_port}", "--cluster.listen-address=",
-             f"--storage.path={os.path.join(self.tmp, 'am-data')}"],
-            os.path.join(self.tmp, "am.log")))
+        am_port, peer = start_alertmanager(self.tmp, self.daemon.port)
+        self.peers.append(peer)
         def post():
             c = http.client.HTTPConnection("127.0.0.1", am_port, timeout=2)
             try:

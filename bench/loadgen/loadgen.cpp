@@ -1,8 +1,10 @@
-// nm-loadgen: posts Alertmanager-webhook batches over keep-alive connections, then asks nm-sink
-// how many alerts arrived and how late. Prints accepted/s, delivered/s, p50/p99 and peak RSS.
+// nm-loadgen: posts alert batches (an Alertmanager webhook object, or Prometheus' array of
+// postable alerts) over keep-alive connections, then asks nm-sink how many alerts arrived and how
+// late. Prints accepted/s, delivered/s, p50/p99 and peak RSS.
 //
 // Each alert carries annotation nm_bench_sent_ns (send time) so the sink measures
-// ingest-to-delivery latency on the same clock.
+// ingest-to-delivery latency on the same clock. The array format is what Prometheus sends and what
+// Alertmanager's own POST /api/v2/alerts takes, so one load can be posted to both.
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -37,7 +40,23 @@ struct Options {
   int tenantReceivers = 0;  // tenants tenant-0..N-1 have a receiver: their alerts count twice
   double waitSeconds = 30;
   bool resolved = false;
+  std::string format = "webhook";  // webhook: Alertmanager's webhook object; array: Prometheus'
+  bool distinct = false;           // every alert sent has its own fingerprint (else a fixed set)
+  double endsInSeconds = 3600;   // array format: endsAt = start + this (Prometheus: a few minutes)
+  std::string startsAt, endsAt;  // RFC 3339, computed once at start
 };
+
+// The instance label's id is written with this many digits, so --distinct can re-stamp it.
+constexpr int kIdDigits = 12;
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 std::pair<std::string, std::string> splitHostPort(const std::string& s) {
   auto c = s.rfind(':');
@@ -51,37 +70,67 @@ long long nowNs() {
 }
 
 // One request body of `n` alerts with ids seq0..seq0+n-1. The send time is written as 19 digits
-// at the positions returned in `tsPos`, so a body is built once and re-stamped for every send:
-// the generator must cost far less CPU than the daemon it measures (they share the 2 cores).
+// at the positions returned in `tsPos` (and each alert's instance id as kIdDigits digits at
+// `idPos`), so a body is built once and re-stamped for every send: the generator must cost far
+// less CPU than the daemon it measures (they share the 2 cores).
 std::string makeBody(const Options& o, long long seq0, int n, std::vector<size_t>& tsPos,
-                     long long& deliveries) {
+                     std::vector<size_t>& idPos, long long& deliveries) {
   deliveries = 0;
+  const bool array = o.format == "array";
   std::string b;
-  b.reserve(static_cast<size_t>(n) * 330 + 200);
-  b += "{\"receiver\":\"loadgen\",\"status\":\"firing\",\"version\":\"4\",\"alerts\":[";
+  b.reserve(static_cast<size_t>(n) * 340 + 200);
+  if (array)
+    b += '[';
+  else
+    b += "{\"receiver\":\"loadgen\",\"status\":\"firing\",\"version\":\"4\",\"alerts\":[";
   for (int i = 0; i < n; ++i) {
     long long id = seq0 + i;
     deliveries += 1 + (id % o.tenants < o.tenantReceivers ? 1 : 0);
     if (i) b += ',';
-    b += "{\"status\":\"";
-    b += o.resolved ? "resolved" : "firing";
-    b += "\",\"labels\":{\"alertname\":\"BenchAlert";
+    if (array) {
+      b += "{\"labels\":{\"alertname\":\"BenchAlert";
+    } else {
+      b += "{\"status\":\"";
+      b += o.resolved ? "resolved" : "firing";
+      b += "\",\"labels\":{\"alertname\":\"BenchAlert";
+    }
     b += std::to_string(id % o.alertnames);
     b += "\",\"namespace\":\"tenant-";
     b += std::to_string(id % o.tenants);
     b += "\",\"severity\":\"warning\",\"instance\":\"host-";
-    b += std::to_string(id);
+    idPos.push_back(b.size());
+    char idDigits[32];
+    std::snprintf(idDigits, sizeof idDigits, "%0*lld", kIdDigits, id);
+    b += idDigits;
     b += ":9100\",\"job\":\"node\",\"pod\":\"pod-";
     b += std::to_string(id % 977);
     b += "\"},\"annotations\":{\"summary\":\"load test alert\",\"nm_bench_sent_ns\":\"";
     tsPos.push_back(b.size());
     b += "0000000000000000000";
-    b += "\"},\"startsAt\":\"2026-11-25T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
-         "\"generatorURL\":\"http://prometheus:9090/graph\"}";
+    if (array) {
+      // Prometheus' shape: startsAt, and an endsAt in the future while the rule fires.
+      b += "\"},\"startsAt\":\"" + o.startsAt + "\",\"endsAt\":\"" + o.endsAt +
+           "\",\"generatorURL\":\"http://prometheus:9090/graph\"}";
+    } else {
+      b += "\"},\"startsAt\":\"2026-11-25T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
+           "\"generatorURL\":\"http://prometheus:9090/graph\"}";
+    }
   }
-  b += "],\"groupLabels\":{},\"commonLabels\":{},\"commonAnnotations\":{},"
-       "\"externalURL\":\"http://alertmanager:9093\"}";
+  if (array)
+    b += ']';
+  else
+    b += "],\"groupLabels\":{},\"commonLabels\":{},\"commonAnnotations\":{},"
+         "\"externalURL\":\"http://alertmanager:9093\"}";
   return b;
+}
+
+// --distinct: alert i of this send gets id seq0 + i, so no two sends repeat a fingerprint.
+void stampIds(std::string& body, const std::vector<size_t>& idPos, long long seq0) {
+  char digits[32];
+  for (size_t i = 0; i < idPos.size(); ++i) {
+    std::snprintf(digits, sizeof digits, "%0*lld", kIdDigits, seq0 + static_cast<long long>(i));
+    std::memcpy(body.data() + idPos[i], digits, kIdDigits);
+  }
 }
 
 void stamp(std::string& body, const std::vector<size_t>& tsPos) {
@@ -140,8 +189,28 @@ int main(int argc, char** argv) {
   app.add_option("--tenant-receivers", o.tenantReceivers,
                  "tenant-0..N-1 have their own receiver besides the global one");
   app.add_option("--wait", o.waitSeconds, "seconds to wait for deliveries to stop growing");
-  app.add_flag("--resolved", o.resolved, "send resolved alerts");
+  app.add_flag("--resolved", o.resolved,
+               "send resolved alerts (array format: endsAt = now, status implied)");
+  app.add_option("--format", o.format,
+                 "webhook: Alertmanager webhook objects (the daemon only); array: Prometheus' "
+                 "array of postable alerts (the daemon and Alertmanager's POST /api/v2/alerts)")
+      ->check(CLI::IsMember({"webhook", "array"}));
+  app.add_flag("--distinct", o.distinct,
+               "every alert sent has a distinct fingerprint (else re-sends of a fixed set of "
+               "connections x 64 x batch alerts)");
+  bool noSink = false;
+  app.add_flag("--no-sink", noSink, "only count accepted alerts (same as --sink '')");
+  app.add_option("--ends-in", o.endsInSeconds,
+                 "array format: seconds from now to each alert's endsAt (firing until then)");
   CLI11_PARSE(app, argc, argv);
+  if (noSink) o.sink.clear();
+  {
+    auto now = std::chrono::system_clock::now();
+    o.startsAt = rfc3339(now);
+    o.endsAt = o.resolved ? o.startsAt
+                          : rfc3339(now + std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::duration<double>(o.endsInSeconds)));
+  }
 
   std::string baseline = o.sink.empty() ? "" : httpGet(o.sink, "/stats");
   double baseAlerts = jsonNumber(baseline, "alerts");
@@ -159,7 +228,7 @@ int main(int argc, char** argv) {
       beast::flat_buffer buf;
       double perConn = o.rate > 0 ? o.rate / o.connections : 0;
       std::vector<std::string> pool;
-      std::vector<std::vector<size_t>> poolTs;
+      std::vector<std::vector<size_t>> poolTs, poolIds;
       std::vector<int> poolSizes;
       std::vector<long long> poolDeliveries;
       auto start = SteadyClock::now();
@@ -179,13 +248,15 @@ int main(int argc, char** argv) {
           if (pool.size() <= slot) {
             pool.resize(slot + 1);
             poolTs.resize(slot + 1);
+            poolIds.resize(slot + 1);
             poolSizes.resize(slot + 1, 0);
             poolDeliveries.resize(slot + 1, 0);
           }
           poolTs[slot].clear();
+          poolIds[slot].clear();
           long long firstId =
               (static_cast<long long>(c) * 64 + static_cast<long long>(slot)) * o.batch;
-          pool[slot] = makeBody(o, firstId, n, poolTs[slot], poolDeliveries[slot]);
+          pool[slot] = makeBody(o, firstId, n, poolTs[slot], poolIds[slot], poolDeliveries[slot]);
           poolSizes[slot] = n;
         }
         http::request<http::string_body> req{http::verb::post, "/api/v2/alerts", 11};
@@ -193,6 +264,7 @@ int main(int argc, char** argv) {
         req.set(http::field::content_type, "application/json");
         req.keep_alive(true);
         stamp(pool[slot], poolTs[slot]);
+        if (o.distinct) stampIds(pool[slot], poolIds[slot], seq0);
         sentHere += n;
         req.body() = pool[slot];
         req.prepare_payload();

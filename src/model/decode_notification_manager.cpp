@@ -136,16 +136,15 @@ void decodeNotificationManager(Reader& r, const YAML::Node& doc, const ObjectMet
   const YAML::Node spec = doc["spec"];
   nm.specKey = spec;
   if (!Reader::absent(spec) && r.map(spec, "spec")) {
-    r.onlyKeys(
-        spec, "spec",
-        {// behaviour
-         "defaultConfigSelector", "defaultSecretNamespace", "receivers", "history", "groupLabels",
-         "batchMaxSize", "batchMaxWait", "resolveTimeout", "routePolicy", "template", "sidecars",
-         "dedup",
-         // Deployment fields: accepted, ignored in file mode
-         "resources", "image", "imagePullPolicy", "replicas", "nodeSelector", "affinity",
-         "tolerations", "serviceAccountName", "portName", "env", "volumes", "volumeMounts", "args",
-         "annotations", "labels"});
+    r.onlyKeys(spec, "spec",
+               {// behaviour
+                "defaultConfigSelector", "defaultSecretNamespace", "receivers", "history",
+                "groupLabels", "batchMaxSize", "batchMaxWait", "resolveTimeout", "routePolicy",
+                "template", "sidecars", "dedup",
+                // Deployment fields: accepted, ignored in file mode
+                "resources", "image", "imagePullPolicy", "replicas", "nodeSelector", "affinity",
+                "tolerations", "serviceAccountName", "portName", "env", "volumes", "volumeMounts",
+                "args", "annotations", "labels"});
     nm.defaultConfigSelector =
         decodeLabelSelector(r, spec["defaultConfigSelector"], "spec.defaultConfigSelector");
     nm.defaultSecretNamespace =

@@ -126,7 +126,7 @@ void SqliteStateBackend::flush() {
 
 size_t SqliteStateBackend::pending() const {
   std::lock_guard<std::mutex> g(mu_);
-  return pendingCount_;
+  return pendingCount_ + committingCount_;
 }
 
 bool SqliteStateBackend::commitBatch(const TableWrites (&batch)[3]) {
@@ -168,10 +168,12 @@ void SqliteStateBackend::writerLoop() {
     TableWrites batch[3];
     for (size_t i = 0; i < 3; ++i) batch[i].swap(pending_[i]);
     const uint64_t taken = enqueued_;
+    committingCount_ = pendingCount_;  // still pending until committed (pending() counts them)
     pendingCount_ = 0;
     lk.unlock();
     bool ok = commitBatch(batch);
     lk.lock();
+    committingCount_ = 0;
     if (ok) {
       committed_ = taken;
       pendingGauge_.set(static_cast<double>(pendingCount_));

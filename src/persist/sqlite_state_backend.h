@@ -63,8 +63,9 @@ class SqliteStateBackend final : public StateBackend {
   std::condition_variable flushed_;  // flush(): committed_ advanced
   TableWrites pending_[3];
   size_t pendingCount_ = 0;
-  uint64_t enqueued_ = 0;   // writes accepted so far (sequence)
-  uint64_t committed_ = 0;  // the sequence committed so far
+  size_t committingCount_ = 0;  // taken out of pending_ by the commit in progress
+  uint64_t enqueued_ = 0;       // writes accepted so far (sequence)
+  uint64_t committed_ = 0;      // the sequence committed so far
   bool flushWanted_ = false;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point lastDropLog_{};

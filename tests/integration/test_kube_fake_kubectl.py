@@ -473,7 +473,10 @@ class FakeFaults(unittest.TestCase):
             "kind": "Receiver", "apiVersion": "notification.kubesphere.io/v2beta2",
             "metadata": {"resourceVersion": rv}}})
         plain = self.stream(f"resourceVersion={rv}")
-        time.sleep(0.5)  # several bookmark intervals pass; then a marker event
+        # Two more bookmarks on the stream that asked for them: intervals passed on both streams
+        # (the plain one was open meanwhile); then a marker event.
+        for _ in range(2):
+            self.assertEqual(w.next_event()["type"], "BOOKMARK")
         self.patch("a", "http://a/marker")
         self.assertEqual(plain.next_event()["type"], "MODIFIED")
 

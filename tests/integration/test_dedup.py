@@ -5,11 +5,10 @@ repeats through. Peers run on 127.0.0.1 with random ports and are stopped by the
 
 import http.client
 import os
-import shutil
 import unittest
 
-from nmtest import NMTestCase, free_port, metric_sum, nm_manifest, wait_until, webhook_receiver
-from test_real_peers import start_alertmanager, start_peer, stop_peer
+from nmtest import free_port, metric_sum, wait_until
+from test_real_peers import PeersTestCase, start_alertmanager, start_peer
 
 RULES = """groups:
 - name: dedup
@@ -30,26 +29,9 @@ def received(daemon, status):
     return metric_sum(daemon.metrics(), f'nm_alerts_received_total{{status="{status}"}}')
 
 
-class DedupRealPeersTest(NMTestCase):
+class DedupRealPeersTest(PeersTestCase):
 
-    def setUp(self):
-        for tool in ("prometheus-alertmanager", "prometheus"):
-            self.assertTrue(shutil.which(tool),
-                            f"{tool} missing: scripts/install-deps.sh installs it from Debian")
-        super().setUp()
-        self.write("nm.yaml", nm_manifest(group_labels="[alertname]"))
-        self.write("r.yaml", webhook_receiver("g", self.sink.url("/g"), {"type": "global"}))
-        self.start()
-        self.peers = []
-
-    def tearDown(self):
-        for proc, log in self.peers:
-            stop_peer(proc, log)
-        super().tearDown()
-
-    def peer_log(self, name):
-        with open(os.path.join(self.tmp, name), "rb") as f:
-            return f.read().decode("utf-8", "replace")[-4000:]
+    GROUP_LABELS = "[alertname]"
 
     def notifications(self, alertname, status=None):
         return [r["json"] for r in self.sink.on("/g")

@@ -52,14 +52,18 @@ def stop_peer(proc, log):
     log.close()
 
 
-class RealPeersTest(NMTestCase):
+class PeersTestCase(NMTestCase):
+    """The daemon with one global webhook receiver (/g) and real Debian peers started by the
+    test (self.peers: stopped by PID at tearDown). GROUP_LABELS: the NotificationManager's."""
+
+    GROUP_LABELS = "[alertname, namespace]"
 
     def setUp(self):
         for tool in ("prometheus-alertmanager", "prometheus"):
             self.assertTrue(shutil.which(tool),
                             f"{tool} missing: scripts/install-deps.sh installs it from Debian")
         super().setUp()
-        self.write("nm.yaml", nm_manifest())
+        self.write("nm.yaml", nm_manifest(group_labels=self.GROUP_LABELS))
         self.write("r.yaml", webhook_receiver("g", self.sink.url("/g"), {"type": "global"}))
         self.start()
         self.peers = []
@@ -72,6 +76,9 @@ class RealPeersTest(NMTestCase):
     def peer_log(self, name):
         with open(os.path.join(self.tmp, name), "rb") as f:
             return f.read().decode("utf-8", "replace")[-4000:]
+
+
+class RealPeersTest(PeersTestCase):
 
     def test_alertmanager_webhook(self):
         am_port, peer = start_alertmanager(self.tmp, self.daemon.port)

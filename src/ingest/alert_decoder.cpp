@@ -8,6 +8,8 @@
 #include <optional>
 #include <tuple>
 
+#include "core/label_name.h"
+
 namespace nm::ingest {
 
 namespace {
@@ -100,25 +102,6 @@ std::string entryPath(std::string_view field, std::string_view key) {
   s += quoted(key);
   s += ']';
   return s;
-}
-
-// Bit 1: may start a Prometheus label name; bit 2: may follow.
-constexpr std::array<uint8_t, 256> kNameBytes = [] {
-  std::array<uint8_t, 256> t{};
-  for (int ch = 'a'; ch <= 'z'; ++ch) t[ch] = 3;
-  for (int ch = 'A'; ch <= 'Z'; ++ch) t[ch] = 3;
-  for (int ch = '0'; ch <= '9'; ++ch) t[ch] = 2;
-  t['_'] = 3;
-  return t;
-}();
-
-// Prometheus' model.LabelName.IsValid as Alertmanager 0.25 has it: ^[a-zA-Z_][a-zA-Z0-9_]*$.
-// One table lookup per byte, no branch inside the loop.
-bool isLabelName(std::string_view s) {
-  if (s.empty() || !(kNameBytes[static_cast<unsigned char>(s[0])] & 1)) return false;
-  uint8_t all = 2;
-  for (size_t i = 1; i < s.size(); ++i) all &= kNameBytes[static_cast<unsigned char>(s[i])];
-  return all != 0;
 }
 
 // The first key (in sorted order) that `obj` holds twice, if any.

@@ -2,22 +2,12 @@
 // rule's cache identity.
 #include <string_view>
 
+#include "core/label_name.h"
 #include "model/decode.h"
 
 namespace nm::model {
 
 namespace {
-
-// Prometheus' model.LabelName.IsValid: ^[a-zA-Z_][a-zA-Z0-9_]*$.
-bool isPrometheusLabelName(std::string_view s) {
-  if (s.empty()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    if (!letter && (i == 0 || c < '0' || c > '9')) return false;
-  }
-  return true;
-}
 
 std::string dumpOrEmpty(const YAML::Node& n) {
   return Reader::absent(n) ? std::string() : YAML::Dump(n);
@@ -49,7 +39,7 @@ void decodeInhibitRule(Reader& r, const YAML::Node& doc, const ObjectMeta& m, Re
     }
     res.equal = r.strings(spec["equal"], "spec.equal");
     for (size_t i = 0; i < res.equal.size(); ++i)
-      if (!isPrometheusLabelName(res.equal[i]))
+      if (!isLabelName(res.equal[i]))
         r.error(indexPath("spec.equal", i),
                 "invalid label name \"" + res.equal[i] + "\" (want [a-zA-Z_][a-zA-Z0-9_]*)");
     res.key = dumpOrEmpty(spec["source"]) + '\0' + dumpOrEmpty(spec["target"]) + '\0' +

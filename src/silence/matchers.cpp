@@ -4,6 +4,8 @@
 
 #include <re2/re2.h>
 
+#include "core/label_name.h"
+
 namespace nm {
 
 namespace {
@@ -124,9 +126,7 @@ bool matchesFilter(const LabelMatchers& filter, const LabelSet& labels) {
 
 bool makeMatcher(std::string name, MatchType type, std::string value, LabelMatcher& out,
                  std::string& error) {
-  bool okName = !name.empty() && nameStart(name[0], false);
-  for (char c : name) okName = okName && nameChar(c, false);
-  if (!okName) {
+  if (!isLabelName(name)) {
     error = "invalid label name \"" + name + "\"";
     return false;
   }

@@ -135,6 +135,8 @@ TEST(DirectorySource, BurstOfWritesIsAFewReloads) {
   for (int i = 0; i < 49; ++i) f.dir.write("a.yaml", receiver("a", 1000 + i));
   f.dir.write("a.yaml", receiver("final"));
   ASSERT_TRUE(waitUntil(20s, [&] { return hasReceiver(f.store, "webhook/final"); }));
+  // The snapshot can be published before the change call that made it is counted: wait for it.
+  ASSERT_TRUE(f.changes.waitFor(10s, [](int n) { return n >= 1; }));
   // The marker: a later change is seen after the burst's calls are all done.
   f.changes.markerWritten();
   f.dir.write("c.yaml", receiver("c"));

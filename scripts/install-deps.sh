@@ -22,6 +22,7 @@ RUN_PACKAGES=(
   libcctz-dev tzdata                 # time zones (TZif with POSIX rules) for tz, cron and TZ
   libsqlite3-dev                     # the embedded state database (--storage.path)
   libhiredis-dev                     # Redis client: --store.type redis (issue #12)
+  libnats-dev                        # NATS client (cnats): --store.type nats (issue #12)
   curl ca-certificates               # the example posts alerts with curl
 )
 TEST_PACKAGES=(
@@ -33,6 +34,7 @@ TEST_PACKAGES=(
   prometheus-alertmanager prometheus # real peers in the integration tests
   python3-aiosmtpd                   # a real SMTP server (STARTTLS, AUTH) for the email tests
   redis-server                       # the real Redis the --store.type redis tests start
+  nats-server                        # the real NATS (JetStream) the --store.type nats tests start
   python3-yaml                       # the fake Kubernetes API server reads deploy/crds; test_kustomize parses kubectl kustomize
   # kubectl (the real client the Kubernetes tests drive) is preinstalled on these machines: no
   # Debian package ships it; those tests skip without it.

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "interfaces/alert_queue.h"
-#include "queue/redis_connection.h"
+#include "redis/redis_connection.h"
 
 namespace nm {
 

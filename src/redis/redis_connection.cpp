@@ -1,6 +1,6 @@
 // RedisConnection over hiredis' blocking API: redisAppendCommandArgv for every command, then
 // redisGetReply for each, with socket timeouts so a silent server cannot hang the owner.
-#include "queue/redis_connection.h"
+#include "redis/redis_connection.h"
 
 #include <sys/time.h>
 

@@ -1,6 +1,6 @@
 // --store.redis.url parsing: host, port, password (percent-decoded), ACL user, database, IPv6;
 // rediss:// and malformed URLs are refused naming the flag, without repeating the password.
-#include "queue/redis_url.h"
+#include "redis/redis_url.h"
 
 #include <gtest/gtest.h>
 

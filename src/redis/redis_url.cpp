@@ -1,6 +1,6 @@
 // parseRedisUrl: scheme, optional userinfo (percent-decoded), host (IPv6 in brackets), port
 // 1..65535 and a database number; anything else is an error naming --store.redis.url.
-#include "queue/redis_url.h"
+#include "redis/redis_url.h"
 
 #include <charconv>
 

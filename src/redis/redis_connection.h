@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/time.h"
-#include "queue/redis_url.h"
+#include "redis/redis_url.h"
 
 namespace nm {
 

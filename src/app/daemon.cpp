@@ -40,7 +40,9 @@
 #include "observe/metrics.h"
 #include "pipeline/dropped_alerts.h"
 #include "pipeline/mute_stage.h"
+#include "queue/partition_key.h"
 #include "queue/queue_factory.h"
+#include "queue/redis_leases.h"
 #include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
 #include "route/sidecar_tenant_resolver.h"
@@ -121,6 +123,11 @@ int runDaemon(const Flags& flags) {
   qopts.redis.group = flags.storeRedisGroup;
   qopts.redis.claimIdle = flags.storeRedisClaimIdle;
   qopts.redis.maxLen = flags.storeRedisMaxLen;
+  qopts.redis.partitions = static_cast<uint32_t>(flags.storePartitions);
+  if (flags.storeType == "redis" && flags.storeLeaseTtl < std::chrono::milliseconds(300)) {
+    log::error("invalid flag", {{"error", "--store.lease-ttl must be at least 300ms"}});
+    return 2;
+  }
   std::string queueError;
   std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, queueError);
   if (!queuePtr) {
@@ -145,6 +152,25 @@ int runDaemon(const Flags& flags) {
   // the shared machinery outlives the snapshots, stages and server that send through it.
   metrics::Registry reg;
   reg.gaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
+  // Several replicas on Redis: each reads only the partitions it holds a lease on.
+  auto* redisQueue = dynamic_cast<RedisQueue*>(queuePtr.get());
+  std::unique_ptr<RedisLeases> leases;
+  if (redisQueue) {
+    RedisLeaseOptions lo;
+    std::string err;
+    lo.url = *parseRedisUrl(flags.storeRedisUrl, err);  // makeQueue parsed it already
+    lo.partitions = redisQueue->partitions();
+    lo.ttl = flags.storeLeaseTtl;
+    lo.replica = redisQueue->consumer();
+    leases = std::make_unique<RedisLeases>(lo, &reg);
+    redisQueue->setOwned({});
+    leases->onChange([redisQueue](const PartitionSet& owned) { redisQueue->setOwned(owned); });
+    leases->onDrained([redisQueue](uint32_t p) { return redisQueue->partitionDrained(p); });
+    if (!leases->start(err)) {
+      log::error("invalid flag", {{"error", err}});
+      return 2;
+    }
+  }
   // State storage before anything stateful: the active-alert store, the notification log and API
   // silences take `state` by reference and load from it before the dispatcher starts, so it is
   // declared before them and destroyed after them (its destructor commits what is pending).
@@ -217,6 +243,24 @@ int runDaemon(const Flags& flags) {
   alertStore.setReinject([&queue](AlertList alerts) {
     return queue.push(std::move(alerts), Duration::zero()) == PushResult::Accepted;
   });
+  if (redisQueue) {
+    // An alert's partition: its tenant label, then the group key of the current configuration.
+    redisQueue->setPartitioner(
+        [&snapshots](const AlertList& alerts, uint32_t partitions, std::vector<uint32_t>& out) {
+          auto s = snapshots.current();
+          static const std::vector<std::string> kNone;
+          const std::string tenantKey = s ? s->nm.tenantKey : std::string("namespace");
+          const std::vector<std::string>& group = s ? s->nm.groupLabels : kNone;
+          for (const AlertPtr& a : alerts)
+            out.push_back(partitionOfAlert(*a, tenantKey, group, partitions));
+        });
+    alertStore.setSweepOwns([&snapshots, &leases](const Alert& a) {
+      auto s = snapshots.current();
+      if (!s) return true;
+      return leases->owns(
+          partitionOfAlert(a, s->nm.tenantKey, s->nm.groupLabels, leases->partitions()));
+    });
+  }
   // Inhibition follows the active-alert store (subscribed before its first put); the store's
   // stage runs ahead of the silence stage, so a source later in a batch than its target still
   // inhibits it.
@@ -370,6 +414,7 @@ int runDaemon(const Flags& flags) {
   bool drained = dispatcher.drain(flags.shutdownTimeout);
   bool parkedDone = notify.parked().waitIdle(std::max(Duration::zero(), deadline - now()));
   bool historyDone = history.waitIdle(std::max(Duration::zero(), deadline - now()));
+  if (leases) leases->stop();  // what was read is settled: survivors take the partitions now
   if (!drained || !parkedDone || !historyDone) {
     log::warn("shutdown timeout reached before everything was delivered",
               {{"queued", std::to_string(queue.size())},

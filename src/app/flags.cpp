@@ -73,6 +73,13 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
                  "Stream length over which pushes answer 503 (queue full)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 32))
       ->capture_default_str();
+  app.add_option("--store.partitions", f.storePartitions,
+                 "Alert partitions (by tenant, then group key), one stream each; the same on "
+                 "every replica (recorded in the backend at first start)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  addDuration(app, "--store.lease-ttl", f.storeLeaseTtl,
+              "A partition lease's lifetime: a dead replica's partitions move within about this");
   app.add_option("--config.dir", f.configDir,
                  "Directory of v2beta2 resources (YAML/JSON, Secrets and ConfigMaps too)");
   app.add_option("--kubeconfig", f.kubeconfig,

@@ -25,6 +25,9 @@ struct Flags {
   std::string storeRedisGroup = "notification-manager";
   Duration storeRedisClaimIdle = std::chrono::seconds(30);
   size_t storeRedisMaxLen = 100000;
+  // Alert partitions (tenant, then group key) and their leases: one replica reads a partition.
+  int storePartitions = 16;
+  Duration storeLeaseTtl = std::chrono::seconds(10);
   // Additions.
   std::string configDir;
   std::string kubeconfig;  // Kubernetes mode (else KUBECONFIG, else in-cluster)

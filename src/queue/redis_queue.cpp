@@ -1,6 +1,7 @@
-// RedisQueue: pushes are pipelined MULTI/XADD…/EXEC rounds answered Accepted only after EXEC's
-// reply; pulls batch XREADGROUP entries by size and age; acks and dead letters are flushed by the
-// writer thread, and are kept (never dropped) across a reconnect.
+// RedisQueue: pushes are pipelined MULTI/XADD…/EXEC rounds (each alert to its partition's
+// stream) answered Accepted only after EXEC's reply; pulls batch XREADGROUP entries by size and
+// age; acks and dead letters are flushed by the writer thread, and are kept (never dropped) across
+// a reconnect.
 #include "queue/redis_queue.h"
 
 #include <unistd.h>
@@ -10,6 +11,7 @@
 
 #include "core/alert_codec.h"
 #include "observe/log.h"
+#include "queue/partition_key.h"
 
 namespace nm {
 
@@ -21,10 +23,12 @@ constexpr size_t kIdsPerCommand = 500;
 constexpr Duration kLengthRefresh = std::chrono::seconds(1);
 constexpr Duration kMaxBlock = milliseconds(200);
 
+using Ref = std::pair<uint32_t, std::string>;
+
 struct RedisBatchHandle final : BatchHandle {
-  RedisBatchHandle(const void* q, std::vector<std::string> i) : owner(q), ids(std::move(i)) {}
+  RedisBatchHandle(const void* q, std::vector<Ref> i) : owner(q), ids(std::move(i)) {}
   const void* owner;
-  std::vector<std::string> ids;
+  std::vector<Ref> ids;
   std::atomic<bool> settled{false};
 };
 
@@ -55,6 +59,19 @@ void appendChunked(std::vector<RedisCommand>& cmds, const RedisCommand& head,
   }
 }
 
+// Entry ids by partition, for one command per partition's stream.
+std::map<uint32_t, std::vector<std::string>> byPartition(const std::vector<Ref>& refs) {
+  std::map<uint32_t, std::vector<std::string>> out;
+  for (const Ref& r : refs) out[r.first].push_back(r.second);
+  return out;
+}
+
+void defaultPartitions(const AlertList& alerts, uint32_t partitions, std::vector<uint32_t>& out) {
+  static const std::vector<std::string> kNoGroup;
+  for (const AlertPtr& a : alerts)
+    out.push_back(partitionOfAlert(*a, "namespace", kNoGroup, partitions));
+}
+
 }  // namespace
 
 RedisQueue::RedisQueue(RedisQueueOptions options)
@@ -63,6 +80,58 @@ RedisQueue::RedisQueue(RedisQueueOptions options)
       readerConn_(options_.url, options_.commandTimeout) {
   if (options_.consumer.empty()) options_.consumer = defaultConsumer();
   if (options_.maxLen == 0) options_.maxLen = 1;
+  if (options_.partitions == 0) options_.partitions = 1;
+  for (uint32_t p = 0; p < options_.partitions; ++p) {
+    streams_.push_back(options_.stream + ":" + std::to_string(p));
+    owned_.insert(p);
+  }
+  partitioner_ = std::make_shared<const Partitioner>(defaultPartitions);
+}
+
+void RedisQueue::setPartitioner(Partitioner partitioner) {
+  std::lock_guard<std::mutex> g(mu_);
+  partitioner_ = std::make_shared<const Partitioner>(std::move(partitioner));
+}
+
+void RedisQueue::setOwned(const PartitionSet& owned) {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    for (uint32_t p : owned)
+      if (!owned_.count(p) && p < options_.partitions) toClaim_[p] = "0-0";
+    for (uint32_t p : owned_) {
+      if (owned.count(p)) continue;
+      toClaim_.erase(p);
+      // Nacked entries of a partition given up stay pending in Redis for its new owner.
+      for (auto it = nacked_.begin(); it != nacked_.end();) {
+        Nacked& n = it->second;
+        const bool parallel = n.alerts.size() == n.ids.size();
+        AlertList alerts;
+        std::vector<Ref> ids;
+        for (size_t k = 0; k < n.ids.size(); ++k) {
+          if (n.ids[k].first == p) {
+            held_.erase(n.ids[k]);
+            continue;
+          }
+          ids.push_back(n.ids[k]);
+          if (parallel) alerts.push_back(n.alerts[k]);
+        }
+        if (parallel) n.alerts = std::move(alerts);
+        n.ids = std::move(ids);
+        it = n.ids.empty() ? nacked_.erase(it) : std::next(it);
+      }
+    }
+    owned_.clear();
+    for (uint32_t p : owned)
+      if (p < options_.partitions) owned_.insert(p);
+    ++ownedGen_;
+  }
+  settled_.notify_all();
+}
+
+bool RedisQueue::partitionDrained(uint32_t partition) const {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = held_.lower_bound(Ref{partition, std::string()});
+  return it == held_.end() || it->first != partition;
 }
 
 RedisQueue::~RedisQueue() {
@@ -77,13 +146,17 @@ RedisQueue::~RedisQueue() {
 
 bool RedisQueue::ensureGroup(RedisConnection& conn, std::string& error) {
   // From id 0: entries added before the group existed are delivered too.
-  RedisReply r =
-      conn.run({"XGROUP", "CREATE", options_.stream, options_.group, "0", "MKSTREAM"}, error);
-  if (!r) return false;
-  std::string e = redisErrorText(r.get());
-  if (!e.empty() && e.rfind("BUSYGROUP", 0) != 0) {
-    error = "XGROUP CREATE " + options_.stream + " " + options_.group + ": " + e;
-    return false;
+  std::vector<RedisCommand> cmds;
+  for (const std::string& s : streams_)
+    cmds.push_back({"XGROUP", "CREATE", s, options_.group, "0", "MKSTREAM"});
+  std::vector<RedisReply> r = conn.run(cmds, error);
+  if (r.size() != cmds.size()) return false;
+  for (size_t k = 0; k < r.size(); ++k) {
+    std::string e = redisErrorText(r[k].get());
+    if (!e.empty() && e.rfind("BUSYGROUP", 0) != 0) {
+      error = "XGROUP CREATE " + streams_[k] + " " + options_.group + ": " + e;
+      return false;
+    }
   }
   return true;
 }
@@ -97,10 +170,17 @@ bool RedisQueue::start(std::string& error) {
         error = "--store.redis.stream \"" + options_.stream + "\": " + err;
         return false;
       }
-    } else if (RedisReply len = writerConn_.run({"XLEN", options_.stream}, err);
-               len && len->type == REDIS_REPLY_INTEGER) {
-      length_ = static_cast<size_t>(len->integer);
-      connected_ = true;
+    } else {
+      std::vector<RedisCommand> cmds;
+      for (const std::string& s : streams_) cmds.push_back({"XLEN", s});
+      std::vector<RedisReply> lens = writerConn_.run(cmds, err);
+      if (lens.size() == cmds.size()) {
+        size_t total = 0;
+        for (const RedisReply& len : lens)
+          if (len->type == REDIS_REPLY_INTEGER) total += static_cast<size_t>(len->integer);
+        length_ = total;
+        connected_ = true;
+      }
     }
   } else if (refused) {
     error =
@@ -111,11 +191,12 @@ bool RedisQueue::start(std::string& error) {
     log::warn("redis is unreachable: alerts are refused with 503 until it is",
               {{"url", redactedRedisUrl(options_.url)}, {"error", err}});
   }
-  log::info("redis queue", {{"url", redactedRedisUrl(options_.url)},
-                            {"stream", options_.stream},
-                            {"group", options_.group},
-                            {"consumer", options_.consumer},
-                            {"length", std::to_string(length_.load())}});
+  log::info("redis queue",
+            {{"url", redactedRedisUrl(options_.url)},
+             {"stream", options_.stream + ":<0.." + std::to_string(options_.partitions - 1) + ">"},
+             {"group", options_.group},
+             {"consumer", options_.consumer},
+             {"length", std::to_string(length_.load())}});
   writer_ = std::thread([this] { writerLoop(); });
   return true;
 }
@@ -138,6 +219,15 @@ PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
   auto req = std::make_shared<PushRequest>();
   req->encoded.reserve(n);
   for (const AlertPtr& a : alerts) req->encoded.push_back(encodeAlert(*a));
+  std::shared_ptr<const Partitioner> partitioner;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    partitioner = partitioner_;
+  }
+  req->parts.reserve(n);
+  (*partitioner)(alerts, options_.partitions, req->parts);
+  req->parts.resize(n, 0);
+  for (uint32_t& p : req->parts) p %= options_.partitions;
   std::future<PushResult> answer = req->result.get_future();
   {
     std::lock_guard<std::mutex> g(mu_);
@@ -161,9 +251,9 @@ void RedisQueue::writerLoop() {
   bool warned = !connected_;
   for (;;) {
     std::vector<std::shared_ptr<PushRequest>> pushes;
-    std::vector<std::string> acks;
+    std::vector<Ref> acks;
     std::vector<DeadLetter> dead;
-    std::vector<std::string> heartbeat;
+    std::vector<Ref> heartbeat;
     bool stopping;
     {
       std::unique_lock<std::mutex> lk(mu_);
@@ -179,7 +269,9 @@ void RedisQueue::writerLoop() {
       acks.swap(acks_);
       dead.swap(dead_);
       if (now() >= nextHeartbeat) {
-        heartbeat.assign(held_.begin(), held_.end());
+        // Only owned partitions' entries: the new owner of another one has claimed them.
+        for (const Ref& r : held_)
+          if (owned_.count(r.first)) heartbeat.push_back(r);
         nextHeartbeat = now() + heartbeatEvery;
       }
     }
@@ -234,23 +326,29 @@ void RedisQueue::writerLoop() {
 }
 
 bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
-                            std::vector<std::string>& acks, std::vector<DeadLetter>& dead,
-                            const std::vector<std::string>& heartbeat) {
+                            std::vector<Ref>& acks, std::vector<DeadLetter>& dead,
+                            const std::vector<Ref>& heartbeat) {
   const std::string& s = options_.stream;
   std::vector<RedisCommand> cmds;
   for (const auto& p : pushes) {
     cmds.push_back({"MULTI"});
-    for (const std::string& bytes : p->encoded) cmds.push_back({"XADD", s, "*", "a", bytes});
+    for (size_t k = 0; k < p->encoded.size(); ++k)
+      cmds.push_back({"XADD", streams_[p->parts[k]], "*", "a", p->encoded[k]});
     cmds.push_back({"EXEC"});
   }
   for (const DeadLetter& d : dead) {
-    cmds.push_back({"XADD", s + ":dead", "*", "a", d.bytes, "error", d.error, "id", d.id});
-    acks.push_back(d.id);
+    cmds.push_back({"XADD", s + ":dead", "*", "a", d.bytes, "error", d.error, "id", d.id,
+                    "partition", std::to_string(d.part)});
+    acks.push_back({d.part, d.id});
   }
-  appendChunked(cmds, {"XACK", s, options_.group}, acks);
-  appendChunked(cmds, {"XDEL", s}, acks);
-  appendChunked(cmds, {"XCLAIM", s, options_.group, options_.consumer, "0"}, heartbeat, "JUSTID");
-  cmds.push_back({"XLEN", s});
+  for (const auto& [part, ids] : byPartition(acks)) {
+    appendChunked(cmds, {"XACK", streams_[part], options_.group}, ids);
+    appendChunked(cmds, {"XDEL", streams_[part]}, ids);
+  }
+  for (const auto& [part, ids] : byPartition(heartbeat))
+    appendChunked(cmds, {"XCLAIM", streams_[part], options_.group, options_.consumer, "0"}, ids,
+                  "JUSTID");
+  for (const std::string& stream : streams_) cmds.push_back({"XLEN", stream});
   std::string err;
   std::vector<RedisReply> replies = writerConn_.run(cmds, err);
   if (replies.empty()) {
@@ -259,8 +357,10 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
     return false;
   }
   // The length first: a push answered Accepted already counts in size() (and in Full).
-  const redisReply* len = replies.back().get();
-  if (len->type == REDIS_REPLY_INTEGER) length_ = static_cast<size_t>(len->integer);
+  size_t total = 0;
+  for (size_t k = replies.size() - streams_.size(); k < replies.size(); ++k)
+    if (replies[k]->type == REDIS_REPLY_INTEGER) total += static_cast<size_t>(replies[k]->integer);
+  length_ = total;
   size_t i = 0;
   for (auto& p : pushes) {
     i += 1 + p->encoded.size();
@@ -286,7 +386,7 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
   // XACK/XDEL errors (NOGROUP after a Redis restart without persistence) leave nothing to ack.
   if (!acks.empty()) {
     std::lock_guard<std::mutex> g(mu_);
-    for (const std::string& id : acks) held_.erase(id);
+    for (const Ref& r : acks) held_.erase(r);
   }
   return true;
 }
@@ -309,7 +409,7 @@ bool RedisQueue::readerConnect() {
   return false;
 }
 
-void RedisQueue::takeEntry(const redisReply* entry, std::vector<Entry>& into) {
+void RedisQueue::takeEntry(uint32_t part, const redisReply* entry, std::vector<Entry>& into) {
   if (!entry || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) return;
   std::string id(redisString(entry->element[0]));
   const redisReply* fields = entry->element[1];
@@ -324,7 +424,7 @@ void RedisQueue::takeEntry(const redisReply* entry, std::vector<Entry>& into) {
     }
   }
   std::lock_guard<std::mutex> g(mu_);
-  held_.insert(id);
+  held_.insert({part, id});
   std::string err;
   std::optional<Alert> a;
   if (found) a = decodeAlert(bytes, err);
@@ -332,11 +432,11 @@ void RedisQueue::takeEntry(const redisReply* entry, std::vector<Entry>& into) {
     if (!found) err = "no field \"a\" (or the entry was deleted)";
     log::error("undecodable queue entry moved to the dead-letter stream",
                {{"stream", options_.stream + ":dead"}, {"id", id}, {"error", err}});
-    dead_.push_back({id, std::string(bytes), err});
+    dead_.push_back({part, id, std::string(bytes), err});
     writerWake_.notify_one();
     return;
   }
-  into.push_back({std::move(id), std::make_shared<const Alert>(std::move(*a))});
+  into.push_back({{part, std::move(id)}, std::make_shared<const Alert>(std::move(*a))});
 }
 
 bool RedisQueue::readNew(size_t count, Duration block) {
@@ -346,7 +446,15 @@ bool RedisQueue::readNew(size_t count, Duration block) {
     cmd.push_back("BLOCK");
     cmd.push_back(millis(block));
   }
-  cmd.insert(cmd.end(), {"STREAMS", options_.stream, ">"});
+  std::vector<uint32_t> parts;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    parts.assign(owned_.begin(), owned_.end());
+  }
+  if (parts.empty()) return true;
+  cmd.push_back("STREAMS");
+  for (uint32_t p : parts) cmd.push_back(streams_[p]);
+  cmd.insert(cmd.end(), parts.size(), ">");
   std::string err;
   RedisReply r = readerConn_.run(cmd, err);
   if (!r) {
@@ -369,10 +477,14 @@ bool RedisQueue::readNew(size_t count, Duration block) {
   for (size_t si = 0; si < r->elements; ++si) {
     const redisReply* stream = r->element[si];
     if (stream->type != REDIS_REPLY_ARRAY || stream->elements < 2) continue;
+    std::string_view name = redisString(stream->element[0]);
+    auto at = std::find(streams_.begin(), streams_.end(), name);
+    if (at == streams_.end()) continue;
+    const uint32_t part = static_cast<uint32_t>(at - streams_.begin());
     const redisReply* entries = stream->element[1];
     for (size_t k = 0; entries && k < entries->elements; ++k) {
       bool wasEmpty = carry_.empty();
-      takeEntry(entries->element[k], carry_);
+      takeEntry(part, entries->element[k], carry_);
       if (wasEmpty && !carry_.empty()) {
         TimePoint received = carry_.front().alert->receivedAt;
         carryDue_ = (received == kZeroTime || received > t ? t : received);
@@ -382,16 +494,19 @@ bool RedisQueue::readNew(size_t count, Duration block) {
   return true;
 }
 
-std::optional<PulledBatch> RedisQueue::claimIdle(size_t maxSize) {
+std::optional<PulledBatch> RedisQueue::claim(uint32_t part, Duration minIdle, std::string& cursor,
+                                             size_t maxSize) {
   std::string err;
-  RedisReply r =
-      readerConn_.run({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
-                       millis(options_.claimIdle), "0-0", "COUNT", std::to_string(maxSize)},
-                      err);
+  const std::string& stream = streams_[part];
+  RedisReply r = readerConn_.run({"XAUTOCLAIM", stream, options_.group, options_.consumer,
+                                  millis(minIdle), cursor, "COUNT", std::to_string(maxSize)},
+                                 err);
   if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
     if (r) log::warn("redis XAUTOCLAIM failed", {{"error", redisErrorText(r.get())}});
+    cursor = "0-0";
     return std::nullopt;
   }
+  cursor = std::string(redisString(r->element[0]));
   std::vector<Entry> claimed;
   const redisReply* entries = r->element[1];
   for (size_t k = 0; entries && k < entries->elements; ++k) {
@@ -399,17 +514,18 @@ std::optional<PulledBatch> RedisQueue::claimIdle(size_t maxSize) {
     if (!e || e->type != REDIS_REPLY_ARRAY || e->elements < 1) continue;
     {
       std::lock_guard<std::mutex> g(mu_);
-      if (held_.count(std::string(redisString(e->element[0])))) continue;  // ours, in flight
+      if (held_.count(Ref{part, std::string(redisString(e->element[0]))}))
+        continue;  // ours, in flight
     }
-    takeEntry(e, claimed);
+    takeEntry(part, e, claimed);
   }
   if (claimed.empty()) return std::nullopt;
   // XAUTOCLAIM counted this delivery; XPENDING tells how many there were in all.
   uint32_t deliveries = 2;
-  RedisReply p =
-      readerConn_.run({"XPENDING", options_.stream, options_.group, claimed.front().id,
-                       claimed.back().id, std::to_string(claimed.size() * 2), options_.consumer},
-                      err);
+  RedisReply p = readerConn_.run(
+      {"XPENDING", stream, options_.group, claimed.front().ref.second, claimed.back().ref.second,
+       std::to_string(claimed.size() * 2), options_.consumer},
+      err);
   if (p && p->type == REDIS_REPLY_ARRAY) {
     for (size_t k = 0; k < p->elements; ++k) {
       const redisReply* row = p->element[k];
@@ -419,18 +535,34 @@ std::optional<PulledBatch> RedisQueue::claimIdle(size_t maxSize) {
     }
   }
   AlertList alerts;
-  std::vector<std::string> ids;
+  std::vector<Ref> ids;
   for (Entry& e : claimed) {
     alerts.push_back(std::move(e.alert));
-    ids.push_back(std::move(e.id));
+    ids.push_back(std::move(e.ref));
   }
-  log::warn("took over queue entries idle past --store.redis.claim-idle",
-            {{"entries", std::to_string(ids.size())}, {"deliveries", std::to_string(deliveries)}});
+  log::warn(minIdle > Duration::zero()
+                ? "took over queue entries idle past --store.redis.claim-idle"
+                : "took over queue entries of a newly owned partition",
+            {{"stream", stream},
+             {"entries", std::to_string(ids.size())},
+             {"deliveries", std::to_string(deliveries)}});
   return makeBatch(std::move(alerts), std::move(ids), deliveries);
 }
 
-PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<std::string> ids,
-                                  uint32_t deliveries) {
+void RedisQueue::purgeCarry() {
+  std::lock_guard<std::mutex> g(mu_);
+  if (carryGen_ == ownedGen_) return;
+  carryGen_ = ownedGen_;
+  // Unread entries of a partition given up stay pending in Redis for its new owner.
+  auto gone = std::remove_if(carry_.begin(), carry_.end(), [&](const Entry& e) {
+    if (owned_.count(e.ref.first)) return false;
+    held_.erase(e.ref);
+    return true;
+  });
+  carry_.erase(gone, carry_.end());
+}
+
+PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<Ref> ids, uint32_t deliveries) {
   {
     std::lock_guard<std::mutex> g(mu_);
     ++unsettled_;
@@ -447,6 +579,7 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
   std::lock_guard<std::mutex> pg(pullMu_);
   const Duration claimEvery = std::max<Duration>(options_.claimIdle / 2, milliseconds(100));
   for (;;) {
+    purgeCarry();
     TimePoint t = now();
     bool closed = closed_;
     TimePoint nackDue = TimePoint::max();
@@ -471,10 +604,10 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
     if (!carry_.empty() && (closed || carry_.size() >= maxSize || carryDue_ + maxWait <= t)) {
       size_t n = std::min(maxSize, carry_.size());
       AlertList alerts;
-      std::vector<std::string> ids;
+      std::vector<Ref> ids;
       for (size_t k = 0; k < n; ++k) {
         alerts.push_back(std::move(carry_[k].alert));
-        ids.push_back(std::move(carry_[k].id));
+        ids.push_back(std::move(carry_[k].ref));
       }
       carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(n));
       if (!carry_.empty()) {
@@ -489,14 +622,53 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
       settled_.wait_until(lk, toClock(wake), [&] { return closed_.load(); });
       continue;
     }
+    {
+      // A newly owned partition: its previous owner's pending entries first.
+      std::optional<std::pair<uint32_t, std::string>> next;
+      {
+        std::lock_guard<std::mutex> g(mu_);
+        if (!closed && !toClaim_.empty()) next = *toClaim_.begin();
+      }
+      if (next) {
+        auto b = claim(next->first, Duration::zero(), next->second, maxSize);
+        {
+          std::lock_guard<std::mutex> g(mu_);
+          auto it = toClaim_.find(next->first);
+          if (it != toClaim_.end()) {
+            if (next->second == "0-0")
+              toClaim_.erase(it);
+            else
+              it->second = next->second;
+          }
+        }
+        if (b) return b;
+        continue;
+      }
+    }
     if (t >= nextClaim_) {
       nextClaim_ = t + claimEvery;
-      if (auto b = claimIdle(maxSize)) return b;
+      std::vector<uint32_t> parts;
+      {
+        std::lock_guard<std::mutex> g(mu_);
+        parts.assign(owned_.begin(), owned_.end());
+      }
+      for (uint32_t p : parts) {
+        std::string cursor = "0-0";
+        if (auto b = claim(p, options_.claimIdle, cursor, maxSize)) return b;
+      }
       continue;
     }
     Duration block = std::min<Duration>(kMaxBlock, nextClaim_ - t);
     if (nackDue != TimePoint::max()) block = std::min<Duration>(block, nackDue - t);
     if (!carry_.empty()) block = std::min<Duration>(block, carryDue_ + maxWait - t);
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      if (owned_.empty()) {  // no partition to read: wait for one (or a nack, or close)
+        const uint64_t gen = ownedGen_;
+        settled_.wait_for(lk, block, [&] { return closed_ || ownedGen_ != gen; });
+        continue;
+      }
+    }
     readNew(maxSize - carry_.size(), block);
   }
 }

@@ -1,10 +1,11 @@
-// The Redis Streams queue (--store.type redis): one stream entry per alert, read through a
-// consumer group, acked by XACK+XDEL, crashed consumers' entries taken over with XAUTOCLAIM.
+// The Redis Streams queue (--store.type redis): one stream per alert partition (<stream>:<p>),
+// read through a consumer group from the partitions this replica owns, acked by XACK+XDEL.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "interfaces/alert_queue.h"
+#include "interfaces/partition_leases.h"
 #include "redis/redis_connection.h"
 
 namespace nm {
@@ -25,13 +27,23 @@ struct RedisQueueOptions {
   size_t maxLen = 100000;                             // --store.redis.max-len
   Duration commandTimeout = std::chrono::seconds(5);  // a silent server counts as down
   Duration maxBackoff = std::chrono::seconds(2);      // between reconnect attempts
+  uint32_t partitions = 16;                           // --store.partitions
 };
+
+// Each alert's partition (parallel to `alerts`), from the current configuration.
+using Partitioner =
+    std::function<void(const AlertList& alerts, uint32_t partitions, std::vector<uint32_t>& out)>;
 
 // Threads: push hands its XADDs to the writer thread (owned, joined in the destructor), which
 // pipelines every waiting push, ack and dead letter on its own connection and keeps the held
 // entries' idle time fresh (XCLAIM JUSTID) so no consumer takes them over. pull reads on a
 // second connection from the caller's (the dispatcher's) thread. nack keeps the entries pending
 // under this consumer and redelivers the batch's decoded alerts from memory once due.
+// Partitions: pull reads only owned ones (all until setOwned says otherwise); a newly owned
+// partition's pending entries of other consumers are claimed first (XAUTOCLAIM min-idle 0). A
+// partition no longer owned is read no more, its unread and nacked entries are forgotten (they
+// stay pending for the new owner) and its in-flight entries are no longer kept fresh; their acks,
+// if they come, still land (a duplicate notification at worst, bounded by what was in flight).
 class RedisQueue final : public AlertQueue {
  public:
   explicit RedisQueue(RedisQueueOptions options);
@@ -51,39 +63,54 @@ class RedisQueue final : public AlertQueue {
   size_t capacity() const override { return options_.maxLen; }
 
   const std::string& consumer() const { return options_.consumer; }
+  uint32_t partitions() const { return options_.partitions; }
+  // Before the first push; default: the alert's namespace label alone.
+  void setPartitioner(Partitioner partitioner);
+  // Called by the partition leases (any thread).
+  void setOwned(const PartitionSet& owned);
+  // Nothing read from `partition` is held any more (unread, in flight or nacked).
+  bool partitionDrained(uint32_t partition) const;
 
  private:
+  // A stream entry: its partition and id.
+  using Ref = std::pair<uint32_t, std::string>;
   struct PushRequest {
     std::vector<std::string> encoded;
+    std::vector<uint32_t> parts;
     std::promise<PushResult> result;
   };
   struct DeadLetter {
+    uint32_t part;
     std::string id, bytes, error;
   };
   struct Nacked {
     AlertList alerts;
-    std::vector<std::string> ids;
+    std::vector<Ref> ids;
     uint32_t deliveries;
   };
   struct Entry {
-    std::string id;
+    Ref ref;
     AlertPtr alert;
   };
 
   void writerLoop();
   bool ensureGroup(RedisConnection& conn, std::string& error);
   // One pipelined round on the writer's connection; false on an I/O failure.
-  bool writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes, std::vector<std::string>& acks,
-                  std::vector<DeadLetter>& dead, const std::vector<std::string>& heartbeat);
+  bool writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes, std::vector<Ref>& acks,
+                  std::vector<DeadLetter>& dead, const std::vector<Ref>& heartbeat);
 
   bool readerConnect();
   // Reads up to `count` new entries, blocking up to `block`; false on a connection failure.
   bool readNew(size_t count, Duration block);
-  // Entries idle past claimIdle in any consumer's pending list, now ours.
-  std::optional<PulledBatch> claimIdle(size_t maxSize);
+  // Entries of `part` idle past `minIdle` in any consumer's pending list from `cursor` on, now
+  // ours; `cursor` becomes XAUTOCLAIM's next cursor ("0-0" when the scan is complete).
+  std::optional<PulledBatch> claim(uint32_t part, Duration minIdle, std::string& cursor,
+                                   size_t maxSize);
   // Decodes one entry's fields into carry_ (or the dead letter); the id joins held_.
-  void takeEntry(const redisReply* entry, std::vector<Entry>& into);
-  PulledBatch makeBatch(AlertList alerts, std::vector<std::string> ids, uint32_t deliveries);
+  void takeEntry(uint32_t part, const redisReply* entry, std::vector<Entry>& into);
+  PulledBatch makeBatch(AlertList alerts, std::vector<Ref> ids, uint32_t deliveries);
+  // Drops unread entries of partitions no longer owned (pull's thread).
+  void purgeCarry();
 
   RedisQueueOptions options_;
   RedisConnection writerConn_;
@@ -94,10 +121,16 @@ class RedisQueue final : public AlertQueue {
   std::condition_variable room_;     // the cached length changed
   std::condition_variable settled_;  // a batch was acked or nacked, or the queue closed
   std::deque<std::shared_ptr<PushRequest>> pushes_;
-  std::vector<std::string> acks_;
+  std::vector<Ref> acks_;
   std::vector<DeadLetter> dead_;
-  // Entries read by this consumer and not yet acked in Redis: their idle time is kept fresh.
-  std::set<std::string> held_;
+  // Entries read by this consumer and not yet acked in Redis: those of owned partitions have
+  // their idle time kept fresh.
+  std::set<Ref> held_;
+  PartitionSet owned_;
+  uint64_t ownedGen_ = 0;                    // bumped by setOwned
+  std::map<uint32_t, std::string> toClaim_;  // newly owned partitions: XAUTOCLAIM cursor
+  std::shared_ptr<const Partitioner> partitioner_;
+  std::vector<std::string> streams_;  // <stream>:<p>
   std::multimap<TimePoint, Nacked> nacked_;
   size_t unsettled_ = 0;
   bool stopping_ = false;
@@ -112,6 +145,7 @@ class RedisQueue final : public AlertQueue {
   std::vector<Entry> carry_;  // read, not yet handed out
   TimePoint carryDue_ = kZeroTime;
   TimePoint nextClaim_ = kZeroTime;
+  uint64_t carryGen_ = 0;
   TimePoint nextReaderConnect_ = kZeroTime;
   Duration readerBackoff_ = std::chrono::milliseconds(100);
   bool readerWarned_ = false;

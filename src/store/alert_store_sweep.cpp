@@ -41,6 +41,7 @@ void MemoryAlertStore::sweepOnce(TimePoint now) {
         doomed.push_back(&e);
       } else if (!(e.flags & kResolvedSent)) {
         auto a = materialise(sh.s, e, now);
+        if (!sweepOwns_(*a)) return;  // another replica's partition
         a->status = AlertStatus::Resolved;
         a->format = IngestFormat::Internal;
         a->receivedAt = now;

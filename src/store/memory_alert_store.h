@@ -70,6 +70,9 @@ class MemoryAlertStore final : public AlertStore {
   // pipeline are re-injected as resolved (IngestFormat::Internal); notified resolved alerts are
   // collected. start() runs it every sweepInterval on a thread of its own, joined by stop().
   void setReinject(Reinject reinject) { reinject_ = std::move(reinject); }
+  // With several replicas: re-inject only alerts whose partition this replica owns (set before
+  // start); the others are left for their owner's sweep.
+  void setSweepOwns(std::function<bool(const Alert&)> owns) { sweepOwns_ = std::move(owns); }
   void start();
   void stop();
   void sweepOnce(TimePoint now);
@@ -122,6 +125,7 @@ class MemoryAlertStore final : public AlertStore {
   std::atomic<uint64_t> refusedSinceLog_{0};
 
   Reinject reinject_;
+  std::function<bool(const Alert&)> sweepOwns_ = [](const Alert&) { return true; };
   std::mutex sweepMu_;
   std::condition_variable sweepCv_;
   bool stopping_ = false;

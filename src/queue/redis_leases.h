@@ -1,0 +1,78 @@
+// Partition leases in Redis: nm:lease:<p> holds the owning replica's id (SET NX PX, renewed by a
+// compare-and-PEXPIRE script), nm:replicas is the heartbeat ZSET the fair share is computed from.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "interfaces/partition_leases.h"
+#include "observe/metrics.h"
+#include "redis/redis_connection.h"
+
+namespace nm {
+
+struct RedisLeaseOptions {
+  RedisUrl url;
+  std::string prefix = "nm";  // keys <prefix>:lease:<p>, <prefix>:replicas, <prefix>:partitions
+  uint32_t partitions = 16;   // --store.partitions; the same on every replica
+  Duration ttl = std::chrono::seconds(10);  // --store.lease-ttl
+  std::string replica;                      // this replica's id (the queue's consumer name)
+};
+
+// One thread renews, gives up and acquires every ttl/3 on its own connection (command timeout
+// ttl/3, so a silent server loses the leases before they could have moved). A lease that cannot
+// be renewed, or whose local validity ran out, is dropped from the owned set at once.
+class RedisLeases final : public PartitionLeases {
+ public:
+  RedisLeases(RedisLeaseOptions options, metrics::Registry* reg);
+  ~RedisLeases() override;
+
+  // Records P at the first start and refuses a different one (error names --store.partitions);
+  // an unreachable server is not an error here (the check runs once it is reachable).
+  bool start(std::string& error);
+  // Gives every lease back (DEL if still ours) and leaves the replica set; no callback.
+  void stop();
+
+  uint32_t partitions() const override { return options_.partitions; }
+  PartitionSet owned() const override;
+  void onChange(OnChange cb) override { onChange_ = std::move(cb); }
+  void onDrained(Drained cb) override { drained_ = std::move(cb); }
+
+ private:
+  struct Held {
+    TimePoint validUntil;
+    bool draining = false;
+  };
+  void loop();
+  void tick();
+  // Checks (and at first records) P; false on a mismatch (error set) or an I/O failure.
+  bool checkPartitions(std::string& error, bool& mismatch);
+  void dropAll(const char* why);
+  void publish();
+  std::string leaseKey(uint32_t p) const;
+  int64_t wallMillis() const;
+
+  RedisLeaseOptions options_;
+  RedisConnection conn_;
+  OnChange onChange_;
+  Drained drained_;
+  std::map<uint32_t, Held> held_;  // the loop's thread only
+  bool checked_ = false;
+  bool refused_ = false;  // P mismatch found after start: own nothing
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  PartitionSet owned_;  // published copy
+  std::thread thread_;
+
+  metrics::Counter* acquired_ = nullptr;
+  metrics::Counter* released_ = nullptr;
+  metrics::Counter* lost_ = nullptr;
+  metrics::Gauge* ownedGauge_ = nullptr;
+};
+
+}  // namespace nm

@@ -130,6 +130,9 @@ void RedisQueue::setOwned(const PartitionSet& owned) {
 
 bool RedisQueue::partitionDrained(uint32_t partition) const {
   std::lock_guard<std::mutex> g(mu_);
+  // A read begun before the owned set changed may still bring entries of `partition`, and what
+  // it brought is dropped (left pending for the new owner) only by pull's next purge.
+  if (carryGen_ != ownedGen_ || (reading_ && readingGen_ != ownedGen_)) return false;
   auto it = held_.lower_bound(Ref{partition, std::string()});
   return it == held_.end() || it->first != partition;
 }
@@ -450,8 +453,17 @@ bool RedisQueue::readNew(size_t count, Duration block) {
   {
     std::lock_guard<std::mutex> g(mu_);
     parts.assign(owned_.begin(), owned_.end());
+    reading_ = !parts.empty();
+    readingGen_ = ownedGen_;
   }
   if (parts.empty()) return true;
+  struct ReadDone {
+    RedisQueue* q;
+    ~ReadDone() {
+      std::lock_guard<std::mutex> g(q->mu_);
+      q->reading_ = false;
+    }
+  } done{this};
   cmd.push_back("STREAMS");
   for (uint32_t p : parts) cmd.push_back(streams_[p]);
   cmd.insert(cmd.end(), parts.size(), ">");

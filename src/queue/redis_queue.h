@@ -127,7 +127,10 @@ class RedisQueue final : public AlertQueue {
   // their idle time kept fresh.
   std::set<Ref> held_;
   PartitionSet owned_;
-  uint64_t ownedGen_ = 0;                    // bumped by setOwned
+  uint64_t ownedGen_ = 0;    // bumped by setOwned
+  uint64_t carryGen_ = 0;    // ownedGen_ when pull last dropped unowned unread entries
+  bool reading_ = false;     // an XREADGROUP is under way…
+  uint64_t readingGen_ = 0;  // …over the partitions owned at this generation
   std::map<uint32_t, std::string> toClaim_;  // newly owned partitions: XAUTOCLAIM cursor
   std::shared_ptr<const Partitioner> partitioner_;
   std::vector<std::string> streams_;  // <stream>:<p>
@@ -145,7 +148,6 @@ class RedisQueue final : public AlertQueue {
   std::vector<Entry> carry_;  // read, not yet handed out
   TimePoint carryDue_ = kZeroTime;
   TimePoint nextClaim_ = kZeroTime;
-  uint64_t carryGen_ = 0;
   TimePoint nextReaderConnect_ = kZeroTime;
   Duration readerBackoff_ = std::chrono::milliseconds(100);
   bool readerWarned_ = false;

@@ -1,0 +1,156 @@
+"""Three replicas of the real binary on one real redis-server (random port, stopped by PID) with
+partitioned streams and 2s partition leases, one webhook sink: alerts of 20 groups posted
+round-robin to the replicas are notified once per group with every alert; after kill -9 of one
+replica its partitions move to the survivors (time measured) and nothing is lost; restarted, it
+gets its share back. Skips when redis-server is not installed."""
+
+import os
+import time
+import unittest
+
+from nmtest import (Daemon, NMTestCase, alert, am_webhook, metric_sum, nm_manifest, wait_until,
+                    webhook_receiver)
+from test_redis_queue import PARTITIONS, REDIS, RedisServer, streams_len
+
+TTL = 2.0  # --store.lease-ttl, seconds
+
+
+class RedisReplicasTest(NMTestCase):
+
+    def setUp(self):
+        if not REDIS:
+            self.skipTest("redis-server is not installed (apt-get install redis-server)")
+        super().setUp()
+        self.redis = RedisServer(os.path.join(self.tmp, "redis"))
+        self.replicas = [None, None, None]
+        self.dirs = []
+        for i in range(3):
+            d = os.path.join(self.tmp, f"r{i}", "config")  # each replica logs to r<i>/daemon.log
+            os.makedirs(d)
+            for name, text in (
+                    ("nm.yaml", nm_manifest(batch_max_wait="1s",
+                                            group_labels="[alertname, namespace]")),
+                    ("r.yaml", webhook_receiver("g", self.sink.url("/g"), {"type": "global"}))):
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(text)
+            self.dirs.append(d)
+
+    def tearDown(self):
+        for i, r in enumerate(self.replicas):
+            if r:
+                r.kill()
+                if self._outcome_failed():
+                    print(f"---- replica {i} log ----\n" + r.logs()[-4000:])
+        if REDIS:
+            self.redis.stop()
+        super().tearDown()
+
+    def start_replica(self, i):
+        self.replicas[i] = Daemon(self.dirs[i], [
+            "--store.type", "redis", "--store.redis.url", f"redis://127.0.0.1:{self.redis.port}",
+            "--store.lease-ttl", f"{int(TTL * 1000)}ms"])
+
+    def live(self):
+        return [r for r in self.replicas if r and r.proc.poll() is None]
+
+    def owned(self):
+        return [metric_sum(r.metrics(), "nm_partitions_owned") for r in self.live()]
+
+    def wait_balanced(self, n, timeout):
+        """Every partition owned, each of the n live replicas at most its fair share, none idle."""
+        share = -(-PARTITIONS // n)
+
+        def balanced():
+            o = self.owned()
+            return len(o) == n and sum(o) == PARTITIONS and min(o) > 0 and max(o) <= share
+        wait_until(balanced, timeout, interval=0.1, what=f"{n} replicas to share the partitions")
+        return self.owned()
+
+    def settled(self):
+        """Every accepted alert, on whichever replica, notified and acked, the streams empty."""
+        ms = [r.metrics() for r in self.live()]
+        received = sum(metric_sum(m, "nm_alerts_received_total") -
+                       metric_sum(m, "nm_alerts_rejected_total") for m in ms)
+        dispatched = sum(metric_sum(m, "nm_alerts_dispatched_total") for m in ms)
+        self.last_state = (received, dispatched, streams_len(self.redis),
+                           sum(metric_sum(m, "nm_batches_in_flight") for m in ms))
+        return (dispatched >= received and self.last_state[2] == 0 and self.last_state[3] == 0)
+
+    def post_groups(self, prefix, groups, per_group, targets):
+        """Alert k of group g goes to targets[(g + k) % len]: each group spread over replicas."""
+        batches = {id(t): (t, []) for t in targets}
+        for g in range(groups):
+            for k in range(per_group):
+                t = targets[(g + k) % len(targets)]
+                batches[id(t)][1].append(alert({"alertname": f"{prefix}{g}",
+                                                "namespace": f"ns{g % 4}",
+                                                "instance": f"i{k}"}))
+        for t, alerts in batches.values():
+            status, body, _ = t.request("POST", "/api/v2/alerts", am_webhook(alerts))
+            self.assertEqual(status, 200, body)
+
+    def notifications(self, prefix):
+        """{group: [instances of each notification]} for alertnames starting with prefix."""
+        out = {}
+        for r in self.sink.on("/g"):
+            alerts = (r["json"] or {}).get("alerts", [])
+            names = {a["labels"]["alertname"] for a in alerts}
+            self.assertEqual(len(names), 1, f"one notification mixes groups: {names}")
+            name = names.pop()
+            if name.startswith(prefix):
+                out.setdefault(name, []).append(sorted(a["labels"]["instance"] for a in alerts))
+        return out
+
+    def assert_once_each(self, prefix, groups, per_group):
+        want = sorted(f"i{k}" for k in range(per_group))
+        got = self.notifications(prefix)
+        self.assertEqual(sorted(got), sorted(f"{prefix}{g}" for g in range(groups)))
+        for name, sends in got.items():
+            self.assertEqual(sends, [want], f"{name} was notified {sends}")
+
+    def test_one_notification_per_group_failover_and_rebalance(self):
+        for i in range(3):
+            self.start_replica(i)
+        print(f"\nowned after start: {self.wait_balanced(3, 6 * TTL)}")
+
+        # (a) 20 groups of 3 alerts, each group's alerts posted to all three replicas.
+        self.post_groups("G", 20, 3, self.live())
+        wait_until(lambda: len(self.notifications("G")) == 20, 30, what="20 groups notified")
+        try:
+            wait_until(self.settled, 10, what="every alert notified and acked")
+        except AssertionError:
+            dump = [(p, self.redis.cmd("XLEN", f"nm:alerts:{p}"),
+                     self.redis.cmd("XPENDING", f"nm:alerts:{p}", "notification-manager"),
+                     self.redis.cmd("GET", f"nm:lease:{p}")) for p in range(PARTITIONS)]
+            raise AssertionError(f"(received, dispatched, XLEN, in flight) = {self.last_state}"
+                                 f" {dump} {self.owned()}")
+        self.assert_once_each("G", 20, 3)
+
+        # (b) kill -9 one replica; alerts posted at once to the survivors all arrive.
+        victim = self.replicas[2]
+        victim.kill()
+        killed = time.monotonic()
+        survivors = self.live()
+        self.post_groups("H", 20, 2, survivors)
+        owned = self.wait_balanced(2, 4 * TTL)
+        moved = time.monotonic() - killed
+        print(f"partitions moved to the survivors {moved:.2f}s after kill -9 (ttl {TTL}s): {owned}")
+        self.assertLessEqual(moved, 2 * TTL + 1.0)
+        wait_until(lambda: len(self.notifications("H")) == 20, 30, what="H groups notified")
+        wait_until(self.settled, 30, what="every alert notified and acked")
+        self.assert_once_each("H", 20, 2)
+
+        # (c) restart it: it gets a share back, and alerts through all three still arrive once.
+        self.start_replica(2)
+        print(f"owned after restart: {self.wait_balanced(3, 6 * TTL)}")
+        self.post_groups("I", 20, 3, self.live())
+        wait_until(lambda: len(self.notifications("I")) == 20, 30, what="I groups notified")
+        wait_until(self.settled, 30, what="every alert notified and acked")
+        self.assert_once_each("I", 20, 3)
+        self.assert_once_each("G", 20, 3)  # nothing more of the first round arrived meanwhile
+        moves = sum(metric_sum(r.metrics(), "nm_partition_lease_moves_total") for r in self.live())
+        self.assertGreater(moves, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -5,10 +5,11 @@ replica its partitions move to the survivors (time measured) and nothing is lost
 gets its share back. Skips when redis-server is not installed."""
 
 import os
+import subprocess
 import time
 import unittest
 
-from nmtest import (Daemon, NMTestCase, alert, am_webhook, metric_sum, nm_manifest, wait_until,
+from nmtest import (BINARY, Daemon, NMTestCase, alert, am_webhook, metric_sum, nm_manifest, wait_until,
                     webhook_receiver)
 from test_redis_queue import PARTITIONS, REDIS, RedisServer, streams_len
 
@@ -150,6 +151,16 @@ class RedisReplicasTest(NMTestCase):
         self.assert_once_each("G", 20, 3)  # nothing more of the first round arrived meanwhile
         moves = sum(metric_sum(r.metrics(), "nm_partition_lease_moves_total") for r in self.live())
         self.assertGreater(moves, 0)
+
+    def test_a_different_partition_count_is_refused_with_exit_2(self):
+        self.redis.cmd("SET", "nm:partitions", "16")  # what the running replicas recorded
+        p = subprocess.run([BINARY, "--config.dir", self.dirs[0], "--webhook.address",
+                            "127.0.0.1:0", "--store.type", "redis", "--store.redis.url",
+                            f"redis://127.0.0.1:{self.redis.port}", "--store.partitions", "8"],
+                           capture_output=True, text=True, timeout=30)
+        out = p.stderr + p.stdout
+        self.assertEqual(p.returncode, 2, out)
+        self.assertIn("--store.partitions 8 differs from the 16 partitions", out)
 
 
 if __name__ == "__main__":

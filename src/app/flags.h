@@ -25,6 +25,8 @@ struct Flags {
   std::string storeRedisGroup = "notification-manager";
   Duration storeRedisClaimIdle = std::chrono::seconds(30);
   size_t storeRedisMaxLen = 100000;
+  // Shared state on Redis (active alerts, notification log, API silences): hashes under it.
+  std::string storeRedisStatePrefix = "nm:state:";
   // Additions.
   std::string configDir;
   std::string kubeconfig;  // Kubernetes mode (else KUBECONFIG, else in-cluster)

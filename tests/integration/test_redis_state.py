@@ -158,6 +158,14 @@ class RedisStateTest(NMTestCase):
             self.assertEqual(status, 200, body)
             self.assertEqual(body["storage"], f"redis:127.0.0.1:{self.redis.port}", body)
 
+    def test_storage_path_beside_redis_is_refused_naming_both_flags(self):
+        d = Daemon(self.dirs["a"], [
+            "--store.type", "redis", "--store.redis.url", f"redis://127.0.0.1:{self.redis.port}",
+            "--storage.path", os.path.join(self.tmp, "state")], expect_start=False)
+        self.replicas["a"] = d
+        self.assertEqual(d.proc.wait(timeout=15), 2)
+        self.assertIn("--storage.path cannot be used with --store.type redis", d.logs())
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -285,6 +285,26 @@ int runDaemon(const Flags& flags) {
     return 1;
   }
   stages.push_back(std::make_unique<dedup::DedupStage>(nflog, reg));
+  // Shared state (--store.type redis): what other replicas write reaches the three parts (a no-op
+  // on memory and SQLite). The guard removes the watchers before the parts are destroyed.
+  state.watch(StateTable::Alerts,
+              [&alertStore](std::string_view k, std::optional<std::string_view> v) {
+                alertStore.applyRemote(k, v);
+              });
+  state.watch(
+      StateTable::NotificationLog,
+      [nflog](std::string_view k, std::optional<std::string_view> v) { nflog->applyRemote(k, v); });
+  state.watch(StateTable::Silences,
+              [&apiSilences](std::string_view k, std::optional<std::string_view> v) {
+                apiSilences.applyRemote(k, v);
+              });
+  struct Unwatch {
+    StateBackend& state;
+    ~Unwatch() {
+      for (StateTable t : {StateTable::Alerts, StateTable::NotificationLog, StateTable::Silences})
+        state.watch(t, {});
+    }
+  } unwatch{state};
 
   HistoryStage history(reg);
   NotifyStage notify(reg, queue.capacity());

@@ -63,6 +63,13 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->check(
           [](const std::string& s) { return s.empty() ? std::string("must not be empty") : ""; })
       ->capture_default_str();
+  app.add_option("--store.redis.state-prefix", f.storeRedisStatePrefix,
+                 "Prefix of the Redis hashes holding the state replicas share with "
+                 "--store.type redis (<prefix>alerts, <prefix>nflog, <prefix>silences) and of "
+                 "their change channel (<prefix>changes)")
+      ->check(
+          [](const std::string& s) { return s.empty() ? std::string("must not be empty") : ""; })
+      ->capture_default_str();
   app.add_option("--store.redis.group", f.storeRedisGroup, "Redis consumer group of the replicas")
       ->check(
           [](const std::string& s) { return s.empty() ? std::string("must not be empty") : ""; })
@@ -128,7 +135,8 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
               "How long a failed tenant sidecar lookup is reused before asking again");
   app.add_option("--storage.path", f.storagePath,
                  "Directory of the state database (state.db: active alerts, notification log, "
-                 "API silences), created when missing; empty: state is kept in memory only");
+                 "API silences), created when missing; empty: state is kept in memory only. "
+                 "Refused with --store.type redis, whose replicas share their state in Redis");
   app.add_flag("--storage.allow-memory-fallback", f.storageAllowMemoryFallback,
                "When the state database cannot be used, run with memory-only state (logged as "
                "an error) instead of exiting 2");

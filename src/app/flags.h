@@ -28,6 +28,8 @@ struct Flags {
   // Alert partitions (tenant, then group key) and their leases: one replica reads a partition.
   int storePartitions = 16;
   Duration storeLeaseTtl = std::chrono::seconds(10);
+  // Shared state on Redis (active alerts, notification log, API silences): hashes under it.
+  std::string storeRedisStatePrefix = "nm:state:";
   // Additions.
   std::string configDir;
   std::string kubeconfig;  // Kubernetes mode (else KUBECONFIG, else in-cluster)

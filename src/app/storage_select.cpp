@@ -1,15 +1,42 @@
-// --storage.path and --storage.allow-memory-fallback: open the SQLite state database, or keep
-// state in memory, saying so in the log and in the description /-/ready and /status show.
+// --store.type redis, --storage.path and --storage.allow-memory-fallback: share state in Redis,
+// open the SQLite state database, or keep state in memory, saying so in the log and in the
+// description /-/ready and /status show.
 #include "app/storage_select.h"
 
 #include "observe/log.h"
+#include "persist/redis_state_backend.h"
 #include "persist/sqlite_state_backend.h"
+#include "redis/redis_url.h"
 
 namespace nm::app {
 
 StateStorage selectStateStorage(const Flags& flags, metrics::Registry& metrics,
                                 std::string& error) {
   StateStorage s;
+  if (flags.storeType == "redis") {
+    // Replicas share their state in Redis; a local database beside it would fork it.
+    if (!flags.storagePath.empty()) {
+      error =
+          "--storage.path cannot be used with --store.type redis: the replicas share their state "
+          "(active alerts, notification log, API silences) in Redis at --store.redis.url; drop "
+          "--storage.path";
+      return s;
+    }
+    std::string urlError;
+    std::optional<RedisUrl> url = parseRedisUrl(flags.storeRedisUrl, urlError);
+    if (!url) {
+      error = urlError;
+      return s;
+    }
+    persist::RedisStateOptions options;
+    options.url = *url;
+    options.prefix = flags.storeRedisStatePrefix;
+    s.backend = std::make_unique<persist::RedisStateBackend>(std::move(options), metrics);
+    s.description = s.backend->name();
+    log::info("state storage: shared by the replicas in Redis",
+              {{"backend", s.description}, {"prefix", flags.storeRedisStatePrefix}});
+    return s;
+  }
   if (flags.storagePath.empty()) {
     s.backend = std::make_unique<MemoryStateBackend>();
     s.description = "memory";

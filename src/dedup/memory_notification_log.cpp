@@ -59,6 +59,29 @@ bool MemoryNotificationLog::load(TimePoint now, std::string& error) {
   return ok;
 }
 
+void MemoryNotificationLog::applyRemote(std::string_view key,
+                                        std::optional<std::string_view> value) {
+  Shard& s = shardOf(key);
+  if (!value) {
+    std::lock_guard g(s.mu);
+    if (auto it = s.entries.find(key); it != s.entries.end()) s.entries.erase(it);
+    return;
+  }
+  std::string_view receiver, group;
+  auto entry = decodeEntry(*value);
+  if (!splitLogKey(key, receiver, group) || !entry) {
+    log::warn("notification log: unreadable remote record skipped", {{"key", key}});
+    return;
+  }
+  std::lock_guard g(s.mu);
+  auto it = s.entries.find(key);
+  if (it == s.entries.end()) {
+    s.entries.emplace(std::string(key), std::move(*entry));
+  } else if (it->second.sentAt <= entry->sentAt) {
+    it->second = std::move(*entry);
+  }
+}
+
 std::optional<NotificationLogEntry> MemoryNotificationLog::query(std::string_view receiverKey,
                                                                  std::string_view groupKey) const {
   std::string_view key = joinedKey(receiverKey, groupKey);

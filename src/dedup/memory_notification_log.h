@@ -29,6 +29,11 @@ class MemoryNotificationLog final : public NotificationLog {
   // false with `error` when the backend cannot be read; the log then starts empty.
   bool load(TimePoint now, std::string& error);
 
+  // Shared state: a record written by another replica (the StateBackend's watch; its subscriber
+  // thread). It replaces the entry unless the entry held here was sent later; nullopt drops the
+  // entry. Never written back.
+  void applyRemote(std::string_view key, std::optional<std::string_view> value);
+
   // An expired entry reads as absent.
   std::optional<NotificationLogEntry> query(std::string_view receiverKey,
                                             std::string_view groupKey) const override;

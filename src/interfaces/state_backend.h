@@ -1,9 +1,10 @@
 // The state persistence seam: keyed records of the stateful parts (active alerts, notification
-// log, API silences) written through and read back at start. SQLite today, Redis/NATS next.
+// log, API silences) written through, read back at start, and (Redis) shared between replicas.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,11 @@ inline const char* toString(StateTable t) {
 // Threads: put/erase run on hot paths (worker threads, the HTTP client's loop) and must not block
 // on I/O: an implementation queues them and writes in batches on a thread of its own. The last
 // write of a key wins. load runs once per table at start, before any put.
+
+// A record of `key` written by ANOTHER replica sharing the backend: its current value, or nullopt
+// when the key was erased.
+using StateWatch = std::function<void(std::string_view key, std::optional<std::string_view> value)>;
+
 class StateBackend {
  public:
   virtual ~StateBackend() = default;
@@ -43,6 +49,25 @@ class StateBackend {
                     std::string& error) = 0;
   // Blocks until everything put/erased before the call is durable (shutdown, tests).
   virtual void flush() = 0;
+  // Tells `fn` of records of `table` written by other replicas (a shared backend; the memory and
+  // SQLite backends are not shared and never call it). Register after load(table).
+  // - Thread: one thread of the backend's own calls every watcher, one call at a time; `fn` must
+  //   not call watch(). An empty `fn` removes the table's watcher and returns once no call of the
+  //   old one is running (call it before the watcher's owner is destroyed).
+  // - Order: per key, calls follow the order of the other replicas' writes, and the value given
+  //   is the backend's value when the call is made (a later write of the same key may already
+  //   show: parts apply values idempotently, newest wins).
+  // - A replica is never called for its own writes (the change notices carry the writer's id).
+  //   A value equal to the one this replica last wrote or was given for the key is not delivered
+  //   (the other replica's write was already overwritten by this one's).
+  // - After the backend reconnects (notices may have been missed) it re-reads the whole table and
+  //   calls `fn` for every record that differs from what it last knew and with nullopt for every
+  //   key it knew that is gone: a full resync. The first registration of a table also resyncs,
+  //   which covers writes between load() and watch().
+  virtual void watch(StateTable table, StateWatch fn) {
+    (void)table;
+    (void)fn;
+  }
 };
 
 // The embedded default without --storage.path: keeps nothing.

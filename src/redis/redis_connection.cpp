@@ -2,7 +2,9 @@
 // redisGetReply for each, with socket timeouts so a silent server cannot hang the owner.
 #include "redis/redis_connection.h"
 
+#include <poll.h>
 #include <sys/time.h>
+#include <cerrno>
 
 namespace nm {
 
@@ -108,6 +110,32 @@ RedisReply RedisConnection::run(const RedisCommand& command, std::string& error)
   auto replies = run(std::vector<RedisCommand>{command}, error);
   if (replies.empty()) return nullptr;
   return std::move(replies[0]);
+}
+
+RedisReply RedisConnection::next(Duration wait, std::string& error) {
+  if (!ctx_) {
+    error = "not connected";
+    return nullptr;
+  }
+  void* r = nullptr;
+  if (redisGetReplyFromReader(ctx_, &r) != REDIS_OK) {
+    error = ctx_->errstr;
+    disconnect();
+    return nullptr;
+  }
+  if (r) return RedisReply(static_cast<redisReply*>(r));
+  pollfd p{ctx_->fd, POLLIN, 0};
+  const int ms =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count());
+  const int n = ::poll(&p, 1, ms);
+  if (n == 0 || (n < 0 && errno == EINTR)) return nullptr;
+  if (n < 0 || redisBufferRead(ctx_) != REDIS_OK || redisGetReplyFromReader(ctx_, &r) != REDIS_OK) {
+    error = ctx_->err ? std::string(ctx_->errstr) : std::string("poll failed");
+    if (r) freeReplyObject(r);
+    disconnect();
+    return nullptr;
+  }
+  return RedisReply(static_cast<redisReply*>(r));
 }
 
 }  // namespace nm

@@ -41,6 +41,9 @@ class RedisConnection {
   // An I/O failure returns an empty vector with `error` and drops the connection.
   std::vector<RedisReply> run(const std::vector<RedisCommand>& commands, std::string& error);
   RedisReply run(const RedisCommand& command, std::string& error);
+  // Subscriber mode (after SUBSCRIBE): the next pushed reply, waiting at most `wait`. Null with
+  // empty `error` when nothing arrived in time; null with `error` (connection dropped) on failure.
+  RedisReply next(Duration wait, std::string& error);
 
  private:
   RedisUrl url_;

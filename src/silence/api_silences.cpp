@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "observe/log.h"
 #include "silence/silence_json.h"
 
 namespace nm {
@@ -108,6 +109,26 @@ bool ApiSilences::load(TimePoint now, std::vector<std::string>& warnings, std::s
     }
   }
   return true;
+}
+
+void ApiSilences::applyRemote(std::string_view key, std::optional<std::string_view> value) {
+  if (!value) {
+    std::lock_guard<std::mutex> g(mu_);
+    if (auto it = byId_.find(key); it != byId_.end()) byId_.erase(it);
+    return;
+  }
+  json::Parsed p = json::parse(*value);
+  auto s = std::make_shared<ApiSilence>();
+  std::string why = p.error;
+  if (!p.ok() || !decodeSilence(p.doc, *s, why) || s->id != key) {
+    log::warn("remote silence record skipped",
+              {{"key", key}, {"error", p.ok() && why.empty() ? "id does not match its key" : why}});
+    return;
+  }
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = byId_.find(key);
+  if (it != byId_.end() && it->second->updatedAt > s->updatedAt) return;
+  byId_[s->id] = std::move(s);
 }
 
 void ApiSilences::store(ApiSilencePtr s) {

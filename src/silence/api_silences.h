@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,11 @@ class ApiSilences {
   // Reads the backend's Silences table (durable backends only). Records that do not decode are
   // skipped and named in `warnings`. False with `error` when the table cannot be read.
   bool load(TimePoint now, std::vector<std::string>& warnings, std::string& error);
+
+  // Shared state: a silence record written by another replica (the StateBackend's watch; its
+  // subscriber thread): created, updated or expired there. Replaces the silence held here unless
+  // that one was updated later; nullopt (collected there) drops it. Never written back.
+  void applyRemote(std::string_view key, std::optional<std::string_view> value);
 
   enum class Outcome { Ok, Invalid, NotFound, LimitExceeded };
   struct Result {

@@ -19,6 +19,7 @@ inline constexpr uint8_t kTimeout = 2;          // endsAt came from the resolve 
 inline constexpr uint8_t kResolvedSent = 4;     // the resolved value entered the pipeline
 inline constexpr uint8_t kReinjectPending = 8;  // ...as the sweep's re-injection, not yet put
 inline constexpr uint8_t kNotified = 16;        // the resolved value finished notify + history
+inline constexpr uint8_t kRemote = 32;  // last written by another replica (shared state), not here
 inline constexpr uint8_t kPersistedFlags = kTimeout | kResolvedSent | kNotified;
 
 // 56 bytes. Times are nanoseconds since the epoch (kZeroTime as INT64_MIN); `pairs` is a slab

@@ -31,6 +31,22 @@ void MemoryAlertStore::persist(Shard& sh, const Entry& e, TimePoint now) {
   backend_->put(StateTable::Alerts, fingerprintHex(e.fp), std::move(v));
 }
 
+std::optional<MemoryAlertStore::Record> MemoryAlertStore::decodeRecord(std::string_view value,
+                                                                       std::string& error) {
+  if (value.size() < kHeaderBytes || static_cast<uint8_t>(value[0]) != kRecordVersion) {
+    error = "unknown record version or short record";
+    return std::nullopt;
+  }
+  std::optional<Alert> a = decodeAlert(value.substr(kHeaderBytes), error);
+  if (!a) return std::nullopt;
+  Record r;
+  r.alert = std::move(*a);
+  r.flags = static_cast<uint8_t>(value[1]) & kPersistedFlags;
+  r.format = static_cast<uint8_t>(value[2]);
+  std::memcpy(&r.updatedAt, value.data() + 3, 8);
+  return r;
+}
+
 bool MemoryAlertStore::load(std::string& error) {
   if (!backend_) return true;
   const TimePoint now = clockNow();
@@ -40,24 +56,19 @@ bool MemoryAlertStore::load(std::string& error) {
       StateTable::Alerts,
       [&](std::string_view key, std::string_view value) {
         std::string err;
-        std::optional<Alert> a;
-        if (value.size() < kHeaderBytes || static_cast<uint8_t>(value[0]) != kRecordVersion) {
-          err = "unknown record version or short record";
-        } else {
-          a = decodeAlert(value.substr(kHeaderBytes), err);
-        }
-        if (!a) {
+        std::optional<Record> rec = decodeRecord(value, err);
+        if (!rec) {
           log::warn("stored alert skipped", {{"key", key}, {"error", err}});
           ++skipped;
           return;
         }
-        const uint8_t flags = static_cast<uint8_t>(value[1]) & kPersistedFlags;
+        const Alert* a = &rec->alert;
+        const uint8_t flags = rec->flags;
         if (flags & kNotified) {  // its resolved notification went out: done
           stale.emplace_back(key);
           return;
         }
-        int64_t updatedAt;
-        std::memcpy(&updatedAt, value.data() + 3, 8);
+        const int64_t updatedAt = rec->updatedAt;
         Shard& sh = shardFor(a->fingerprint);
         std::lock_guard<std::mutex> g(sh.s.mu);
         Entry* e = sh.s.find(a->fingerprint);
@@ -68,7 +79,7 @@ bool MemoryAlertStore::load(std::string& error) {
         e->endsAt = toNs(a->endsAt);
         e->endsOff = a->endsAtOffset;
         e->updatedAt = updatedAt;
-        e->format = static_cast<uint8_t>(value[2]);
+        e->format = rec->format;
         // A resolved value that had not finished its notification went down with the pipeline:
         // the sweep offers it again.
         e->flags = static_cast<uint8_t>(kLive | (flags & kTimeout));

@@ -41,7 +41,10 @@ void MemoryAlertStore::sweepOnce(TimePoint now) {
         doomed.push_back(&e);
       } else if (!(e.flags & kResolvedSent)) {
         auto a = materialise(sh.s, e, now);
-        if (!sweepOwns_(*a)) return;  // another replica's partition
+        if (!sweepOwns(e, *a)) {  // another replica resolves it; its record reaches us
+          ++resolved;
+          return;
+        }
         a->status = AlertStatus::Resolved;
         a->format = IngestFormat::Internal;
         a->receivedAt = now;

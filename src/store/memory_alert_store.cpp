@@ -182,8 +182,8 @@ AlertPtr MemoryAlertStore::putOne(const AlertPtr& in, TimePoint now, Duration ti
   e->updatedAt = toNs(t.updatedAt);
   e->format = static_cast<uint8_t>(a.format);
   const bool resolved = t.endsAt <= now;
-  uint8_t flags =
-      static_cast<uint8_t>(e->flags & ~(kTimeout | kResolvedSent | kReinjectPending | kNotified));
+  uint8_t flags = static_cast<uint8_t>(
+      e->flags & ~(kTimeout | kResolvedSent | kReinjectPending | kNotified | kRemote));
   if (t.timeout) flags |= kTimeout;
   if (resolved) flags |= kResolvedSent;  // this value goes down the pipeline now
   e->flags = flags;

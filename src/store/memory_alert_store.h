@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -66,13 +67,20 @@ class MemoryAlertStore final : public AlertStore {
   // when the records cannot be read; undecodable records are skipped and logged.
   bool load(std::string& error);
 
+  // Shared state (--store.type redis): a record of table alerts written by another replica (the
+  // StateBackend's watch). A value merges like put — the observers (the inhibitor) are told — but
+  // is not written back; nullopt removes the alert. Runs on the backend's subscriber thread.
+  void applyRemote(std::string_view key, std::optional<std::string_view> value);
+
+  // Which held alerts this replica's sweep re-injects as resolved. Unset: the alerts this replica
+  // put last (an alert only another replica has put is that replica's to resolve; partition
+  // leases replace this with the owner of the alert's partition). Set before start().
+  void setSweepOwns(std::function<bool(const Alert&)> owns) { sweepOwns_ = std::move(owns); }
+
   // The sweep: held alerts whose endsAt passed and whose resolved value has not gone through the
   // pipeline are re-injected as resolved (IngestFormat::Internal); notified resolved alerts are
   // collected. start() runs it every sweepInterval on a thread of its own, joined by stop().
   void setReinject(Reinject reinject) { reinject_ = std::move(reinject); }
-  // With several replicas: re-inject only alerts whose partition this replica owns (set before
-  // start); the others are left for their owner's sweep.
-  void setSweepOwns(std::function<bool(const Alert&)> owns) { sweepOwns_ = std::move(owns); }
   void start();
   void stop();
   void sweepOnce(TimePoint now);
@@ -101,6 +109,17 @@ class MemoryAlertStore final : public AlertStore {
   void persist(Shard& sh, const Entry& e, TimePoint now);
   void noteRefused(size_t n, const char* limit);
   std::shared_ptr<Alert> materialise(const AlertShard& s, const Entry& e, TimePoint now) const;
+  struct Record {
+    Alert alert;
+    uint8_t flags = 0;  // kPersistedFlags
+    uint8_t format = 0;
+    int64_t updatedAt = 0;
+  };
+  static std::optional<Record> decodeRecord(std::string_view value, std::string& error);
+  void removeRemote(uint64_t fp, TimePoint now);
+  bool sweepOwns(const Entry& e, const Alert& a) const {
+    return sweepOwns_ ? sweepOwns_(a) : !(e.flags & kRemote);
+  }
 
   AlertStoreOptions opts_;
   std::function<TimePoint()> clock_;
@@ -125,7 +144,7 @@ class MemoryAlertStore final : public AlertStore {
   std::atomic<uint64_t> refusedSinceLog_{0};
 
   Reinject reinject_;
-  std::function<bool(const Alert&)> sweepOwns_ = [](const Alert&) { return true; };
+  std::function<bool(const Alert&)> sweepOwns_;
   std::mutex sweepMu_;
   std::condition_variable sweepCv_;
   bool stopping_ = false;

@@ -141,5 +141,26 @@ TEST(NflogCodec, RoundTripAndStrictness) {
   EXPECT_EQ(g, "{x=\"a\nb\"}");
 }
 
+// Shared state: another replica's record replaces the entry unless the one held was sent later;
+// nullopt drops it; nothing is written back.
+TEST(MemoryNotificationLog, RemoteRecordNewerWinsAndIsNotWrittenBack) {
+  FakeDurableBackend backend;
+  MemoryNotificationLog log({&backend});
+  const TimePoint t0 = nm::now();
+  NotificationLogEntry older{{1}, {}, t0, t0 + hours(2)};
+  NotificationLogEntry newer{{1, 2}, {}, t0 + hours(1), t0 + hours(3)};
+  const std::string key = logKey("recv", "group");
+  log.applyRemote(key, encodeEntry(newer));
+  ASSERT_TRUE(log.query("recv", "group"));
+  EXPECT_EQ(log.query("recv", "group")->firing.size(), 2u);
+  log.applyRemote(key, encodeEntry(older));
+  EXPECT_EQ(log.query("recv", "group")->firing.size(), 2u);
+  EXPECT_TRUE(backend.tables[StateTable::NotificationLog].empty());
+  log.applyRemote(key, std::string_view("garbage"));
+  EXPECT_EQ(log.query("recv", "group")->firing.size(), 2u);
+  log.applyRemote(key, std::nullopt);
+  EXPECT_FALSE(log.query("recv", "group"));
+}
+
 }  // namespace
 }  // namespace nm::dedup

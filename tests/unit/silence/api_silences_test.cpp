@@ -323,5 +323,28 @@ TEST(ApiSilenceMuting, TenantKeyFromTheSnapshot) {
   EXPECT_EQ(by, id);
 }
 
+// Shared state: a silence made on one replica is applied on another (not written back), its
+// expiry replaces it, an older record does not roll it back, and an erase drops it.
+TEST(ApiSilences, RemoteRecordsApplyWithoutWriteBack) {
+  FakeBackend a, b;
+  ApiSilences onA({}, &a), onB({}, &b);
+  auto r = onA.set(silence({eq("alertname", "X")}, kNow, kNow + hours(1)), kNow);
+  ASSERT_EQ(r.outcome, ApiSilences::Outcome::Ok) << r.error;
+  const std::string created = a.rows.at(r.id);
+  onB.applyRemote(r.id, created);
+  ASSERT_NE(onB.get(r.id), nullptr);
+  EXPECT_EQ(onB.activeAt(kNow + minutes(1)).size(), 1u);
+  EXPECT_TRUE(b.rows.empty());
+  ASSERT_EQ(onA.expire(r.id, kNow + minutes(5)).outcome, ApiSilences::Outcome::Ok);
+  onB.applyRemote(r.id, a.rows.at(r.id));
+  EXPECT_TRUE(onB.activeAt(kNow + minutes(6)).empty());
+  onB.applyRemote(r.id, created);  // older (updatedAt): ignored
+  EXPECT_TRUE(onB.activeAt(kNow + minutes(6)).empty());
+  onB.applyRemote("other-id", created);  // id does not match its key: skipped
+  EXPECT_EQ(onB.get("other-id"), nullptr);
+  onB.applyRemote(r.id, std::nullopt);
+  EXPECT_EQ(onB.get(r.id), nullptr);
+}
+
 }  // namespace
 }  // namespace nm

@@ -121,8 +121,14 @@ int runDaemon(const Flags& flags) {
   qopts.redis.group = flags.storeRedisGroup;
   qopts.redis.claimIdle = flags.storeRedisClaimIdle;
   qopts.redis.maxLen = flags.storeRedisMaxLen;
+  qopts.redisTls.caFile = flags.storeRedisTlsCa;
+  qopts.redisTls.certFile = flags.storeRedisTlsCert;
+  qopts.redisTls.keyFile = flags.storeRedisTlsKey;
+  qopts.redisTls.insecureSkipVerify = flags.storeRedisTlsInsecureSkipVerify;
+  // The registry outlives every component that counts, the queue first among them.
+  metrics::Registry reg;
   std::string queueError;
-  std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, queueError);
+  std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, reg, queueError);
   if (!queuePtr) {
     log::error("invalid flag", {{"error", queueError}});
     return 2;
@@ -143,7 +149,6 @@ int runDaemon(const Flags& flags) {
 
   // Every component is constructed here and given what it uses; destruction runs in reverse, so
   // the shared machinery outlives the snapshots, stages and server that send through it.
-  metrics::Registry reg;
   reg.gaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
   // State storage before anything stateful: the active-alert store, the notification log and API
   // silences take `state` by reference and load from it before the dispatcher starts, so it is
@@ -313,11 +318,13 @@ int runDaemon(const Flags& flags) {
     if (r.ok) return api::ApiResult{200, "Configuration reloaded"};
     return api::ApiResult{400, "configuration refused, the previous one keeps running: " + r.error};
   };
-  deps.ready = [&reloader, &snapshots] {
+  deps.ready = [&reloader, &snapshots, &queue] {
     api::ReadyReport rep;
     auto s = snapshots.current();
     auto st = reloader.status();
-    rep.ready = s != nullptr && st.lastError.empty();
+    if (!queue.available())
+      rep.queueError = "queue backend unreachable: " + queue.unavailableReason();
+    rep.ready = s != nullptr && st.lastError.empty() && rep.queueError.empty();
     rep.snapshotVersion = s ? s->version : 0;
     rep.lastReloadError = st.lastError;
     rep.skippedObjects = st.skippedObjects;

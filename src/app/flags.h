@@ -25,6 +25,11 @@ struct Flags {
   std::string storeRedisGroup = "notification-manager";
   Duration storeRedisClaimIdle = std::chrono::seconds(30);
   size_t storeRedisMaxLen = 100000;
+  // rediss:// (TLS): verification is on unless skipped; empty CA: the system store.
+  std::string storeRedisTlsCa;
+  std::string storeRedisTlsCert;
+  std::string storeRedisTlsKey;
+  bool storeRedisTlsInsecureSkipVerify = false;
   // Additions.
   std::string configDir;
   std::string kubeconfig;  // Kubernetes mode (else KUBECONFIG, else in-cluster)

@@ -21,6 +21,18 @@ constexpr size_t kIdsPerCommand = 500;
 constexpr Duration kLengthRefresh = std::chrono::seconds(1);
 constexpr Duration kMaxBlock = milliseconds(200);
 
+metrics::Family<metrics::Histogram>& latencyFamily(metrics::Registry& r) {
+  return r.histogram("nm_queue_backend_latency_seconds",
+                     "Round trips to the queue backend by operation: push (XADD rounds), ack "
+                     "(XACK/XDEL rounds), read (take-over scans and reads that do not block).",
+                     {"op"},
+                     {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5});
+}
+
+double secondsSince(TimePoint start) {
+  return std::chrono::duration<double>(now() - start).count();
+}
+
 struct RedisBatchHandle final : BatchHandle {
   RedisBatchHandle(const void* q, std::vector<std::string> i) : owner(q), ids(std::move(i)) {}
   const void* owner;
@@ -57,10 +69,25 @@ void appendChunked(std::vector<RedisCommand>& cmds, const RedisCommand& head,
 
 }  // namespace
 
-RedisQueue::RedisQueue(RedisQueueOptions options)
+RedisQueue::RedisQueue(RedisQueueOptions options, metrics::Registry& metrics)
     : options_(std::move(options)),
       writerConn_(options_.url, options_.commandTimeout),
-      readerConn_(options_.url, options_.commandTimeout) {
+      readerConn_(options_.url, options_.commandTimeout),
+      pushLatency_(latencyFamily(metrics).with({"push"})),
+      readLatency_(latencyFamily(metrics).with({"read"})),
+      ackLatency_(latencyFamily(metrics).with({"ack"})),
+      redelivered_(metrics
+                       .counter("nm_queue_redelivered_total",
+                                "Queue entries delivered again: after a nack, or taken over from "
+                                "a consumer idle past --store.redis.claim-idle.")
+                       .with({})),
+      deadLettered_(metrics.counter("nm_queue_dead_lettered_total",
+                                    "Queue entries moved to the dead-letter stream, by reason.",
+                                    {"reason"})),
+      up_(metrics
+              .gauge("nm_queue_backend_up",
+                     "1 while the queue backend answers, 0 while it is unreachable.")
+              .with({})) {
   if (options_.consumer.empty()) options_.consumer = defaultConsumer();
   if (options_.maxLen == 0) options_.maxLen = 1;
 }
@@ -73,6 +100,26 @@ RedisQueue::~RedisQueue() {
   }
   writerWake_.notify_all();
   if (writer_.joinable()) writer_.join();
+}
+
+std::string RedisQueue::unavailableReason() const {
+  if (connected_) return {};
+  std::lock_guard<std::mutex> g(downMu_);
+  return downReason_.empty() ? std::string("not connected yet") : downReason_;
+}
+
+void RedisQueue::setUp() {
+  connected_ = true;
+  up_.set(1);
+}
+
+void RedisQueue::setDown(const std::string& error) {
+  {
+    std::lock_guard<std::mutex> g(downMu_);
+    downReason_ = redactedRedisUrl(options_.url) + ": " + error;
+  }
+  connected_ = false;
+  up_.set(0);
 }
 
 bool RedisQueue::ensureGroup(RedisConnection& conn, std::string& error) {
@@ -100,7 +147,7 @@ bool RedisQueue::start(std::string& error) {
     } else if (RedisReply len = writerConn_.run({"XLEN", options_.stream}, err);
                len && len->type == REDIS_REPLY_INTEGER) {
       length_ = static_cast<size_t>(len->integer);
-      connected_ = true;
+      setUp();
     }
   } else if (refused) {
     error =
@@ -108,6 +155,7 @@ bool RedisQueue::start(std::string& error) {
     return false;
   }
   if (!connected_) {
+    setDown(err);
     log::warn("redis is unreachable: alerts are refused with 503 until it is",
               {{"url", redactedRedisUrl(options_.url)}, {"error", err}});
   }
@@ -193,6 +241,7 @@ void RedisQueue::writerLoop() {
         warned = false;
       } else {
         writerConn_.disconnect();
+        setDown(err);
         if (!warned) {
           log::warn("redis is unreachable: alerts are refused with 503, acks wait",
                     {{"url", redactedRedisUrl(options_.url)}, {"error", err}});
@@ -202,11 +251,14 @@ void RedisQueue::writerLoop() {
         backoff = std::min<Duration>(backoff * 2, options_.maxBackoff);
       }
     }
-    bool ok = writerConn_.connected() && writeRound(pushes, acks, dead, heartbeat);
+    std::string roundError = "not connected";
+    const bool wasConnected = writerConn_.connected();
+    bool ok = wasConnected && writeRound(pushes, acks, dead, heartbeat, roundError);
     if (ok) {
-      connected_ = true;
+      setUp();
     } else {
-      connected_ = false;
+      // A failed connect above already said why.
+      if (wasConnected || connected_) setDown(roundError);
       for (auto& p : pushes) p->result.set_value(PushResult::Unavailable);
       {
         std::lock_guard<std::mutex> g(mu_);
@@ -215,7 +267,7 @@ void RedisQueue::writerLoop() {
       }
       if (!warned && !writerConn_.connected()) {
         log::warn("redis connection lost: alerts are refused with 503, acks wait",
-                  {{"url", redactedRedisUrl(options_.url)}});
+                  {{"url", redactedRedisUrl(options_.url)}, {"error", roundError}});
         warned = true;
         nextConnect = now();
       }
@@ -235,7 +287,7 @@ void RedisQueue::writerLoop() {
 
 bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
                             std::vector<std::string>& acks, std::vector<DeadLetter>& dead,
-                            const std::vector<std::string>& heartbeat) {
+                            const std::vector<std::string>& heartbeat, std::string& error) {
   const std::string& s = options_.stream;
   std::vector<RedisCommand> cmds;
   for (const auto& p : pushes) {
@@ -251,8 +303,13 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
   appendChunked(cmds, {"XDEL", s}, acks);
   appendChunked(cmds, {"XCLAIM", s, options_.group, options_.consumer, "0"}, heartbeat, "JUSTID");
   cmds.push_back({"XLEN", s});
-  std::string err;
-  std::vector<RedisReply> replies = writerConn_.run(cmds, err);
+  TimePoint started = now();
+  std::vector<RedisReply> replies = writerConn_.run(cmds, error);
+  if (!pushes.empty()) {
+    pushLatency_.observe(secondsSince(started));
+  } else if (!acks.empty()) {
+    ackLatency_.observe(secondsSince(started));
+  }
   if (replies.empty()) {
     // Acks of dead letters go back to the dead-letter list, not to the plain acks.
     acks.resize(acks.size() - dead.size());
@@ -333,6 +390,7 @@ void RedisQueue::takeEntry(const redisReply* entry, std::vector<Entry>& into) {
     log::error("undecodable queue entry moved to the dead-letter stream",
                {{"stream", options_.stream + ":dead"}, {"id", id}, {"error", err}});
     dead_.push_back({id, std::string(bytes), err});
+    deadLettered_.with({"undecodable"}).inc();
     writerWake_.notify_one();
     return;
   }
@@ -348,7 +406,9 @@ bool RedisQueue::readNew(size_t count, Duration block) {
   }
   cmd.insert(cmd.end(), {"STREAMS", options_.stream, ">"});
   std::string err;
+  TimePoint started = now();
   RedisReply r = readerConn_.run(cmd, err);
+  if (block < milliseconds(1)) readLatency_.observe(secondsSince(started));
   if (!r) {
     if (!readerWarned_) log::warn("redis queue cannot read", {{"error", err}});
     readerWarned_ = true;
@@ -384,10 +444,12 @@ bool RedisQueue::readNew(size_t count, Duration block) {
 
 std::optional<PulledBatch> RedisQueue::claimIdle(size_t maxSize) {
   std::string err;
+  TimePoint started = now();
   RedisReply r =
       readerConn_.run({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
                        millis(options_.claimIdle), "0-0", "COUNT", std::to_string(maxSize)},
                       err);
+  readLatency_.observe(secondsSince(started));
   if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
     if (r) log::warn("redis XAUTOCLAIM failed", {{"error", redisErrorText(r.get())}});
     return std::nullopt;
@@ -424,6 +486,7 @@ std::optional<PulledBatch> RedisQueue::claimIdle(size_t maxSize) {
     alerts.push_back(std::move(e.alert));
     ids.push_back(std::move(e.id));
   }
+  redelivered_.inc(ids.size());
   log::warn("took over queue entries idle past --store.redis.claim-idle",
             {{"entries", std::to_string(ids.size())}, {"deliveries", std::to_string(deliveries)}});
   return makeBatch(std::move(alerts), std::move(ids), deliveries);
@@ -457,6 +520,7 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
         Nacked n = std::move(it->second);
         nacked_.erase(it);
         lk.unlock();
+        redelivered_.inc(n.ids.size());
         return makeBatch(std::move(n.alerts), std::move(n.ids), n.deliveries);
       }
       // Once closed, nothing new is read: unread entries stay in the stream for the next start

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "interfaces/alert_queue.h"
+#include "observe/metrics.h"
 #include "redis/redis_connection.h"
 
 namespace nm {
@@ -32,9 +33,11 @@ struct RedisQueueOptions {
 // entries' idle time fresh (XCLAIM JUSTID) so no consumer takes them over. pull reads on a
 // second connection from the caller's (the dispatcher's) thread. nack keeps the entries pending
 // under this consumer and redelivers the batch's decoded alerts from memory once due.
+// Metrics (nm_queue_backend_*, nm_queue_redelivered_total, nm_queue_dead_lettered_total) go to
+// the injected registry, which must outlive the queue.
 class RedisQueue final : public AlertQueue {
  public:
-  explicit RedisQueue(RedisQueueOptions options);
+  RedisQueue(RedisQueueOptions options, metrics::Registry& metrics);
   ~RedisQueue() override;
 
   // Connects once and starts the writer. False when the server refused the settings (a wrong
@@ -49,6 +52,8 @@ class RedisQueue final : public AlertQueue {
   void close() override;
   size_t size() const override { return length_.load(); }
   size_t capacity() const override { return options_.maxLen; }
+  bool available() const override { return connected_.load(); }
+  std::string unavailableReason() const override;
 
   const std::string& consumer() const { return options_.consumer; }
 
@@ -74,7 +79,8 @@ class RedisQueue final : public AlertQueue {
   bool ensureGroup(RedisConnection& conn, std::string& error);
   // One pipelined round on the writer's connection; false on an I/O failure.
   bool writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes, std::vector<std::string>& acks,
-                  std::vector<DeadLetter>& dead, const std::vector<std::string>& heartbeat);
+                  std::vector<DeadLetter>& dead, const std::vector<std::string>& heartbeat,
+                  std::string& error);
 
   bool readerConnect();
   // Reads up to `count` new entries, blocking up to `block`; false on a connection failure.
@@ -84,10 +90,22 @@ class RedisQueue final : public AlertQueue {
   // Decodes one entry's fields into carry_ (or the dead letter); the id joins held_.
   void takeEntry(const redisReply* entry, std::vector<Entry>& into);
   PulledBatch makeBatch(AlertList alerts, std::vector<std::string> ids, uint32_t deliveries);
+  // The writer's view of the backend: up (gauge, available()) or down with the reason.
+  void setUp();
+  void setDown(const std::string& error);
 
   RedisQueueOptions options_;
   RedisConnection writerConn_;
   RedisConnection readerConn_;
+
+  metrics::Histogram& pushLatency_;  // nm_queue_backend_latency_seconds{op}
+  metrics::Histogram& readLatency_;
+  metrics::Histogram& ackLatency_;
+  metrics::Counter& redelivered_;
+  metrics::Family<metrics::Counter>& deadLettered_;
+  metrics::Gauge& up_;
+  mutable std::mutex downMu_;
+  std::string downReason_;
 
   mutable std::mutex mu_;
   std::condition_variable writerWake_;

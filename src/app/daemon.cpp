@@ -112,6 +112,17 @@ int runDaemon(const Flags& flags) {
     }
   }
 
+  // Block the termination signals before any thread exists (the Redis
+  // queue's writer starts in makeQueue); every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A peer that closes a socket (a TLS write to Redis included, which cannot pass MSG_NOSIGNAL)
+  // is an error to handle, not a signal; set before the queue's threads start.
+  std::signal(SIGPIPE, SIG_IGN);
   // The queue backend first: a backend this build lacks is a flag error, before any work.
   QueueOptions qopts;
   qopts.type = flags.storeType;
@@ -134,15 +145,6 @@ int runDaemon(const Flags& flags) {
     return 2;
   }
   AlertQueue& queue = *queuePtr;
-
-  // Block the termination signals before any thread exists; every thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
 
   log::info("starting notification-manager",
             {{"version", kVersion}, {"source", source.name()}, {"store", flags.storeType}});

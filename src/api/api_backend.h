@@ -27,6 +27,7 @@ struct ApiResult {
 struct ReadyReport {
   bool ready = false;
   std::string lastReloadError;  // the refused edit, with file/document/path
+  std::string queueError;       // "queue backend unreachable: …" while a durable queue's is down
   uint64_t snapshotVersion = 0;
   std::string lastReloadTime;  // RFC 3339
   // Kubernetes mode: the invalid objects left out of the running snapshot, one diagnostic each;

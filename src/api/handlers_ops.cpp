@@ -35,7 +35,9 @@ void handleReady(Request&, const HandlerEnv& env, Respond respond) {
   std::string message = "ready";
   if (!rep.ready) {
     message = "not ready: ";
-    message += rep.lastReloadError.empty() ? "no configuration loaded" : rep.lastReloadError;
+    message += !rep.queueError.empty()       ? rep.queueError
+               : rep.lastReloadError.empty() ? "no configuration loaded"
+                                             : rep.lastReloadError;
   }
   std::vector<JsonField> extra{JsonField::boolean("ready", rep.ready),
                                JsonField::num("snapshotVersion", rep.snapshotVersion)};
@@ -44,6 +46,7 @@ void handleReady(Request&, const HandlerEnv& env, Respond respond) {
   if (!rep.lastReloadError.empty()) {
     extra.push_back(JsonField::str("lastReloadError", rep.lastReloadError));
   }
+  if (!rep.queueError.empty()) extra.push_back(JsonField::str("queueError", rep.queueError));
   if (!rep.skippedObjects.empty())
     extra.push_back(JsonField::strings("skippedObjects", rep.skippedObjects));
   if (!env.deps.storage.empty()) extra.push_back(JsonField::str("storage", env.deps.storage));

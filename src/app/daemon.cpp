@@ -17,6 +17,7 @@
 #include "aggregate/aggregate_stage.h"
 #include "api/http_server.h"
 #include "app/direct_send.h"
+#include "app/redis_flags.h"
 #include "app/source_select.h"
 #include "app/storage_select.h"
 #include "config/config_reloader.h"
@@ -114,6 +115,17 @@ int runDaemon(const Flags& flags) {
     }
   }
 
+  // Block the termination signals before any thread exists (the Redis
+  // queue's writer starts in makeQueue); every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A peer that closes a socket (a TLS write to Redis included, which cannot pass MSG_NOSIGNAL)
+  // is an error to handle, not a signal; set before the queue's threads start.
+  std::signal(SIGPIPE, SIG_IGN);
   // The queue backend first: a backend this build lacks is a flag error, before any work.
   QueueOptions qopts;
   qopts.type = flags.storeType;
@@ -128,29 +140,22 @@ int runDaemon(const Flags& flags) {
     log::error("invalid flag", {{"error", "--store.lease-ttl must be at least 300ms"}});
     return 2;
   }
+  qopts.redisTls = redisTlsFromFlags(flags);
+  // The registry outlives every component that counts, the queue first among them.
+  metrics::Registry reg;
   std::string queueError;
-  std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, queueError);
+  std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, reg, queueError);
   if (!queuePtr) {
     log::error("invalid flag", {{"error", queueError}});
     return 2;
   }
   AlertQueue& queue = *queuePtr;
 
-  // Block the termination signals before any thread exists; every thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-
   log::info("starting notification-manager",
             {{"version", kVersion}, {"source", source.name()}, {"store", flags.storeType}});
 
   // Every component is constructed here and given what it uses; destruction runs in reverse, so
   // the shared machinery outlives the snapshots, stages and server that send through it.
-  metrics::Registry reg;
   reg.gaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
   // Several replicas on Redis: each reads only the partitions it holds a lease on.
   auto* redisQueue = dynamic_cast<RedisQueue*>(queuePtr.get());
@@ -158,10 +163,12 @@ int runDaemon(const Flags& flags) {
   if (redisQueue) {
     RedisLeaseOptions lo;
     std::string err;
-    lo.url = *parseRedisUrl(flags.storeRedisUrl, err);  // makeQueue parsed it already
+    lo.url = *redisUrlFromFlags(flags, err);  // makeQueue accepted it already
     lo.partitions = redisQueue->partitions();
     lo.ttl = flags.storeLeaseTtl;
     lo.replica = redisQueue->consumer();
+    // Keys beside the streams they govern: deployments on other streams of one Redis don't mix.
+    lo.prefix = flags.storeRedisStream;
     leases = std::make_unique<RedisLeases>(lo, &reg);
     redisQueue->setOwned({});
     leases->onChange([redisQueue](const PartitionSet& owned) { redisQueue->setOwned(owned); });
@@ -377,11 +384,13 @@ int runDaemon(const Flags& flags) {
     if (r.ok) return api::ApiResult{200, "Configuration reloaded"};
     return api::ApiResult{400, "configuration refused, the previous one keeps running: " + r.error};
   };
-  deps.ready = [&reloader, &snapshots] {
+  deps.ready = [&reloader, &snapshots, &queue] {
     api::ReadyReport rep;
     auto s = snapshots.current();
     auto st = reloader.status();
-    rep.ready = s != nullptr && st.lastError.empty();
+    if (!queue.available())
+      rep.queueError = "queue backend unreachable: " + queue.unavailableReason();
+    rep.ready = s != nullptr && st.lastError.empty() && rep.queueError.empty();
     rep.snapshotVersion = s ? s->version : 0;
     rep.lastReloadError = st.lastError;
     rep.skippedObjects = st.skippedObjects;

@@ -56,9 +56,19 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
   addDuration(app, "--store.memory.pushTimeout", f.storeMemoryPushTimeout,
               "How long a push waits for room before the sender gets 503");
   app.add_option("--store.redis.url", f.storeRedisUrl,
-                 "Redis for --store.type redis: redis://[[user]:password@]host[:port][/db] "
-                 "(no rediss://: Debian 12's hiredis has no TLS)")
+                 "Redis for --store.type redis: redis[s]://[[user]:password@]host[:port][/db] "
+                 "(rediss://: TLS, the server's certificate verified)")
       ->capture_default_str();
+  app.add_option("--store.redis.tls-ca", f.storeRedisTlsCa,
+                 "rediss://: PEM file of the CAs that sign the server's certificate (default: "
+                 "the system CA store)");
+  app.add_option("--store.redis.tls-cert", f.storeRedisTlsCert,
+                 "rediss://: PEM client certificate, for servers that require one (with "
+                 "--store.redis.tls-key)");
+  app.add_option("--store.redis.tls-key", f.storeRedisTlsKey,
+                 "rediss://: PEM private key of --store.redis.tls-cert");
+  app.add_flag("--store.redis.tls-insecure-skip-verify", f.storeRedisTlsInsecureSkipVerify,
+               "rediss://: do not verify the server's certificate or host name (tests only)");
   app.add_option("--store.redis.stream", f.storeRedisStream, "Redis stream holding queued alerts")
       ->check(
           [](const std::string& s) { return s.empty() ? std::string("must not be empty") : ""; })

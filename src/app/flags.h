@@ -30,6 +30,11 @@ struct Flags {
   Duration storeLeaseTtl = std::chrono::seconds(10);
   // Shared state on Redis (active alerts, notification log, API silences): hashes under it.
   std::string storeRedisStatePrefix = "nm:state:";
+  // rediss:// (TLS): verification is on unless skipped; empty CA: the system store.
+  std::string storeRedisTlsCa;
+  std::string storeRedisTlsCert;
+  std::string storeRedisTlsKey;
+  bool storeRedisTlsInsecureSkipVerify = false;
   // Additions.
   std::string configDir;
   std::string kubeconfig;  // Kubernetes mode (else KUBECONFIG, else in-cluster)

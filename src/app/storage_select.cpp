@@ -3,6 +3,8 @@
 // description /-/ready and /status show.
 #include "app/storage_select.h"
 
+#include "app/redis_flags.h"
+
 #include "observe/log.h"
 #include "persist/redis_state_backend.h"
 #include "persist/sqlite_state_backend.h"
@@ -23,7 +25,7 @@ StateStorage selectStateStorage(const Flags& flags, metrics::Registry& metrics,
       return s;
     }
     std::string urlError;
-    std::optional<RedisUrl> url = parseRedisUrl(flags.storeRedisUrl, urlError);
+    std::optional<RedisUrl> url = redisUrlFromFlags(flags, urlError);
     if (!url) {
       error = urlError;
       return s;

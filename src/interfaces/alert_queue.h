@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "core/alert.h"
 #include "core/time.h"
@@ -61,6 +62,10 @@ class AlertQueue {
   // The most alerts a push may fill the queue to. The daemon bounds alerts in flight and parked
   // sends by it.
   virtual size_t capacity() const = 0;
+  // Whether the backend answers (a durable queue's server); while it does not, /-/ready reports
+  // not ready with unavailableReason(). In-process backends are always available.
+  virtual bool available() const { return true; }
+  virtual std::string unavailableReason() const { return {}; }
 };
 
 }  // namespace nm

@@ -5,14 +5,15 @@
 
 namespace nm {
 
-std::unique_ptr<AlertQueue> makeQueue(const QueueOptions& options, std::string& error) {
+std::unique_ptr<AlertQueue> makeQueue(const QueueOptions& options, metrics::Registry& metrics,
+                                      std::string& error) {
   if (options.type == "memory") return std::make_unique<MemoryQueue>(options.memoryCapacity);
   if (options.type == "redis") {
     RedisQueueOptions ro = options.redis;
     std::optional<RedisUrl> url = parseRedisUrl(options.redisUrl, error);
-    if (!url) return nullptr;
+    if (!url || !applyRedisTls(*url, options.redisTls, error)) return nullptr;
     ro.url = *url;
-    auto q = std::make_unique<RedisQueue>(std::move(ro));
+    auto q = std::make_unique<RedisQueue>(std::move(ro), metrics);
     if (!q->start(error)) return nullptr;
     return q;
   }

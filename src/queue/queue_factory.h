@@ -14,10 +14,13 @@ struct QueueOptions {
   std::string type = "memory";                      // --store.type
   size_t memoryCapacity = 10000;                    // --store.memory.queue
   std::string redisUrl = "redis://127.0.0.1:6379";  // --store.redis.url, parsed into redis.url
+  RedisTls redisTls;                                // --store.redis.tls-*, joined to redis.url
   RedisQueueOptions redis;
 };
 
 // The queue, or nullptr with `error` naming the flag and the reason.
-std::unique_ptr<AlertQueue> makeQueue(const QueueOptions& options, std::string& error);
+// A durable backend counts in `metrics`, which must outlive the queue.
+std::unique_ptr<AlertQueue> makeQueue(const QueueOptions& options, metrics::Registry& metrics,
+                                      std::string& error);
 
 }  // namespace nm

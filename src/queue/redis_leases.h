@@ -1,5 +1,5 @@
-// Partition leases in Redis: nm:lease:<p> holds the owning replica's id (SET NX PX, renewed by a
-// compare-and-PEXPIRE script), nm:replicas is the heartbeat ZSET the fair share is computed from.
+// Partition leases in Redis: <prefix>:lease:<p> holds the owning replica's id (SET NX PX, renewed
+// by compare-and-PEXPIRE), <prefix>:replicas is the heartbeat ZSET the fair share comes from.
 #pragma once
 
 #include <atomic>

@@ -24,6 +24,17 @@ constexpr Duration kLengthRefresh = std::chrono::seconds(1);
 constexpr Duration kMaxBlock = milliseconds(200);
 
 using Ref = std::pair<uint32_t, std::string>;
+metrics::Family<metrics::Histogram>& latencyFamily(metrics::Registry& r) {
+  return r.histogram("nm_queue_backend_latency_seconds",
+                     "Round trips to the queue backend by operation: push (XADD rounds), ack "
+                     "(XACK/XDEL rounds), read (take-over scans and reads that do not block).",
+                     {"op"},
+                     {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5});
+}
+
+double secondsSince(TimePoint start) {
+  return std::chrono::duration<double>(now() - start).count();
+}
 
 struct RedisBatchHandle final : BatchHandle {
   RedisBatchHandle(const void* q, std::vector<Ref> i) : owner(q), ids(std::move(i)) {}
@@ -74,10 +85,25 @@ void defaultPartitions(const AlertList& alerts, uint32_t partitions, std::vector
 
 }  // namespace
 
-RedisQueue::RedisQueue(RedisQueueOptions options)
+RedisQueue::RedisQueue(RedisQueueOptions options, metrics::Registry& metrics)
     : options_(std::move(options)),
       writerConn_(options_.url, options_.commandTimeout),
-      readerConn_(options_.url, options_.commandTimeout) {
+      readerConn_(options_.url, options_.commandTimeout),
+      pushLatency_(latencyFamily(metrics).with({"push"})),
+      readLatency_(latencyFamily(metrics).with({"read"})),
+      ackLatency_(latencyFamily(metrics).with({"ack"})),
+      redelivered_(metrics
+                       .counter("nm_queue_redelivered_total",
+                                "Queue entries delivered again: after a nack, or taken over from "
+                                "a consumer idle past --store.redis.claim-idle.")
+                       .with({})),
+      deadLettered_(metrics.counter("nm_queue_dead_lettered_total",
+                                    "Queue entries moved to the dead-letter stream, by reason.",
+                                    {"reason"})),
+      up_(metrics
+              .gauge("nm_queue_backend_up",
+                     "1 while the queue backend answers, 0 while it is unreachable.")
+              .with({})) {
   if (options_.consumer.empty()) options_.consumer = defaultConsumer();
   if (options_.maxLen == 0) options_.maxLen = 1;
   if (options_.partitions == 0) options_.partitions = 1;
@@ -147,6 +173,26 @@ RedisQueue::~RedisQueue() {
   if (writer_.joinable()) writer_.join();
 }
 
+std::string RedisQueue::unavailableReason() const {
+  if (connected_) return {};
+  std::lock_guard<std::mutex> g(downMu_);
+  return downReason_.empty() ? std::string("not connected yet") : downReason_;
+}
+
+void RedisQueue::setUp() {
+  connected_ = true;
+  up_.set(1);
+}
+
+void RedisQueue::setDown(const std::string& error) {
+  {
+    std::lock_guard<std::mutex> g(downMu_);
+    downReason_ = redactedRedisUrl(options_.url) + ": " + error;
+  }
+  connected_ = false;
+  up_.set(0);
+}
+
 bool RedisQueue::ensureGroup(RedisConnection& conn, std::string& error) {
   // From id 0: entries added before the group existed are delivered too.
   std::vector<RedisCommand> cmds;
@@ -182,7 +228,7 @@ bool RedisQueue::start(std::string& error) {
         for (const RedisReply& len : lens)
           if (len->type == REDIS_REPLY_INTEGER) total += static_cast<size_t>(len->integer);
         length_ = total;
-        connected_ = true;
+        setUp();
       }
     }
   } else if (refused) {
@@ -191,6 +237,7 @@ bool RedisQueue::start(std::string& error) {
     return false;
   }
   if (!connected_) {
+    setDown(err);
     log::warn("redis is unreachable: alerts are refused with 503 until it is",
               {{"url", redactedRedisUrl(options_.url)}, {"error", err}});
   }
@@ -288,6 +335,7 @@ void RedisQueue::writerLoop() {
         warned = false;
       } else {
         writerConn_.disconnect();
+        setDown(err);
         if (!warned) {
           log::warn("redis is unreachable: alerts are refused with 503, acks wait",
                     {{"url", redactedRedisUrl(options_.url)}, {"error", err}});
@@ -297,11 +345,14 @@ void RedisQueue::writerLoop() {
         backoff = std::min<Duration>(backoff * 2, options_.maxBackoff);
       }
     }
-    bool ok = writerConn_.connected() && writeRound(pushes, acks, dead, heartbeat);
+    std::string roundError = "not connected";
+    const bool wasConnected = writerConn_.connected();
+    bool ok = wasConnected && writeRound(pushes, acks, dead, heartbeat, roundError);
     if (ok) {
-      connected_ = true;
+      setUp();
     } else {
-      connected_ = false;
+      // A failed connect above already said why.
+      if (wasConnected || connected_) setDown(roundError);
       for (auto& p : pushes) p->result.set_value(PushResult::Unavailable);
       {
         std::lock_guard<std::mutex> g(mu_);
@@ -310,7 +361,7 @@ void RedisQueue::writerLoop() {
       }
       if (!warned && !writerConn_.connected()) {
         log::warn("redis connection lost: alerts are refused with 503, acks wait",
-                  {{"url", redactedRedisUrl(options_.url)}});
+                  {{"url", redactedRedisUrl(options_.url)}, {"error", roundError}});
         warned = true;
         nextConnect = now();
       }
@@ -330,7 +381,7 @@ void RedisQueue::writerLoop() {
 
 bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
                             std::vector<Ref>& acks, std::vector<DeadLetter>& dead,
-                            const std::vector<Ref>& heartbeat) {
+                            const std::vector<Ref>& heartbeat, std::string& error) {
   const std::string& s = options_.stream;
   std::vector<RedisCommand> cmds;
   for (const auto& p : pushes) {
@@ -352,8 +403,13 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
     appendChunked(cmds, {"XCLAIM", streams_[part], options_.group, options_.consumer, "0"}, ids,
                   "JUSTID");
   for (const std::string& stream : streams_) cmds.push_back({"XLEN", stream});
-  std::string err;
-  std::vector<RedisReply> replies = writerConn_.run(cmds, err);
+  TimePoint started = now();
+  std::vector<RedisReply> replies = writerConn_.run(cmds, error);
+  if (!pushes.empty()) {
+    pushLatency_.observe(secondsSince(started));
+  } else if (!acks.empty()) {
+    ackLatency_.observe(secondsSince(started));
+  }
   if (replies.empty()) {
     // Acks of dead letters go back to the dead-letter list, not to the plain acks.
     acks.resize(acks.size() - dead.size());
@@ -436,6 +492,7 @@ void RedisQueue::takeEntry(uint32_t part, const redisReply* entry, std::vector<E
     log::error("undecodable queue entry moved to the dead-letter stream",
                {{"stream", options_.stream + ":dead"}, {"id", id}, {"error", err}});
     dead_.push_back({part, id, std::string(bytes), err});
+    deadLettered_.with({"undecodable"}).inc();
     writerWake_.notify_one();
     return;
   }
@@ -468,7 +525,9 @@ bool RedisQueue::readNew(size_t count, Duration block) {
   for (uint32_t p : parts) cmd.push_back(streams_[p]);
   cmd.insert(cmd.end(), parts.size(), ">");
   std::string err;
+  TimePoint started = now();
   RedisReply r = readerConn_.run(cmd, err);
+  if (block < milliseconds(1)) readLatency_.observe(secondsSince(started));
   if (!r) {
     if (!readerWarned_) log::warn("redis queue cannot read", {{"error", err}});
     readerWarned_ = true;
@@ -509,10 +568,12 @@ bool RedisQueue::readNew(size_t count, Duration block) {
 std::optional<PulledBatch> RedisQueue::claim(uint32_t part, Duration minIdle, std::string& cursor,
                                              size_t maxSize) {
   std::string err;
+  TimePoint started = now();
   const std::string& stream = streams_[part];
   RedisReply r = readerConn_.run({"XAUTOCLAIM", stream, options_.group, options_.consumer,
                                   millis(minIdle), cursor, "COUNT", std::to_string(maxSize)},
                                  err);
+  readLatency_.observe(secondsSince(started));
   if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
     if (r) log::warn("redis XAUTOCLAIM failed", {{"error", redisErrorText(r.get())}});
     cursor = "0-0";
@@ -552,6 +613,7 @@ std::optional<PulledBatch> RedisQueue::claim(uint32_t part, Duration minIdle, st
     alerts.push_back(std::move(e.alert));
     ids.push_back(std::move(e.ref));
   }
+  redelivered_.inc(ids.size());
   log::warn(minIdle > Duration::zero()
                 ? "took over queue entries idle past --store.redis.claim-idle"
                 : "took over queue entries of a newly owned partition",
@@ -602,6 +664,7 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
         Nacked n = std::move(it->second);
         nacked_.erase(it);
         lk.unlock();
+        redelivered_.inc(n.ids.size());
         return makeBatch(std::move(n.alerts), std::move(n.ids), n.deliveries);
       }
       // Once closed, nothing new is read: unread entries stay in the stream for the next start

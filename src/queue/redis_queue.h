@@ -14,6 +14,7 @@
 
 #include "interfaces/alert_queue.h"
 #include "interfaces/partition_leases.h"
+#include "observe/metrics.h"
 #include "redis/redis_connection.h"
 
 namespace nm {
@@ -44,9 +45,11 @@ using Partitioner =
 // partition no longer owned is read no more, its unread and nacked entries are forgotten (they
 // stay pending for the new owner) and its in-flight entries are no longer kept fresh; their acks,
 // if they come, still land (a duplicate notification at worst, bounded by what was in flight).
+// Metrics (nm_queue_backend_*, nm_queue_redelivered_total, nm_queue_dead_lettered_total) go to
+// the injected registry, which must outlive the queue.
 class RedisQueue final : public AlertQueue {
  public:
-  explicit RedisQueue(RedisQueueOptions options);
+  RedisQueue(RedisQueueOptions options, metrics::Registry& metrics);
   ~RedisQueue() override;
 
   // Connects once and starts the writer. False when the server refused the settings (a wrong
@@ -61,6 +64,8 @@ class RedisQueue final : public AlertQueue {
   void close() override;
   size_t size() const override { return length_.load(); }
   size_t capacity() const override { return options_.maxLen; }
+  bool available() const override { return connected_.load(); }
+  std::string unavailableReason() const override;
 
   const std::string& consumer() const { return options_.consumer; }
   uint32_t partitions() const { return options_.partitions; }
@@ -97,7 +102,8 @@ class RedisQueue final : public AlertQueue {
   bool ensureGroup(RedisConnection& conn, std::string& error);
   // One pipelined round on the writer's connection; false on an I/O failure.
   bool writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes, std::vector<Ref>& acks,
-                  std::vector<DeadLetter>& dead, const std::vector<Ref>& heartbeat);
+                  std::vector<DeadLetter>& dead, const std::vector<Ref>& heartbeat,
+                  std::string& error);
 
   bool readerConnect();
   // Reads up to `count` new entries, blocking up to `block`; false on a connection failure.
@@ -111,10 +117,22 @@ class RedisQueue final : public AlertQueue {
   PulledBatch makeBatch(AlertList alerts, std::vector<Ref> ids, uint32_t deliveries);
   // Drops unread entries of partitions no longer owned (pull's thread).
   void purgeCarry();
+  // The writer's view of the backend: up (gauge, available()) or down with the reason.
+  void setUp();
+  void setDown(const std::string& error);
 
   RedisQueueOptions options_;
   RedisConnection writerConn_;
   RedisConnection readerConn_;
+
+  metrics::Histogram& pushLatency_;  // nm_queue_backend_latency_seconds{op}
+  metrics::Histogram& readLatency_;
+  metrics::Histogram& ackLatency_;
+  metrics::Counter& redelivered_;
+  metrics::Family<metrics::Counter>& deadLettered_;
+  metrics::Gauge& up_;
+  mutable std::mutex downMu_;
+  std::string downReason_;
 
   mutable std::mutex mu_;
   std::condition_variable writerWake_;

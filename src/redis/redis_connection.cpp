@@ -1,24 +1,10 @@
-// RedisConnection over hiredis' blocking API: redisAppendCommandArgv for every command, then
-// redisGetReply for each, with socket timeouts so a silent server cannot hang the owner.
+// RedisConnection over RedisTransport: every command formatted by redisFormatCommandArgv into one
+// buffer and written at once, then the replies parsed by hiredis' redisReader as bytes arrive.
 #include "redis/redis_connection.h"
 
-#include <poll.h>
-#include <sys/time.h>
-#include <cerrno>
+#include <cstdlib>
 
 namespace nm {
-
-namespace {
-
-timeval toTimeval(Duration d) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
-  timeval tv;
-  tv.tv_sec = static_cast<time_t>(us / 1000000);
-  tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
-  return tv;
-}
-
-}  // namespace
 
 std::string redisErrorText(const redisReply* r) {
   if (!r || r->type != REDIS_REPLY_ERROR) return {};
@@ -33,14 +19,23 @@ std::string_view redisString(const redisReply* r) {
 bool RedisConnection::connect(std::string& error, bool& refused) {
   disconnect();
   refused = false;
-  redisContext* c = redisConnectWithTimeout(url_.host.c_str(), url_.port, toTimeval(timeout_));
-  if (!c || c->err) {
-    error = c ? std::string(c->errstr) : std::string("cannot allocate a hiredis context");
-    if (c) redisFree(c);
+  if (url_.tls && !tls_) {
+    tls_ = makeRedisTlsContext(url_.tlsOptions, error);
+    if (!tls_) {
+      refused = true;
+      return false;
+    }
+  }
+  if (!transport_.open(url_.host, url_.port, tls_.get(), timeout_, error, fatal_)) {
+    refused = fatal_;
     return false;
   }
-  redisSetTimeout(c, toTimeval(timeout_));
-  ctx_ = c;
+  reader_.reset(redisReaderCreate());
+  if (!reader_) {
+    error = "cannot allocate a reply reader";
+    disconnect();
+    return false;
+  }
   std::vector<RedisCommand> setup;
   if (!url_.password.empty()) {
     if (url_.user.empty()) {
@@ -52,7 +47,10 @@ bool RedisConnection::connect(std::string& error, bool& refused) {
   if (url_.db != 0) setup.push_back({"SELECT", std::to_string(url_.db)});
   setup.push_back({"PING"});
   auto replies = run(setup, error);
-  if (replies.empty()) return false;
+  if (replies.empty()) {
+    refused = fatal_;  // e.g. TLS 1.3 reports a missing client certificate on the first read
+    return false;
+  }
   for (size_t i = 0; i < replies.size(); ++i) {
     std::string e = redisErrorText(replies[i].get());
     if (e.empty()) continue;
@@ -65,17 +63,36 @@ bool RedisConnection::connect(std::string& error, bool& refused) {
 }
 
 void RedisConnection::disconnect() {
-  if (ctx_) redisFree(ctx_);
-  ctx_ = nullptr;
+  transport_.close();
+  reader_.reset();
+}
+
+RedisReply RedisConnection::readReply(std::string& error) {
+  char buf[64 * 1024];
+  for (;;) {
+    void* r = nullptr;
+    if (redisReaderGetReply(reader_.get(), &r) != REDIS_OK) {
+      error = std::string("protocol error: ") + reader_->errstr;
+      return nullptr;
+    }
+    if (r) return RedisReply(static_cast<redisReply*>(r));
+    size_t n = transport_.receive(buf, sizeof buf, error, fatal_);
+    if (n == 0) return nullptr;
+    if (redisReaderFeed(reader_.get(), buf, n) != REDIS_OK) {
+      error = std::string("protocol error: ") + reader_->errstr;
+      return nullptr;
+    }
+  }
 }
 
 std::vector<RedisReply> RedisConnection::run(const std::vector<RedisCommand>& commands,
                                              std::string& error) {
   std::vector<RedisReply> replies;
-  if (!ctx_) {
+  if (!connected()) {
     error = "not connected";
     return replies;
   }
+  std::string out;
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   for (const RedisCommand& cmd : commands) {
@@ -85,23 +102,29 @@ std::vector<RedisReply> RedisConnection::run(const std::vector<RedisCommand>& co
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
-        REDIS_OK) {
-      error = ctx_->errstr;
+    char* formatted = nullptr;
+    int len =
+        redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()), argv.data(), lens.data());
+    if (len < 0 || !formatted) {
+      error = "cannot format a command";
       disconnect();
       return {};
     }
+    out.append(formatted, static_cast<size_t>(len));
+    redisFreeCommand(formatted);
+  }
+  if (!transport_.sendAll(out, error, fatal_)) {
+    disconnect();
+    return {};
   }
   replies.reserve(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) {
-    void* r = nullptr;
-    if (redisGetReply(ctx_, &r) != REDIS_OK || !r) {
-      error = ctx_->err ? std::string(ctx_->errstr) : std::string("no reply");
-      if (r) freeReplyObject(r);
+    RedisReply r = readReply(error);
+    if (!r) {
       disconnect();
       return {};
     }
-    replies.emplace_back(static_cast<redisReply*>(r));
+    replies.push_back(std::move(r));
   }
   return replies;
 }
@@ -113,29 +136,27 @@ RedisReply RedisConnection::run(const RedisCommand& command, std::string& error)
 }
 
 RedisReply RedisConnection::next(Duration wait, std::string& error) {
-  if (!ctx_) {
+  if (!connected()) {
     error = "not connected";
     return nullptr;
   }
   void* r = nullptr;
-  if (redisGetReplyFromReader(ctx_, &r) != REDIS_OK) {
-    error = ctx_->errstr;
+  if (redisReaderGetReply(reader_.get(), &r) != REDIS_OK) {
+    error = std::string("protocol error: ") + reader_->errstr;
     disconnect();
     return nullptr;
   }
   if (r) return RedisReply(static_cast<redisReply*>(r));
-  pollfd p{ctx_->fd, POLLIN, 0};
-  const int ms =
-      static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count());
-  const int n = ::poll(&p, 1, ms);
-  if (n == 0 || (n < 0 && errno == EINTR)) return nullptr;
-  if (n < 0 || redisBufferRead(ctx_) != REDIS_OK || redisGetReplyFromReader(ctx_, &r) != REDIS_OK) {
-    error = ctx_->err ? std::string(ctx_->errstr) : std::string("poll failed");
-    if (r) freeReplyObject(r);
+  const int ready = transport_.waitReadable(wait);
+  if (ready == 0) return nullptr;
+  if (ready < 0) {
+    error = "poll failed";
     disconnect();
     return nullptr;
   }
-  return RedisReply(static_cast<redisReply*>(r));
+  RedisReply reply = readReply(error);  // the rest of a reply follows within the timeout
+  if (!reply) disconnect();
+  return reply;
 }
 
 }  // namespace nm

@@ -1,5 +1,7 @@
-// One synchronous hiredis connection: connect with AUTH and SELECT, and pipelined commands whose
-// replies are owned; an I/O failure drops the connection so the owner reconnects.
+// One synchronous Redis connection: connect (TLS for rediss://) with AUTH and SELECT, and pipelined
+// commands whose replies are owned; an I/O failure drops the connection so the owner reconnects.
+// The transport is our own (redis_transport.h: hiredis 0.14 has no TLS); hiredis formats the
+// commands (redisFormatCommandArgv) and parses the replies (redisReader).
 #pragma once
 
 #include <hiredis/hiredis.h>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "redis/redis_transport.h"
 #include "redis/redis_url.h"
 
 namespace nm {
@@ -31,10 +34,12 @@ class RedisConnection {
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;
 
-  bool connected() const { return ctx_ != nullptr; }
+  bool connected() const { return transport_.isOpen(); }
   // Connects, authenticates and selects the database. On failure `error` says why and
-  // `refused` is true when the server answered (a wrong password, a bad database): retrying the
-  // same settings will not help, unlike a network error.
+  // `refused` is true when the server answered (a wrong password, a bad database) or TLS failed
+  // on a setting (certificate verification, an unusable --store.redis.tls-* file, a client
+  // certificate the server requires): retrying the same settings will not help, unlike a
+  // network error.
   bool connect(std::string& error, bool& refused);
   void disconnect();
   // Sends every command in one write and reads every reply, in order (error replies included).
@@ -46,9 +51,18 @@ class RedisConnection {
   RedisReply next(Duration wait, std::string& error);
 
  private:
+  struct ReaderFree {
+    void operator()(redisReader* r) const { redisReaderFree(r); }
+  };
+  // Reads until the reader yields one reply; null on an I/O or protocol failure.
+  RedisReply readReply(std::string& error);
+
   RedisUrl url_;
   Duration timeout_;
-  redisContext* ctx_ = nullptr;
+  SslCtxPtr tls_;  // built on the first connect of a rediss:// URL
+  RedisTransport transport_;
+  std::unique_ptr<redisReader, ReaderFree> reader_;
+  bool fatal_ = false;  // the last I/O failure was a TLS setting (see RedisTransport)
 };
 
 }  // namespace nm

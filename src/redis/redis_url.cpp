@@ -1,5 +1,5 @@
-// parseRedisUrl: scheme, optional userinfo (percent-decoded), host (IPv6 in brackets), port
-// 1..65535 and a database number; anything else is an error naming --store.redis.url.
+// parseRedisUrl: scheme (redis:// or rediss://), optional userinfo (percent-decoded), host (IPv6
+// in brackets), port 1..65535 and a database number; anything else is an error naming the flag.
 #include "redis/redis_url.h"
 
 #include <charconv>
@@ -52,11 +52,10 @@ std::optional<RedisUrl> parseRedisUrl(std::string_view url, std::string& error) 
   if (url.starts_with("redis://")) {
     rest = url.substr(8);
   } else if (url.starts_with("rediss://")) {
-    return fail(
-        "rediss:// (TLS) is not supported: Debian 12's hiredis 0.14 has no TLS; reach Redis "
-        "over a TLS tunnel (stunnel, a service mesh) with redis://");
+    rest = url.substr(9);
+    u.tls = true;
   } else {
-    return fail("the scheme must be redis://");
+    return fail("the scheme must be redis:// or rediss:// (TLS)");
   }
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
@@ -98,8 +97,27 @@ std::optional<RedisUrl> parseRedisUrl(std::string_view url, std::string& error) 
   return u;
 }
 
+bool applyRedisTls(RedisUrl& url, const RedisTls& tls, std::string& error) {
+  const char* given = !tls.caFile.empty()      ? "--store.redis.tls-ca"
+                      : !tls.certFile.empty()  ? "--store.redis.tls-cert"
+                      : !tls.keyFile.empty()   ? "--store.redis.tls-key"
+                      : tls.insecureSkipVerify ? "--store.redis.tls-insecure-skip-verify"
+                                               : nullptr;
+  if (given && !url.tls) {
+    error = std::string(given) + ": TLS flags need a rediss:// --store.redis.url";
+    return false;
+  }
+  if (tls.certFile.empty() != tls.keyFile.empty()) {
+    error = tls.certFile.empty() ? "--store.redis.tls-key: needs --store.redis.tls-cert"
+                                 : "--store.redis.tls-cert: needs --store.redis.tls-key";
+    return false;
+  }
+  url.tlsOptions = tls;
+  return true;
+}
+
 std::string redactedRedisUrl(const RedisUrl& u) {
-  std::string out = "redis://";
+  std::string out = u.tls ? "rediss://" : "redis://";
   if (!u.user.empty() || !u.password.empty())
     out += u.user + (u.password.empty() ? "@" : ":xxxxx@");
   bool v6 = u.host.find(':') != std::string::npos;

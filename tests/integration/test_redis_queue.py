@@ -1,9 +1,10 @@
 """The Redis Streams queue (--store.type redis, issue #12) against the real redis-server on
 127.0.0.1 (random port, stopped by PID): alerts reach the webhook sink and are acked and deleted;
 Redis down answers 503 with Retry-After and loses nothing accepted, intake resumes when it is
-back; kill -9 with alerts read but not delivered loses none (the restarted replica takes the expired
-partition leases and claims their pending entries: XAUTOCLAIM); a wrong
-password or rediss:// stops the daemon with exit 2 naming the flag.
+back, and /-/ready names the unreachable backend meanwhile; /metrics shows the backend's series;
+kill -9 with alerts read but not delivered loses none (the restarted replica takes the expired
+partition leases and claims their pending entries: XAUTOCLAIM); a wrong password or an unusable
+TLS setting stops the daemon with exit 2 naming the flag (rediss:// itself: test_redis_tls.py).
 Skips when redis-server is not installed."""
 
 import os
@@ -201,6 +202,41 @@ class RedisQueueTest(NMTestCase):
         self.daemon.wait_settled()
         self.assertIn("redis", self.daemon.logs())
 
+    def test_ready_names_the_unreachable_backend_and_metrics_show_it(self):
+        self.write("nm.yaml", nm_manifest(batch_max_wait="50ms"))
+        self.start(self.args())
+        status, body = self.daemon.get("/-/ready")
+        self.assertEqual(status, 200, body)
+        status, body, _ = self.post_names(["Metered"])
+        self.assertEqual(status, 200, body)
+        self.wait_delivered(["Metered"])
+        self.daemon.wait_settled()
+        m = self.daemon.metrics()
+        self.assertEqual(m["nm_queue_backend_up"], 1)
+        self.assertGreaterEqual(m['nm_queue_backend_latency_seconds_count{op="push"}'], 1)
+        wait_until(lambda: self.daemon.metrics().get(
+            'nm_queue_backend_latency_seconds_count{op="ack"}', 0) >= 1, 10,
+            what="the ack round trip counted")
+        self.assertIn("nm_queue_redelivered_total", m)
+        self.assertIn('nm_queue_backend_latency_seconds_bucket{op="read",le="+Inf"}', m)
+
+        self.redis.stop()
+
+        def not_ready():
+            status, body = self.daemon.get("/-/ready")
+            return body if status == 503 else None
+
+        body = wait_until(not_ready, 15, what="/-/ready to answer 503 while redis is down")
+        self.assertIn("queue backend unreachable: redis://127.0.0.1:%d/0" % self.redis.port,
+                      body["Message"])
+        self.assertFalse(body["ready"])
+        self.assertEqual(self.daemon.metrics()["nm_queue_backend_up"], 0)
+
+        self.redis.start()
+        wait_until(lambda: self.daemon.get("/-/ready")[0] == 200, 20,
+                   what="/-/ready to answer 200 once redis is back")
+        self.assertEqual(self.daemon.metrics()["nm_queue_backend_up"], 1)
+
     def test_kill_9_with_alerts_read_but_not_delivered_loses_none(self):
         # A long batch wait holds what the daemon read (pending under its consumer) undelivered.
         self.write("nm.yaml", nm_manifest(batch_max_wait="30s"))
@@ -232,15 +268,19 @@ class RedisQueueTest(NMTestCase):
         self.redis = RedisServer(os.path.join(self.tmp, "redis2"),
                                  extra=["--requirepass", "right"])
         self.write("nm.yaml", nm_manifest())
+        missing_ca = os.path.join(self.tmp, "no-such-ca.pem")
         cases = [
-            (f"redis://:wrong@127.0.0.1:{self.redis.port}", "refused the connection"),
-            (f"rediss://127.0.0.1:{self.redis.port}", "rediss:// (TLS) is not supported"),
-            ("http://127.0.0.1:1", "the scheme must be redis://"),
-            ("redis://127.0.0.1:99999", "is not a number in 1..65535"),
+            (f"redis://:wrong@127.0.0.1:{self.redis.port}", "refused the connection", []),
+            (f"rediss://:wrong@127.0.0.1:{self.redis.port}",
+             f"--store.redis.tls-ca {missing_ca}: cannot load CA certificates",
+             ["--store.redis.tls-ca", missing_ca]),
+            ("http://127.0.0.1:1", "the scheme must be redis:// or rediss://", []),
+            ("redis://127.0.0.1:99999", "is not a number in 1..65535", []),
         ]
-        for url, why in cases:
+        for url, why, extra in cases:
             p = subprocess.run([BINARY, "--config.dir", self.config_dir, "--webhook.address",
-                                "127.0.0.1:0", "--store.type", "redis", "--store.redis.url", url],
+                                "127.0.0.1:0", "--store.type", "redis", "--store.redis.url", url,
+                                *extra],
                                capture_output=True, text=True, timeout=30)
             self.assertEqual(p.returncode, 2, url + "\n" + p.stderr + p.stdout)
             out = p.stderr + p.stdout

@@ -122,7 +122,7 @@ class RedisReplicasTest(NMTestCase):
         except AssertionError:
             dump = [(p, self.redis.cmd("XLEN", f"nm:alerts:{p}"),
                      self.redis.cmd("XPENDING", f"nm:alerts:{p}", "notification-manager"),
-                     self.redis.cmd("GET", f"nm:lease:{p}")) for p in range(PARTITIONS)]
+                     self.redis.cmd("GET", f"nm:alerts:lease:{p}")) for p in range(PARTITIONS)]
             raise AssertionError(f"(received, dispatched, XLEN, in flight) = {self.last_state}"
                                  f" {dump} {self.owned()}")
         self.assert_once_each("G", 20, 3)
@@ -153,7 +153,7 @@ class RedisReplicasTest(NMTestCase):
         self.assertGreater(moves, 0)
 
     def test_a_different_partition_count_is_refused_with_exit_2(self):
-        self.redis.cmd("SET", "nm:partitions", "16")  # what the running replicas recorded
+        self.redis.cmd("SET", "nm:alerts:partitions", "16")  # what the running replicas recorded
         p = subprocess.run([BINARY, "--config.dir", self.dirs[0], "--webhook.address",
                             "127.0.0.1:0", "--store.type", "redis", "--store.redis.url",
                             f"redis://127.0.0.1:{self.redis.port}", "--store.partitions", "8"],

@@ -225,6 +225,25 @@ TEST_F(ServerTest, ReadyIs503WithTheReloadError) {
   EXPECT_TRUE(contains(ok.body(), "\"snapshotVersion\":7"));
 }
 
+TEST_F(ServerTest, ReadyIs503NamingTheUnreachableQueueBackend) {
+  deps.ready = [] {
+    ReadyReport rep;
+    rep.ready = false;
+    rep.snapshotVersion = 1;
+    rep.queueError = "queue backend unreachable: redis://r:6379/0: connect: Connection refused";
+    return rep;
+  };
+  start();
+  Client c(port());
+  Response r = c.get("/-/ready");
+  EXPECT_EQ(r.result_int(), 503u);
+  EXPECT_TRUE(contains(r.body(),
+                       "\"Message\":\"not ready: queue backend unreachable: "
+                       "redis://r:6379/0: connect: Connection refused\""))
+      << r.body();
+  EXPECT_TRUE(contains(r.body(), "\"queueError\":")) << r.body();
+}
+
 TEST_F(ServerTest, ReadyListsSkippedObjectsAndStaysReady) {
   deps.ready = [] {
     ReadyReport rep;

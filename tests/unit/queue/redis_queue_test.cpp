@@ -65,7 +65,7 @@ class RedisQueueTest : public ::testing::Test {
     RedisQueueOptions o;
     o.url.port = port_;
     o.maxLen = maxLen;
-    queue_ = std::make_unique<RedisQueue>(o);
+    queue_ = std::make_unique<RedisQueue>(o, metrics_);
     std::string err;
     EXPECT_TRUE(queue_->start(err)) << err;
     return *queue_;
@@ -82,6 +82,7 @@ class RedisQueueTest : public ::testing::Test {
     return out;
   }
 
+  metrics::Registry metrics_;
   int port_ = 0;
   pid_t pid_ = -1;
   std::unique_ptr<RedisQueue> queue_;
@@ -146,10 +147,50 @@ TEST_F(RedisQueueTest, UnreachableServerAnswersUnavailable) {
   RedisQueueOptions o;
   o.url.port = freePort();  // nothing listens
   o.commandTimeout = 500ms;
-  RedisQueue q(o);
+  RedisQueue q(o, metrics_);
   std::string err;
   ASSERT_TRUE(q.start(err)) << err;
   EXPECT_EQ(q.push(alerts(1, "u"), 0s), PushResult::Unavailable);
+  EXPECT_FALSE(q.available());
+  EXPECT_NE(q.unavailableReason().find("127.0.0.1:" + std::to_string(o.url.port)),
+            std::string::npos)
+      << q.unavailableReason();
+  EXPECT_NE(metrics_.render().find("nm_queue_backend_up 0"), std::string::npos);
+}
+
+TEST_F(RedisQueueTest, ServerStoppedIsUnavailableWithAReason) {
+  RedisQueue& q = queue();
+  EXPECT_TRUE(q.available());
+  EXPECT_EQ(q.unavailableReason(), "");
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  auto deadline = now() + 10s;
+  while (q.available() && now() < deadline) std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(q.available());
+  EXPECT_FALSE(q.unavailableReason().empty());
+  std::string text = metrics_.render();
+  EXPECT_NE(text.find("nm_queue_backend_up 0"), std::string::npos) << text;
+}
+
+TEST_F(RedisQueueTest, MetricsCountRoundTripsAndRedeliveries) {
+  RedisQueue& q = queue();
+  ASSERT_EQ(q.push(alerts(2, "m"), 0s), PushResult::Accepted);
+  auto b = q.pull(2, 5s);
+  ASSERT_TRUE(b);
+  q.nack(*b, 0s);
+  auto again = q.pull(2, 5s);
+  ASSERT_TRUE(again);
+  q.ack(*again);
+  auto deadline = now() + 5s;
+  while (q.size() != 0 && now() < deadline) std::this_thread::sleep_for(20ms);
+  std::string text = metrics_.render();
+  EXPECT_NE(text.find("nm_queue_backend_latency_seconds_count{op=\"push\"} 1"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("nm_queue_backend_latency_seconds_count{op=\"ack\"} 1"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("nm_queue_redelivered_total 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("nm_queue_backend_up 1"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -33,6 +33,7 @@
 #include "interfaces/tenant_resolver.h"
 #include "notify/http_client_curl.h"
 #include "notify/notify_stage.h"
+#include "notify/redis_throttle_window.h"
 #include "notify/smtp_client_curl.h"
 #include "notify/throttle.h"
 #include "notify/token_cache.h"
@@ -41,6 +42,7 @@
 #include "pipeline/dropped_alerts.h"
 #include "pipeline/mute_stage.h"
 #include "queue/queue_factory.h"
+#include "redis/redis_url.h"
 #include "route/namespace_tenant_resolver.h"
 #include "route/route_stage.h"
 #include "route/sidecar_tenant_resolver.h"
@@ -155,7 +157,18 @@ int runDaemon(const Flags& flags) {
     return 2;
   }
   StateBackend& state = *storage.backend;
-  Throttle throttle(reg);
+  // With --store.type redis every replica reserves chat sends in one window per robot/chat.
+  RedisThrottleWindow* sharedThrottle = nullptr;
+  std::unique_ptr<ThrottleWindow> throttleWindow;
+  if (flags.storeType == "redis") {
+    std::string urlError;
+    if (auto url = parseRedisUrl(flags.storeRedisUrl, urlError)) {
+      auto w = std::make_unique<RedisThrottleWindow>(*url, reg);
+      sharedThrottle = w.get();
+      throttleWindow = std::move(w);
+    }
+  }
+  Throttle throttle(reg, std::move(throttleWindow));
   TokenCache tokens;
   std::unique_ptr<SmtpClient> smtp = makeCurlSmtpClient();
   CurlClientOptions curlOptions;
@@ -381,6 +394,7 @@ int runDaemon(const Flags& flags) {
     // history post settles (failed, logged and counted) before the objects they call back into
     // are destroyed, and main returns normally.
     server.stop();
+    if (sharedThrottle) sharedThrottle->stop();  // the stopped client's timers run at once
     http->shutdown();
     smtp->shutdown();
     const Duration settle = std::chrono::seconds(10);

@@ -34,6 +34,7 @@
 #include "interfaces/tenant_resolver.h"
 #include "notify/http_client_curl.h"
 #include "notify/notify_stage.h"
+#include "notify/redis_throttle_window.h"
 #include "notify/smtp_client_curl.h"
 #include "notify/throttle.h"
 #include "notify/token_cache.h"
@@ -188,7 +189,18 @@ int runDaemon(const Flags& flags) {
     return 2;
   }
   StateBackend& state = *storage.backend;
-  Throttle throttle(reg);
+  // With --store.type redis every replica reserves chat sends in one window per robot/chat.
+  RedisThrottleWindow* sharedThrottle = nullptr;
+  std::unique_ptr<ThrottleWindow> throttleWindow;
+  if (flags.storeType == "redis") {
+    std::string urlError;
+    if (auto url = redisUrlFromFlags(flags, urlError)) {
+      auto w = std::make_unique<RedisThrottleWindow>(*url, reg);
+      sharedThrottle = w.get();
+      throttleWindow = std::move(w);
+    }
+  }
+  Throttle throttle(reg, std::move(throttleWindow));
   TokenCache tokens;
   std::unique_ptr<SmtpClient> smtp = makeCurlSmtpClient();
   CurlClientOptions curlOptions;
@@ -455,6 +467,7 @@ int runDaemon(const Flags& flags) {
     // history post settles (failed, logged and counted) before the objects they call back into
     // are destroyed, and main returns normally.
     server.stop();
+    if (sharedThrottle) sharedThrottle->stop();  // the stopped client's timers run at once
     http->shutdown();
     smtp->shutdown();
     const Duration settle = std::chrono::seconds(10);

@@ -1,5 +1,5 @@
-// Throttle: a sliding-window log of sends per key; a send leaves one window after the answer to
-// the send `threshold` places earlier, so queueing in the HTTP client never pushes it over.
+// Throttle: acquire over a ThrottleWindow (reserve, count and log waits, then wait until clear),
+// and the chat job runner that settles each send when it is answered.
 #include "notify/throttle.h"
 
 #include <algorithm>
@@ -27,135 +27,53 @@ ThrottleLimit decodeThrottleLimit(model::Reader& r, const YAML::Node& n, const s
   return d;
 }
 
-Throttle::Throttle(metrics::Registry& registry)
+Throttle::Throttle(metrics::Registry& registry, std::unique_ptr<ThrottleWindow> window)
     : throttled_(registry.counter(
           "nm_throttle_delayed_total",
           "Sends delayed by a channel throttle; outcome waited (within maxWaitTime) or deferred.",
-          {"outcome"})) {}
-
-namespace {
-// An unsettled send older than this is forgotten (no send stays in flight that long: batches
-// have deadlines); it only bounds memory if a caller never settles.
-constexpr Duration kForgetUnsettled = std::chrono::minutes(10);
-}  // namespace
-
-Throttle::Reservation Throttle::reserveLocked(const std::string& key, const ThrottleLimit& limit,
-                                              TimePoint at) {
-  Window& win = windows_[key];
-  auto& w = win.entries;
-  while (!w.empty() && w.front().waiters.empty() &&
-         (w.front().settled ? w.front().arrived + limit.unit <= at
-                            : w.front().slot + limit.unit + kForgetUnsettled <= at)) {
-    w.pop_front();
-  }
-  TimePoint slot = at;
-  const size_t n = static_cast<size_t>(limit.threshold);
-  if (w.size() >= n) {
-    for (size_t j = 0; j + n <= w.size(); ++j) {
-      const Entry& e = w[j];
-      slot = std::max(slot, (e.settled ? e.arrived : e.slot) + limit.unit);
-    }
-  }
-  if (!w.empty()) slot = std::max(slot, w.back().slot);
-  Entry e;
-  e.ticket = win.next++;
-  e.slot = slot;
-  w.push_back(std::move(e));
-  return {slot - at, w.back().ticket};
-}
+          {"outcome"})),
+      window_(std::move(window)) {}
 
 Duration Throttle::reserve(const std::string& key, const ThrottleLimit& limit, TimePoint at) {
   if (limit.threshold <= 0 || limit.unit <= Duration::zero()) return Duration::zero();
-  std::lock_guard lock(mu_);
-  return reserveLocked(key, limit, at).wait;
+  return local_.reserveNow(key, limit, at).wait;
 }
 
 void Throttle::settle(const std::string& key, Ticket ticket, TimePoint at) {
   if (ticket == 0) return;
-  std::vector<std::function<void()>> wake;
-  {
-    std::lock_guard lock(mu_);
-    auto it = windows_.find(key);
-    if (it == windows_.end()) return;
-    auto& w = it->second.entries;
-    if (w.empty() || ticket < w.front().ticket) return;
-    const size_t idx = static_cast<size_t>(ticket - w.front().ticket);
-    if (idx >= w.size()) return;
-    Entry& e = w[idx];
-    e.settled = true;
-    e.arrived = std::max(at, e.slot);
-    wake.swap(e.waiters);
-  }
-  for (auto& fn : wake) fn();
+  (window_ ? *window_ : local_).settle(key, ticket, at);
 }
 
-void Throttle::whenClear(const std::string& key, const ThrottleLimit& limit, Ticket ticket,
-                         TimePoint start, TimePoint reached, HttpClient& timers,
-                         std::function<void(Duration, Ticket)> go) {
-  const TimePoint at = std::max(now(), reached);
-  TimePoint target;
-  {
-    std::unique_lock lock(mu_);
-    auto& w = windows_[key].entries;
-    const size_t idx = w.empty() || ticket < w.front().ticket
-                           ? w.size()
-                           : static_cast<size_t>(ticket - w.front().ticket);
-    if (idx >= w.size()) {
-      lock.unlock();
-      return go(reached - start, ticket);  // forgotten (never settled): just send
-    }
-    Entry& self = w[idx];
-    target = self.slot;
-    const size_t n = static_cast<size_t>(limit.threshold);
-    for (size_t j = 0; j + n <= idx; ++j) {
-      Entry& e = w[j];
-      if (!e.settled) {
-        // Still on its way to the vendor: its arrival is unknown until it is answered.
-        e.waiters.push_back([this, key, limit, ticket, start, at, &timers, go = std::move(go)] {
-          whenClear(key, limit, ticket, start, at, timers, go);
-        });
-        return;
-      }
-      target = std::max(target, e.arrived + limit.unit);
-    }
-    self.slot = target;
-  }
-  if (target > at) {
-    timers.after(target - at,
-                 [this, key, limit, ticket, start, target, &timers, go = std::move(go)] {
-                   whenClear(key, limit, ticket, start, target, timers, go);
-                 });
-    return;
-  }
-  go(reached - start, ticket);
-}
-
-Duration Throttle::acquire(const std::string& key, const ThrottleLimit& limit, HttpClient& timers,
-                           std::function<void(Duration, Ticket)> go,
-                           std::function<void()> deferredHook) {
+void Throttle::acquire(const std::string& key, const ThrottleLimit& limit, HttpClient& timers,
+                       std::function<void(Duration, Ticket)> go,
+                       std::function<void()> deferredHook) {
   if (limit.threshold <= 0 || limit.unit <= Duration::zero()) {
     go(Duration::zero(), 0);
-    return Duration::zero();
+    return;
   }
+  ThrottleWindow& window = window_ ? *window_ : local_;
   const TimePoint start = now();
-  Reservation r;
-  {
-    std::lock_guard lock(mu_);
-    r = reserveLocked(key, limit, start);
-  }
-  if (r.wait > Duration::zero()) {
-    const bool deferred = r.wait > limit.maxWait;
-    throttled_.with({deferred ? "deferred" : "waited"}).inc();
-    if (deferred) {
-      log::debug("throttle: send deferred past maxWaitTime",
-                 {{"wait_ms",
-                   std::to_string(
-                       std::chrono::duration_cast<std::chrono::milliseconds>(r.wait).count())}});
-      if (deferredHook) deferredHook();
-    }
-  }
-  whenClear(key, limit, r.ticket, start, start, timers, std::move(go));
-  return r.wait;
+  window.reserve(
+      key, limit, start,
+      [this, &window, key, limit, start, &timers, go = std::move(go),
+       deferredHook = std::move(deferredHook)](Duration wait, Ticket ticket) mutable {
+        if (wait > Duration::zero()) {
+          const bool deferred = wait > limit.maxWait;
+          throttled_.with({deferred ? "deferred" : "waited"}).inc();
+          if (deferred) {
+            log::debug(
+                "throttle: send deferred past maxWaitTime",
+                {{"wait_ms",
+                  std::to_string(
+                      std::chrono::duration_cast<std::chrono::milliseconds>(wait).count())}});
+            if (deferredHook) deferredHook();
+          }
+        }
+        window.whenClear(key, limit, ticket, start, timers,
+                         [start, ticket, go = std::move(go)](TimePoint reached) {
+                           go(reached - start, ticket);
+                         });
+      });
 }
 
 namespace {

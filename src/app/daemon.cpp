@@ -121,6 +121,14 @@ int runDaemon(const Flags& flags) {
   qopts.redis.group = flags.storeRedisGroup;
   qopts.redis.claimIdle = flags.storeRedisClaimIdle;
   qopts.redis.maxLen = flags.storeRedisMaxLen;
+  qopts.natsUrl = flags.storeNatsUrl;
+  qopts.nats.connect.credsFile = flags.storeNatsCreds;
+  qopts.nats.connect.tlsCa = flags.storeNatsTlsCa;
+  qopts.nats.stream = flags.storeNatsStream;
+  qopts.nats.consumer = flags.storeNatsConsumer;
+  qopts.nats.ackWait = flags.storeNatsAckWait;
+  qopts.nats.maxDeliver = flags.storeNatsMaxDeliver;
+  qopts.nats.maxMsgs = flags.storeNatsMaxMsgs;
   std::string queueError;
   std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, queueError);
   if (!queuePtr) {

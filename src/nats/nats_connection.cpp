@@ -38,6 +38,21 @@ int64_t NatsConnection::reconnectDelay(natsConnection*, int attempts, void* clos
   return millis(std::min(d, self->options_.maxBackoff));
 }
 
+void NatsConnection::onDisconnected(natsConnection*, void* closure) {
+  const auto* self = static_cast<const NatsConnection*>(closure);
+  if (!self->closing_ && self->options_.onStateChange) self->options_.onStateChange(false);
+}
+
+void NatsConnection::onReconnected(natsConnection*, void* closure) {
+  const auto* self = static_cast<const NatsConnection*>(closure);
+  if (!self->closing_ && self->options_.onStateChange) self->options_.onStateChange(true);
+}
+
+void NatsConnection::close() {
+  closing_ = true;
+  if (conn_) natsConnection_Close(conn_.get());
+}
+
 bool NatsConnection::connected() const {
   return conn_ && natsConnection_Status(conn_.get()) == NATS_CONN_STATUS_CONNECTED;
 }
@@ -96,6 +111,8 @@ bool NatsConnection::connect(std::string& error) {
   if (s == NATS_OK) s = natsOptions_SetCustomReconnectDelay(opts.get(), &reconnectDelay, this);
   // Publishes while reconnecting fail at once (the queue answers 503) instead of being buffered.
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts.get(), 0);
+  if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts.get(), &onDisconnected, this);
+  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts.get(), &onReconnected, this);
   if (s == NATS_OK) s = natsOptions_SetPingInterval(opts.get(), 5000);
   if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts.get(), 2);
   if (s != NATS_OK) {

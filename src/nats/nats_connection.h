@@ -2,6 +2,8 @@
 // timeouts and reconnect with capped exponential backoff; errors name the flag at fault.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 
 #include "core/time.h"
@@ -18,6 +20,8 @@ struct NatsConnectOptions {
   Duration minBackoff = std::chrono::milliseconds(100);
   Duration maxBackoff = std::chrono::seconds(2);  // between reconnect attempts
   std::string name = "notification-manager";      // the connection name servers show
+  // Called from cnats' thread when the connection is lost (false) and is back (true).
+  std::function<void(bool up)> onStateChange;
 };
 
 // One connection that reconnects by itself forever once it was established. The first connect
@@ -33,13 +37,18 @@ class NatsConnection {
   natsConnection* get() const { return conn_.get(); }
   // Connected now (not reconnecting, not closed).
   bool connected() const;
+  // Closes for good (no more reconnects, no state-change call); the handle stays valid.
+  void close();
   const NatsConnectOptions& options() const { return options_; }
 
  private:
   static int64_t reconnectDelay(natsConnection* nc, int attempts, void* closure);
+  static void onDisconnected(natsConnection* nc, void* closure);
+  static void onReconnected(natsConnection* nc, void* closure);
 
   NatsConnectOptions options_;
   NatsConnectionPtr conn_;
+  std::atomic<bool> closing_{false};
 };
 
 }  // namespace nm

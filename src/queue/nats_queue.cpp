@@ -480,6 +480,42 @@ void NatsQueue::refreshCounts() {
   if (ci) jsConsumerInfo_Destroy(ci);
 }
 
+bool NatsQueue::sendSettle(Settle& st) {
+  natsMsg* m = st.msg.get();
+  if (st.resend) {
+    const char* reply = natsMsg_GetReply(m);
+    if (!reply || !*reply) return true;
+    std::string body;
+    switch (st.kind) {
+      case SettleKind::Ack:
+        body = "+ACK";
+        break;
+      case SettleKind::Nak:
+        body = "-NAK {\"delay\": " + std::to_string(st.delayMs * 1000000) + "}";
+        break;
+      case SettleKind::Term:
+        body = "+TERM";
+        break;
+    }
+    return natsConnection_Publish(conn_.get(), reply, body.data(), static_cast<int>(body.size())) ==
+           NATS_OK;
+  }
+  natsStatus s = NATS_OK;
+  switch (st.kind) {
+    case SettleKind::Ack:
+      s = natsMsg_Ack(m, nullptr);
+      break;
+    case SettleKind::Nak:
+      s = natsMsg_NakWithDelay(m, st.delayMs, nullptr);
+      break;
+    case SettleKind::Term:
+      s = natsMsg_Term(m, nullptr);
+      break;
+  }
+  // Already acknowledged counts as done.
+  return s == NATS_OK || s == NATS_ILLEGAL_STATE;
+}
+
 void NatsQueue::settlerLoop() {
   const Duration heartbeatEvery = std::max<Duration>(options_.ackWait / 3, milliseconds(100));
   TimePoint nextRefresh = now() + kCountsRefresh;
@@ -510,22 +546,21 @@ void NatsQueue::settlerLoop() {
     up = conn_.connected();
     std::vector<Settle> retry;
     std::vector<DeadLetter> deadRetry;
+    size_t sent = 0;
     for (Settle& st : settles) {
-      natsStatus s = NATS_OK;
-      switch (st.kind) {
-        case SettleKind::Ack:
-          s = natsMsg_Ack(st.msg.get(), nullptr);
-          break;
-        case SettleKind::Nak:
-          s = natsMsg_NakWithDelay(st.msg.get(), st.delayMs, nullptr);
-          break;
-        case SettleKind::Term:
-          s = natsMsg_Term(st.msg.get(), nullptr);
-          break;
+      if (!sendSettle(st)) {
+        retry.push_back(std::move(st));
+      } else {
+        st.resend = true;  // should the flush below fail
+        settles[sent++] = std::move(st);
       }
-      // Already acknowledged (a retry after a partial round) counts as done.
-      if (s != NATS_OK && s != NATS_ILLEGAL_STATE) retry.push_back(std::move(st));
     }
+    settles.resize(sent);
+    // A PONG after the acks proves the server read them; an ack written into a connection that
+    // then died would otherwise be lost and its alert delivered again after AckWait.
+    if (!settles.empty() && natsConnection_FlushTimeout(conn_.get(), 2000) != NATS_OK)
+      retry.insert(retry.end(), std::make_move_iterator(settles.begin()),
+                   std::make_move_iterator(settles.end()));
     for (DeadLetter& d : dead) {
       if (!up || !publishDeadLetter(d)) {
         deadRetry.push_back(std::move(d));

@@ -65,6 +65,9 @@ class NatsQueue final : public AlertQueue {
     SharedNatsMsg msg;
     SettleKind kind;
     int64_t delayMs = 0;
+    // Sent before on a connection that then failed its flush: cnats marks the message acked,
+    // so this one is resent as the raw acknowledgement on the message's reply subject.
+    bool resend = false;
   };
   struct DeadLetter {
     SharedNatsMsg msg;
@@ -84,6 +87,8 @@ class NatsQueue final : public AlertQueue {
   void finishPublish(PushRequest& req, PushResult r);
 
   void settlerLoop();
+  // Sends one acknowledgement; false when it could not be sent (kept for the next round).
+  bool sendSettle(Settle& st);
   void refreshCounts();
   bool publishDeadLetter(const DeadLetter& d);
 

@@ -3,7 +3,8 @@
 and the consumer is empty after; kill -9 with alerts fetched but not delivered loses none
 (redelivered after --store.nats.ack-wait); nats-server down answers 503 with Retry-After and loses
 nothing accepted, intake resumes once it restarts on the same store dir; a poisoned message ends
-in NM_DEADLETTER with a log line, never redelivered; a wrong URL, an unreachable server or a bad
+in NM_DEADLETTER with a log line, never redelivered, and so does a redelivery over
+--store.nats.max-deliver; a full stream (--store.nats.max-msgs) answers 503; a wrong URL, an unreachable server or a bad
 creds file stop the daemon with exit 2 naming the flag.
 Skips when nats-server is not installed."""
 
@@ -260,6 +261,44 @@ class NatsQueueTest(NMTestCase):
         self.assertEqual(self.nats.stream("NM_ALERTS")["state"]["messages"], 0)
         self.assertEqual(self.daemon.logs().count("moved to the dead-letter stream"), 1)
         self.assertEqual(self.nats.stream("NM_DEADLETTER")["state"]["messages"], 1)
+
+    def test_over_max_deliver_goes_to_the_dead_letter_stream(self):
+        # Delivered once, fetched and held, then the daemon dies: the redelivery is the second,
+        # over --store.nats.max-deliver 1, so it is dead-lettered, not notified.
+        self.write("nm.yaml", nm_manifest(batch_max_wait="30s"))
+        args = self.args("--store.nats.ack-wait", "1s", "--store.nats.max-deliver", "1")
+        self.start(args)
+        status, body, _ = self.post_names(["M0", "M1", "M2"])
+        self.assertEqual(status, 200, body)
+        wait_until(lambda: self.nats.consumer().get("num_ack_pending") == 3, 10,
+                   what="the daemon to fetch all 3 messages")
+        self.daemon.kill()
+        self.write("nm.yaml", nm_manifest(batch_max_wait="50ms"))
+        self.daemon = Daemon(self.config_dir, args)
+        wait_until(lambda: self.nats.stream("NM_DEADLETTER")["state"]["messages"] == 3, 15,
+                   what="3 messages in NM_DEADLETTER")
+        got = js(self.nats.port, "STREAM.MSG.GET.NM_DEADLETTER",
+                 {"last_by_subj": "nm.deadletter.max-deliver"})
+        self.assertIn("message", got, got)
+        status, body, _ = self.post_names(["Fresh"])
+        self.assertEqual(status, 200, body)
+        self.wait_delivered(["Fresh"])  # the marker: M0..M2 were settled before it
+        wait_until(self.consumer_empty, 10, what="the consumer to have nothing pending")
+        self.assertEqual(self.delivered(), {"Fresh"})
+        self.assertIn("reason=max-deliver", self.daemon.logs())
+
+    def test_stream_full_answers_503(self):
+        # Batches that never fill nor age: the stream holds what is accepted.
+        self.write("nm.yaml", nm_manifest(batch_max_size=1000, batch_max_wait="1h"))
+        self.start(self.args("--store.nats.max-msgs", "5", "--store.memory.pushTimeout", "0s"))
+        status, body, _ = self.post_names([f"F{i}" for i in range(5)])
+        self.assertEqual(status, 200, body)
+        status, body, headers = self.post_names(["Over"])
+        self.assertEqual(status, 503, body)
+        self.assertIn("Retry-After", headers)
+        self.assertEqual(self.nats.stream("NM_ALERTS")["state"]["messages"], 5)
+        self.assertEqual(self.nats.stream("NM_ALERTS")["config"]["max_msgs"], 5)
+        self.assertEqual(self.nats.stream("NM_ALERTS")["config"]["discard"], "new")
 
     def test_bad_url_unreachable_server_or_creds_stop_the_daemon_naming_the_flag(self):
         self.write("nm.yaml", nm_manifest())

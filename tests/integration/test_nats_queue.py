@@ -4,8 +4,8 @@ and the consumer is empty after; kill -9 with alerts fetched but not delivered l
 (redelivered after --store.nats.ack-wait); nats-server down answers 503 with Retry-After and loses
 nothing accepted, intake resumes once it restarts on the same store dir; a poisoned message ends
 in NM_DEADLETTER with a log line, never redelivered, and so does a redelivery over
---store.nats.max-deliver; a full stream (--store.nats.max-msgs) answers 503; a wrong URL, an unreachable server or a bad
-creds file stop the daemon with exit 2 naming the flag.
+--store.nats.max-deliver; a full stream (--store.nats.max-msgs) answers 503; a wrong URL, an
+unreachable server or a bad creds file stop the daemon with exit 2 naming the flag.
 Skips when nats-server is not installed."""
 
 import itertools

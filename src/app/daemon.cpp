@@ -144,6 +144,14 @@ int runDaemon(const Flags& flags) {
   qopts.redisTls = redisTlsFromFlags(flags);
   // The registry outlives every component that counts, the queue first among them.
   metrics::Registry reg;
+  qopts.natsUrl = flags.storeNatsUrl;
+  qopts.nats.connect.credsFile = flags.storeNatsCreds;
+  qopts.nats.connect.tlsCa = flags.storeNatsTlsCa;
+  qopts.nats.stream = flags.storeNatsStream;
+  qopts.nats.consumer = flags.storeNatsConsumer;
+  qopts.nats.ackWait = flags.storeNatsAckWait;
+  qopts.nats.maxDeliver = flags.storeNatsMaxDeliver;
+  qopts.nats.maxMsgs = flags.storeNatsMaxMsgs;
   std::string queueError;
   std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, reg, queueError);
   if (!queuePtr) {

@@ -47,7 +47,7 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   app.add_option("--store.type", f.storeType,
-                 "Alert queue backend: memory or redis (nats comes with issue #12)")
+                 "Alert queue backend: memory, redis (Streams) or nats (JetStream)")
       ->check(CLI::IsMember({"memory", "redis", "nats"}))
       ->capture_default_str();
   app.add_option("--store.memory.queue", f.storeMemoryQueue, "Memory queue capacity in alerts")
@@ -97,6 +97,36 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->capture_default_str();
   addDuration(app, "--store.lease-ttl", f.storeLeaseTtl,
               "A partition lease's lifetime: a dead replica's partitions move within about this");
+  app.add_option("--store.nats.url", f.storeNatsUrl,
+                 "NATS for --store.type nats: nats://[user:password@]host:port[,host:port...] "
+                 "(tls:// for TLS)")
+      ->capture_default_str();
+  app.add_option("--store.nats.creds", f.storeNatsCreds, "NATS user credentials file (JWT + seed)");
+  app.add_option("--store.nats.tls-ca", f.storeNatsTlsCa,
+                 "CA certificates (PEM) that verify the NATS server; implies TLS");
+  auto natsName = [](const std::string& s) {
+    if (s.empty()) return std::string("must not be empty");
+    if (s.find_first_of(" \t.*>") != std::string::npos)
+      return std::string("must not contain spaces, '.', '*' or '>'");
+    return std::string();
+  };
+  app.add_option("--store.nats.stream", f.storeNatsStream, "JetStream stream holding queued alerts")
+      ->check(natsName)
+      ->capture_default_str();
+  app.add_option("--store.nats.consumer", f.storeNatsConsumer,
+                 "Durable pull consumer the replicas share")
+      ->check(natsName)
+      ->capture_default_str();
+  addDuration(app, "--store.nats.ack-wait", f.storeNatsAckWait,
+              "A fetched message not acked (nor kept in progress) this long is redelivered");
+  app.add_option("--store.nats.max-deliver", f.storeNatsMaxDeliver,
+                 "Deliveries after which a message goes to the dead-letter stream NM_DEADLETTER")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--store.nats.max-msgs", f.storeNatsMaxMsgs,
+                 "Stream messages over which pushes answer 503 (queue full)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 32))
+      ->capture_default_str();
   app.add_option("--config.dir", f.configDir,
                  "Directory of v2beta2 resources (YAML/JSON, Secrets and ConfigMaps too)");
   app.add_option("--kubeconfig", f.kubeconfig,

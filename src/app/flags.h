@@ -35,6 +35,15 @@ struct Flags {
   std::string storeRedisTlsCert;
   std::string storeRedisTlsKey;
   bool storeRedisTlsInsecureSkipVerify = false;
+  // --store.type nats (issue #12).
+  std::string storeNatsUrl = "nats://127.0.0.1:4222";
+  std::string storeNatsCreds;
+  std::string storeNatsTlsCa;
+  std::string storeNatsStream = "NM_ALERTS";
+  std::string storeNatsConsumer = "notification-manager";
+  Duration storeNatsAckWait = std::chrono::seconds(30);
+  int storeNatsMaxDeliver = 5;
+  size_t storeNatsMaxMsgs = 100000;
   // Additions.
   std::string configDir;
   std::string kubeconfig;  // Kubernetes mode (else KUBECONFIG, else in-cluster)

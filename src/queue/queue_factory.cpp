@@ -1,4 +1,4 @@
-// makeQueue: maps --store.type to a backend: memory, Redis Streams; NATS comes with issue #12.
+// makeQueue: maps --store.type to a backend: memory, Redis Streams or NATS JetStream.
 #include "queue/queue_factory.h"
 
 #include "queue/memory_queue.h"
@@ -18,8 +18,13 @@ std::unique_ptr<AlertQueue> makeQueue(const QueueOptions& options, metrics::Regi
     return q;
   }
   if (options.type == "nats") {
-    error = "--store.type " + options.type + ": not available in this build: see issue #12";
-    return nullptr;
+    NatsQueueOptions no = options.nats;
+    std::optional<NatsUrl> url = parseNatsUrl(options.natsUrl, error);
+    if (!url) return nullptr;
+    no.connect.url = *url;
+    auto q = std::make_unique<NatsQueue>(std::move(no));
+    if (!q->start(error)) return nullptr;
+    return q;
   }
   error = "--store.type \"" + options.type + "\" is not a queue backend (memory, redis, nats)";
   return nullptr;

@@ -136,14 +136,14 @@ class BadInputTest(NMTestCase):
         self.assertEqual(sorted(a["labels"]["alertname"] for a in self.sink.alerts_on("/g")),
                          sorted(f"Q{i}" for i in range(8)))
 
-    def test_queue_backend_missing_from_this_build_stops_startup(self):
-        for backend in ("nats",):  # redis is built (test_redis_queue.py)
-            d = Daemon(self.config_dir, ["--store.type", backend], expect_start=False)
-            self.daemon = d
-            self.assertEqual(d.proc.wait(15), 2)
-            self.assertIn(f"--store.type {backend}: not available in this build: see issue #12",
-                          d.logs())
-            d.kill()
+    def test_unknown_queue_backend_stops_startup(self):
+        # memory, redis and nats are built (test_redis_queue.py, test_nats_queue.py).
+        d = Daemon(self.config_dir, ["--store.type", "kafka"], expect_start=False)
+        self.daemon = d
+        self.assertEqual(d.proc.wait(15), 2)
+        self.assertIn("--store.type", d.logs())
+        self.assertIn("kafka", d.logs())
+        d.kill()
 
     def test_out_of_range_flags_are_refused_naming_the_flag(self):
         for flag, value in (("--worker.max-deliveries", "0"),

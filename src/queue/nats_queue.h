@@ -1,0 +1,130 @@
+// The NATS JetStream queue (--store.type nats): one message per alert in a work-queue stream,
+// read through a durable pull consumer, acked per message; poison messages go to a dead-letter
+// stream.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "interfaces/alert_queue.h"
+#include "nats/nats_connection.h"
+
+namespace nm {
+
+inline constexpr const char* kNatsAlertSubject = "nm.alerts.push";
+inline constexpr const char* kNatsAlertSubjects = "nm.alerts.>";
+inline constexpr const char* kNatsDeadLetterStream = "NM_DEADLETTER";
+inline constexpr const char* kNatsDeadLetterPrefix = "nm.deadletter.";  // + reason
+
+struct NatsQueueOptions {
+  NatsConnectOptions connect;                     // --store.nats.url, .creds, .tls-ca
+  std::string stream = "NM_ALERTS";               // --store.nats.stream
+  std::string consumer = "notification-manager";  // --store.nats.consumer (durable)
+  Duration ackWait = std::chrono::seconds(30);    // --store.nats.ack-wait
+  int maxDeliver = 5;                             // --store.nats.max-deliver
+  size_t maxMsgs = 100000;                        // --store.nats.max-msgs
+};
+
+// Threads: push publishes from the caller's thread (asynchronous publishes, one per alert, each
+// answered by cnats' ack handler thread) and waits for every publish ack. pull fetches on the
+// caller's (the dispatcher's) thread. ack, nack and dead letters are queued for the settler
+// thread (owned, joined in the destructor), which also keeps held messages' AckWait fresh
+// (+WPI) and refreshes the cached consumer counts that size() answers.
+class NatsQueue final : public AlertQueue {
+ public:
+  explicit NatsQueue(NatsQueueOptions options);
+  ~NatsQueue() override;
+
+  // Connects, creates or updates both streams and the consumer, subscribes, starts the
+  // settler. False with `error` naming the flag when any of it fails.
+  bool start(std::string& error);
+
+  PushResult push(AlertList alerts, Duration timeout) override;
+  std::optional<PulledBatch> pull(size_t maxSize, Duration maxWait) override;
+  void ack(const PulledBatch& batch) override;
+  void nack(PulledBatch batch, Duration delay) override;
+  void close() override;
+  size_t size() const override { return pending_.load(); }
+  size_t capacity() const override { return options_.maxMsgs; }
+
+ private:
+  struct PushRequest {
+    size_t remaining = 0;
+    PushResult result = PushResult::Accepted;
+    bool answered = false;
+    std::promise<PushResult> answer;
+  };
+  enum class SettleKind { Ack, Nak, Term };
+  struct Settle {
+    SharedNatsMsg msg;
+    SettleKind kind;
+    int64_t delayMs = 0;
+    // Sent before on a connection that then failed its flush: cnats marks the message acked,
+    // so this one is resent as the raw acknowledgement on the message's reply subject.
+    bool resend = false;
+  };
+  struct DeadLetter {
+    SharedNatsMsg msg;
+    std::string reason, error;
+  };
+  struct Held {
+    SharedNatsMsg msg;
+    AlertPtr alert;
+    uint64_t delivered;
+  };
+
+  bool ensureStream(const std::string& name, const char* subjects, bool workQueue,
+                    std::string& error);
+  bool ensureConsumer(std::string& error);
+  static void onPubAck(jsCtx* js, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure);
+  // Records one publish's outcome for its request (under pubMu_); answers it when it was last.
+  void finishPublish(PushRequest& req, PushResult r);
+
+  void settlerLoop();
+  // Sends one acknowledgement; false when it could not be sent (kept for the next round).
+  bool sendSettle(Settle& st);
+  void refreshCounts();
+  bool publishDeadLetter(const DeadLetter& d);
+
+  // Decodes one fetched message into carry_, or queues it as a dead letter.
+  void take(natsMsg* m, TimePoint t);
+  PulledBatch makeBatch(size_t maxSize);
+  void queueSettles(const std::vector<SharedNatsMsg>& msgs, SettleKind kind, int64_t delayMs);
+
+  NatsQueueOptions options_;
+  NatsConnection conn_;
+  JsCtxPtr js_;
+  NatsSubscriptionPtr sub_;
+
+  std::mutex pubMu_;  // publishes in flight, keyed by the message cnats hands back
+  std::unordered_map<natsMsg*, std::shared_ptr<PushRequest>> inFlight_;
+
+  mutable std::mutex mu_;
+  std::condition_variable settlerWake_;
+  std::condition_variable room_;     // the cached counts changed
+  std::condition_variable settled_;  // a batch was acked or nacked, or the queue closed
+  std::vector<Settle> settles_;
+  std::vector<DeadLetter> dead_;
+  // Fetched and not yet settled: their AckWait is kept fresh with +WPI.
+  std::unordered_map<natsMsg*, SharedNatsMsg> held_;
+  size_t unsettled_ = 0;
+  bool stopping_ = false;
+
+  std::atomic<bool> closed_{false};
+  std::atomic<size_t> pending_{0};  // consumer NumPending + NumAckPending, as last seen
+  std::thread settler_;
+
+  // pull's own state (the dispatcher's thread only).
+  std::mutex pullMu_;
+  std::vector<Held> carry_;  // fetched, not yet handed out
+  TimePoint carryDue_ = kZeroTime;
+  bool fetchWarned_ = false;
+};
+
+}  // namespace nm

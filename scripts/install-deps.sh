@@ -23,6 +23,7 @@ RUN_PACKAGES=(
   libsqlite3-dev                     # the embedded state database (--storage.path)
   libhiredis-dev                     # Redis client: --store.type redis (issue #12)
   libnats-dev                        # NATS client (cnats): --store.type nats (issue #12)
+  libjemalloc-dev                    # the daemon's allocator (per-thread caches, no arena locks)
   curl ca-certificates               # the example posts alerts with curl
 )
 TEST_PACKAGES=(

@@ -3,8 +3,6 @@
 // drain in-flight batches and history within --shutdown.timeout, exit 0.
 #include "app/daemon.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -16,6 +14,7 @@
 
 #include "aggregate/aggregate_stage.h"
 #include "api/http_server.h"
+#include "app/allocator.h"
 #include "app/direct_send.h"
 #include "app/redis_flags.h"
 #include "app/source_select.h"
@@ -90,11 +89,8 @@ double residentBytes() {
 }  // namespace
 
 int runDaemon(const Flags& flags) {
-  // Few malloc arenas instead of one per thread (more only fragment memory; idle RSS is a figure
-  // we keep): two for the pipeline plus one per curl loop, which allocates and frees for every
-  // request. With only two, two loops waited on the arena locks and sent no more than one.
   const size_t notifyLoopCount = notifyLoops(flags.notifyThreads);
-  mallopt(M_ARENA_MAX, static_cast<int>(2 + notifyLoopCount));
+  tuneAllocator(notifyLoopCount);
   log::Level level;
   log::parseLevel(flags.logLevel, level);
   log::setup(level, flags.logFormat == "json");
@@ -160,8 +156,10 @@ int runDaemon(const Flags& flags) {
   }
   AlertQueue& queue = *queuePtr;
 
-  log::info("starting notification-manager",
-            {{"version", kVersion}, {"source", source.name()}, {"store", flags.storeType}});
+  log::info("starting notification-manager", {{"version", kVersion},
+                                              {"source", source.name()},
+                                              {"store", flags.storeType},
+                                              {"allocator", allocatorName()}});
 
   // Every component is constructed here and given what it uses; destruction runs in reverse, so
   // the shared machinery outlives the snapshots, stages and server that send through it.
@@ -218,9 +216,9 @@ int runDaemon(const Flags& flags) {
 
   config::SnapshotStore snapshots;
   config::ConfigReloader reloader(source, snapshots, &services, reg);
-  // A rebuild allocates a whole new snapshot on the watcher's thread; without a trim the old
-  // one's memory stays resident after it is freed.
-  reloader.setAfterPublish([] { malloc_trim(0); });
+  // A rebuild allocates a whole new snapshot on the watcher's thread; without a release the old
+  // one's memory stays resident for a while after it is freed.
+  reloader.setAfterPublish([] { releaseFreeMemory(); });
   if (auto r = reloader.initial(); !r.ok) {
     log::error("configuration refused at startup; fix it and start again", {{"error", r.error}});
     return 1;
@@ -439,7 +437,7 @@ int runDaemon(const Flags& flags) {
   log::info("listening", {{"address", (host.empty() ? std::string("0.0.0.0") : host) + ":" +
                                           std::to_string(server.port())}});
   reloader.start();
-  malloc_trim(0);  // give back what loading the configuration used
+  releaseFreeMemory();  // give back what loading the configuration used
 
   for (;;) {
     int sig = 0;

@@ -132,8 +132,4 @@ class NatsStateBackend final : public StateBackend {
   std::thread writer_;
 };
 
-// A table key as a KV key (lowercase hex) and back (nullopt when not hex).
-std::string natsKvKey(std::string_view key);
-std::optional<std::string> natsKvKeyDecode(std::string_view kvKey);
-
 }  // namespace nm::persist

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "nats/nats_kv_key.h"
 #include "nats_test_server.h"
 
 namespace nm::persist {

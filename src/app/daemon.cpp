@@ -32,6 +32,7 @@
 #include "interfaces/smtp_client.h"
 #include "interfaces/tenant_resolver.h"
 #include "notify/http_client_curl.h"
+#include "notify/nats_throttle_window.h"
 #include "notify/notify_stage.h"
 #include "notify/redis_throttle_window.h"
 #include "notify/smtp_client_curl.h"
@@ -203,6 +204,20 @@ int runDaemon(const Flags& flags) {
     if (auto url = redisUrlFromFlags(flags, urlError)) {
       auto w = std::make_unique<RedisThrottleWindow>(*url, reg);
       sharedThrottle = w.get();
+      throttleWindow = std::move(w);
+    }
+  }
+  // With --store.type nats the same windows live in the NATS KV bucket NM_THROTTLE.
+  NatsThrottleWindow* natsThrottle = nullptr;
+  if (flags.storeType == "nats") {
+    std::string urlError;
+    if (auto url = parseNatsUrl(flags.storeNatsUrl, urlError)) {  // makeQueue accepted it already
+      NatsConnectOptions c;
+      c.url = *url;
+      c.credsFile = flags.storeNatsCreds;
+      c.tlsCa = flags.storeNatsTlsCa;
+      auto w = std::make_unique<NatsThrottleWindow>(std::move(c), reg);
+      natsThrottle = w.get();
       throttleWindow = std::move(w);
     }
   }
@@ -474,6 +489,7 @@ int runDaemon(const Flags& flags) {
     // are destroyed, and main returns normally.
     server.stop();
     if (sharedThrottle) sharedThrottle->stop();  // the stopped client's timers run at once
+    if (natsThrottle) natsThrottle->stop();
     http->shutdown();
     smtp->shutdown();
     const Duration settle = std::chrono::seconds(10);

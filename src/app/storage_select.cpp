@@ -1,11 +1,13 @@
-// --store.type redis, --storage.path and --storage.allow-memory-fallback: share state in Redis,
-// open the SQLite state database, or keep state in memory, saying so in the log and in the
-// description /-/ready and /status show.
+// --store.type redis|nats, --storage.path and --storage.allow-memory-fallback: share state in
+// Redis, NATS KV, open the SQLite state database, or keep state in memory, saying so in the log and
+// in the description /-/ready and /status show.
 #include "app/storage_select.h"
 
 #include "app/redis_flags.h"
 
+#include "nats/nats_url.h"
 #include "observe/log.h"
+#include "persist/nats_state_backend.h"
 #include "persist/redis_state_backend.h"
 #include "persist/sqlite_state_backend.h"
 #include "redis/redis_url.h"
@@ -37,6 +39,28 @@ StateStorage selectStateStorage(const Flags& flags, metrics::Registry& metrics,
     s.description = s.backend->name();
     log::info("state storage: shared by the replicas in Redis",
               {{"backend", s.description}, {"prefix", flags.storeRedisStatePrefix}});
+    return s;
+  }
+  if (flags.storeType == "nats") {
+    if (!flags.storagePath.empty()) {
+      error =
+          "--storage.path cannot be used with --store.type nats: the replicas share their state "
+          "(active alerts, notification log, API silences) in NATS KV at --store.nats.url; drop "
+          "--storage.path";
+      return s;
+    }
+    std::optional<NatsUrl> url = parseNatsUrl(flags.storeNatsUrl, error);
+    if (!url) return s;
+    persist::NatsStateOptions options;
+    options.connect.url = *url;
+    options.connect.credsFile = flags.storeNatsCreds;
+    options.connect.tlsCa = flags.storeNatsTlsCa;
+    auto backend = std::make_unique<persist::NatsStateBackend>(std::move(options), metrics);
+    if (!backend->start(error)) return s;
+    s.description = backend->name();
+    s.backend = std::move(backend);
+    log::info("state storage: shared by the replicas in NATS KV",
+              {{"backend", s.description}, {"buckets", "NM_STATE_alerts|nflog|silences"}});
     return s;
   }
   if (flags.storagePath.empty()) {

@@ -1,6 +1,6 @@
-// Which StateBackend the daemon runs on: Redis with --store.type redis (--storage.path refused
-// beside it), SQLite under --storage.path, memory without it, and memory after a refused
-// database only with --storage.allow-memory-fallback (never silently).
+// Which StateBackend the daemon runs on: Redis with --store.type redis, NATS KV with --store.type
+// nats (--storage.path refused beside either), SQLite under --storage.path, memory without it, and
+// memory after a refused database only with --storage.allow-memory-fallback (never silently).
 #pragma once
 
 #include <memory>
@@ -14,8 +14,8 @@ namespace nm::app {
 
 struct StateStorage {
   std::unique_ptr<StateBackend> backend;  // null: refused, the daemon exits 2
-  // For /-/ready and /status: "redis:<host>:<port>", "sqlite:<file>", "memory", or
-  // "memory-only (fallback: <error>)".
+  // For /-/ready and /status: "redis:<host>:<port>", "nats:<host>:<port>", "sqlite:<file>",
+  // "memory", or "memory-only (fallback: <error>)".
   std::string description;
 };
 

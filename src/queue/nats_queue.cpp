@@ -11,6 +11,14 @@
 
 namespace nm {
 
+std::string natsAlertSubject(const std::string& stream) {
+  return stream == "NM_ALERTS" ? kNatsAlertSubject : "nm.q." + stream + ".push";
+}
+
+std::string natsAlertSubjects(const std::string& stream) {
+  return stream == "NM_ALERTS" ? kNatsAlertSubjects : "nm.q." + stream + ".>";
+}
+
 namespace {
 
 using std::chrono::milliseconds;
@@ -165,8 +173,8 @@ bool NatsQueue::ensureConsumer(std::string& error) {
   so.Consumer = options_.consumer.c_str();
   natsSubscription* sub = nullptr;
   code = static_cast<jsErrCode>(0);
-  s = js_PullSubscribe(&sub, js_.get(), kNatsAlertSubjects, options_.consumer.c_str(), nullptr, &so,
-                       &code);
+  s = js_PullSubscribe(&sub, js_.get(), natsAlertSubjects(options_.stream).c_str(),
+                       options_.consumer.c_str(), nullptr, &so, &code);
   if (s != NATS_OK) {
     error = "--store.nats.consumer \"" + options_.consumer +
             "\": cannot subscribe: " + jsError(s, code);
@@ -192,7 +200,7 @@ bool NatsQueue::start(std::string& error) {
   }
   js_.reset(js);
   std::string err;
-  if (!ensureStream(options_.stream, kNatsAlertSubjects, true, err)) {
+  if (!ensureStream(options_.stream, natsAlertSubjects(options_.stream).c_str(), true, err)) {
     error = "--store.nats.stream \"" + options_.stream + "\": " + err +
             " (is JetStream enabled on the server: nats-server -js?)";
     return false;
@@ -267,6 +275,7 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
   jsPubOptions_Init(&po);
   po.MaxWait = millis(kRequestTimeout);  // cnats answers the ack handler with a timeout after it
   std::string bytes, msgId;
+  const std::string pushSubject = natsAlertSubject(options_.stream);
   for (size_t k = 0; k < n; ++k) {
     const Alert& a = *alerts[k];
     bytes.clear();
@@ -274,7 +283,7 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
     // The status is part of the id: a resolved re-post of a firing alert is news, not a dup.
     msgId = a.id + ":" + toString(a.status);
     natsMsg* m = nullptr;
-    natsStatus s = natsMsg_Create(&m, kNatsAlertSubject, nullptr, bytes.data(),
+    natsStatus s = natsMsg_Create(&m, pushSubject.c_str(), nullptr, bytes.data(),
                                   static_cast<int>(bytes.size()));
     if (s == NATS_OK) s = natsMsgHeader_Set(m, "Nats-Msg-Id", msgId.c_str());
     if (s == NATS_OK) {

@@ -19,6 +19,11 @@ namespace nm {
 
 inline constexpr const char* kNatsAlertSubject = "nm.alerts.push";
 inline constexpr const char* kNatsAlertSubjects = "nm.alerts.>";
+// Subjects of --store.nats.stream: the constants above for the default NM_ALERTS, else
+// "nm.q.<stream>.push" / "nm.q.<stream>.>" (streams' subjects must not overlap, so deployments or
+// replicas on other streams of one server each get their own).
+std::string natsAlertSubject(const std::string& stream);
+std::string natsAlertSubjects(const std::string& stream);
 inline constexpr const char* kNatsDeadLetterStream = "NM_DEADLETTER";
 inline constexpr const char* kNatsDeadLetterPrefix = "nm.deadletter.";  // + reason
 

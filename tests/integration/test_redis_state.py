@@ -31,12 +31,27 @@ def prom_alert(name, severity="info", ns="ns-a"):
 
 
 class RedisStateTest(NMTestCase):
+    """The backend hooks (server, flags, storage name) are overridden by test_nats_state.py."""
+    store_type = "redis"
+
+    def server_missing(self):
+        return None if REDIS else "redis-server is not installed (apt-get install redis-server)"
+
+    def start_server(self):
+        self.server = RedisServer(os.path.join(self.tmp, "redis"))
+
+    def store_args(self, name):
+        return ["--store.type", "redis", "--store.redis.url",
+                f"redis://127.0.0.1:{self.server.port}", "--store.redis.stream", f"nm:alerts:{name}"]
+
+    def storage_name(self):
+        return f"redis:127.0.0.1:{self.server.port}"
 
     def setUp(self):
-        if not REDIS:
-            self.skipTest("redis-server is not installed (apt-get install redis-server)")
+        if self.server_missing():
+            self.skipTest(self.server_missing())
         super().setUp()
-        self.redis = RedisServer(os.path.join(self.tmp, "redis"))
+        self.start_server()
         self.replicas = {}
         files = {
             "nm.yaml": nm_manifest(batch_max_wait="50ms", group_labels="[alertname]"),
@@ -59,14 +74,12 @@ class RedisStateTest(NMTestCase):
             d.kill()
             if failed:
                 print(f"---- replica {name} log ----\n" + d.logs()[-5000:])
-        if REDIS:
-            self.redis.stop()
+        if not self.server_missing():
+            self.server.stop()
         super().tearDown()
 
     def start_replica(self, name):
-        self.replicas[name] = Daemon(self.dirs[name], [
-            "--store.type", "redis", "--store.redis.url", f"redis://127.0.0.1:{self.redis.port}",
-            "--store.redis.stream", f"nm:alerts:{name}"])
+        self.replicas[name] = Daemon(self.dirs[name], self.store_args(name))
         return self.replicas[name]
 
     def names(self):
@@ -156,15 +169,15 @@ class RedisStateTest(NMTestCase):
         for path in ("/status", "/-/ready"):
             status, body = self.replicas["b"].get(path)
             self.assertEqual(status, 200, body)
-            self.assertEqual(body["storage"], f"redis:127.0.0.1:{self.redis.port}", body)
+            self.assertEqual(body["storage"], self.storage_name(), body)
 
-    def test_storage_path_beside_redis_is_refused_naming_both_flags(self):
-        d = Daemon(self.dirs["a"], [
-            "--store.type", "redis", "--store.redis.url", f"redis://127.0.0.1:{self.redis.port}",
+    def test_storage_path_beside_the_shared_store_is_refused_naming_both_flags(self):
+        d = Daemon(self.dirs["a"], self.store_args("a") + [
             "--storage.path", os.path.join(self.tmp, "state")], expect_start=False)
         self.replicas["a"] = d
         self.assertEqual(d.proc.wait(timeout=15), 2)
-        self.assertIn("--storage.path cannot be used with --store.type redis", d.logs())
+        self.assertIn(f"--storage.path cannot be used with --store.type {self.store_type}",
+                      d.logs())
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ if [ "${1:-}" = kill ]; then
   NM_BINARY="$PWD/../../$B/notification-manager" NM_CHAOS_ALERTS="${2:-100000}" \
     NM_CHAOS_RATE="${NM_CHAOS_RATE:-10000}" python3 run.py \
     test_replicas_chaos.ReplicasChaosTest.test_replica_kill_9_mid_stream_loses_nothing_and_duplicates_stay_bounded \
-    2>&1 | grep -E '^(sent|delivered|distinct|chaos)|FAIL|Error'
+    2>&1 | grep -oE '(sent: .*|^delivered.*|^distinct.*|^chaos.*|FAIL.*|Error.*)'
   exit "${PIPESTATUS[0]}"
 fi
 

@@ -2,6 +2,12 @@
 // postable alerts) over keep-alive connections, then asks nm-sink how many alerts arrived and how
 // late. Prints accepted/s, delivered/s, p50/p99 and peak RSS.
 //
+// Several replicas: --target takes a comma-separated list; connection c starts on target
+// c % n and moves to the next one when its connection fails (a killed replica), so a post is
+// retried elsewhere. --accepted-file records which alert ids were answered 200 (with --distinct,
+// alert i of the run has id i in its instance label), for nm-sink --ids to count lost and
+// duplicate deliveries against.
+//
 // Each alert carries annotation nm_bench_sent_ns (send time) so the sink measures
 // ingest-to-delivery latency on the same clock. The array format is what Prometheus sends and what
 // Alertmanager's own POST /api/v2/alerts takes, so one load can be posted to both.
@@ -15,8 +21,10 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -44,7 +52,21 @@ struct Options {
   bool distinct = false;           // every alert sent has its own fingerprint (else a fixed set)
   double endsInSeconds = 3600;   // array format: endsAt = start + this (Prometheus: a few minutes)
   std::string startsAt, endsAt;  // RFC 3339, computed once at start
+  int attempts = 50;             // per post: 503s and connection failures retried this often
+  std::string acceptedFile;      // "first count" per post answered 200
 };
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  size_t b = 0;
+  while (b <= s.size()) {
+    size_t e = s.find(',', b);
+    if (e == std::string::npos) e = s.size();
+    if (e > b) out.push_back(s.substr(b, e - b));
+    b = e + 1;
+  }
+  return out;
+}
 
 // The instance label's id is written with this many digits, so --distinct can re-stamp it.
 constexpr int kIdDigits = 12;
@@ -177,7 +199,9 @@ std::string procStatus(int pid, const std::string& field) {
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"nm-loadgen: end-to-end load for notification-manager"};
-  app.add_option("--target", o.target, "daemon host:port");
+  app.add_option("--target", o.target,
+                 "daemon host:port, or a comma-separated list of replicas (connection c starts "
+                 "on target c % n and fails over to the next)");
   app.add_option("--sink", o.sink, "nm-sink host:port ('' to skip delivery stats)");
   app.add_option("--connections", o.connections, "keep-alive connections (one thread each)");
   app.add_option("--batch", o.batch, "alerts per POST");
@@ -202,8 +226,25 @@ int main(int argc, char** argv) {
   app.add_flag("--no-sink", noSink, "only count accepted alerts (same as --sink '')");
   app.add_option("--ends-in", o.endsInSeconds,
                  "array format: seconds from now to each alert's endsAt (firing until then)");
+  app.add_option("--attempts", o.attempts,
+                 "tries per post: a 503 waits 20 ms, a failed connection 50 ms and moves to the "
+                 "next target")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--accepted-file", o.acceptedFile,
+                 "write 'first_id count' per post answered 200 (needs --distinct)");
   CLI11_PARSE(app, argc, argv);
   if (noSink) o.sink.clear();
+  if (!o.acceptedFile.empty() && !o.distinct) {
+    std::cerr << "nm-loadgen: --accepted-file needs --distinct (ids are the alerts' sequence)\n";
+    return 2;
+  }
+  const std::vector<std::string> targets = splitList(o.target);
+  if (targets.empty()) {
+    std::cerr << "nm-loadgen: --target: no host:port given\n";
+    return 2;
+  }
+  std::mutex acceptedMu;
+  std::vector<std::pair<long long, int>> acceptedPosts;
   {
     auto now = std::chrono::system_clock::now();
     o.startsAt = rfc3339(now);
@@ -222,9 +263,11 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, c] {
       asio::io_context io;
       tcp::resolver r(io);
-      auto [h, p] = splitHostPort(o.target);
+      size_t targetIndex = static_cast<size_t>(c) % targets.size();
+      auto [h, p] = splitHostPort(targets[targetIndex]);
       auto eps = r.resolve(h, p);
       std::unique_ptr<beast::tcp_stream> s;
+      std::vector<std::pair<long long, int>> acceptedHere;
       beast::flat_buffer buf;
       double perConn = o.rate > 0 ? o.rate / o.connections : 0;
       std::vector<std::string> pool;
@@ -268,7 +311,7 @@ int main(int argc, char** argv) {
         sentHere += n;
         req.body() = pool[slot];
         req.prepare_payload();
-        for (int attempt = 0; attempt < 50; ++attempt) {
+        for (int attempt = 0; attempt < o.attempts; ++attempt) {
           try {
             if (!s) {
               s = std::make_unique<beast::tcp_stream>(io);
@@ -280,6 +323,7 @@ int main(int argc, char** argv) {
             http::read(*s, buf, res);
             if (res.result_int() == 200) {
               accepted += n;
+              if (!o.acceptedFile.empty()) acceptedHere.emplace_back(seq0, n);
               expectedDeliveries += poolDeliveries[slot];
               break;
             }
@@ -293,13 +337,22 @@ int main(int argc, char** argv) {
             break;
           } catch (const std::exception& e) {
             s.reset();
-            if (attempt == 49) {
+            buf.consume(buf.size());
+            if (attempt == o.attempts - 1) {
               failed += n;
               std::cerr << "nm-loadgen: " << e.what() << "\n";
+            } else if (targets.size() > 1 || attempt > 0) {
+              // A replica gone (kill -9): retry the same post on the next one.
+              targetIndex = (targetIndex + 1) % targets.size();
+              std::tie(h, p) = splitHostPort(targets[targetIndex]);
+              eps = r.resolve(h, p);
+              std::this_thread::sleep_for(std::chrono::milliseconds(50));
             }
           }
         }
       }
+      std::lock_guard<std::mutex> g(acceptedMu);
+      acceptedPosts.insert(acceptedPosts.end(), acceptedHere.begin(), acceptedHere.end());
     });
   }
   for (auto& t : threads) t.join();
@@ -309,6 +362,14 @@ int main(int argc, char** argv) {
       "failed=%lld\n",
       accepted.load(), sendSecs, accepted.load() / sendSecs, rejected.load(), failed.load());
   if (o.pid) std::printf("daemon RSS after send: %s\n", procStatus(o.pid, "VmRSS").c_str());
+  if (!o.acceptedFile.empty()) {
+    std::ofstream f(o.acceptedFile);
+    for (auto& [first, n] : acceptedPosts) f << first << ' ' << n << '\n';
+    if (!f.flush()) {
+      std::cerr << "nm-loadgen: --accepted-file: cannot write " << o.acceptedFile << "\n";
+      return 1;
+    }
+  }
 
   if (!o.sink.empty()) {
     double expected = static_cast<double>(expectedDeliveries.load());
@@ -318,7 +379,11 @@ int main(int argc, char** argv) {
     while (true) {
       js = httpGet(o.sink, "/stats");
       got = jsonNumber(js, "alerts") - baseAlerts;
-      if (got >= expected) break;
+      // nm-sink --ids: done when every accepted alert arrived, duplicates aside.
+      if (js.find("\"distinct_ids\"") != std::string::npos
+              ? jsonNumber(js, "distinct_ids") >= static_cast<double>(accepted.load())
+              : got >= expected)
+        break;
       if (got != lastGot) {
         lastGot = got;
         lastChange = SteadyClock::now();
@@ -336,7 +401,14 @@ int main(int argc, char** argv) {
     std::printf("latency ingest-to-delivery: p50=%.2fms p99=%.2fms max=%.2fms (%0.f samples)\n",
                 jsonNumber(js, "p50_ms"), jsonNumber(js, "p99_ms"), jsonNumber(js, "max_ms"),
                 jsonNumber(js, "latency_samples"));
-    if (got < expected) return 1;
+    if (js.find("\"distinct_ids\"") != std::string::npos) {
+      double distinct = jsonNumber(js, "distinct_ids");
+      std::printf("distinct alerts delivered: %.0f of %lld accepted; %.0f duplicate deliveries\n",
+                  distinct, accepted.load(), jsonNumber(js, "duplicates"));
+      if (distinct < static_cast<double>(accepted.load())) return 1;
+    } else if (got < expected) {
+      return 1;
+    }
   }
   if (o.pid) std::printf("daemon peak RSS (VmHWM): %s\n", procStatus(o.pid, "VmHWM").c_str());
   return failed.load() ? 1 : 0;

@@ -3,6 +3,11 @@
 //
 // Latency: alerts whose annotations carry `nm_bench_sent_ns` (set by nm-loadgen) contribute
 // ingest-to-delivery samples. GET /stats returns counts and percentiles as JSON.
+//
+// --ids: every alert's id (nm-loadgen's instance label host-<id>:9100) is counted, so a run can
+// tell lost from duplicate deliveries: /stats adds distinct_ids, duplicates (deliveries beyond
+// the first) and mixed_groups (notifications carrying an alert outside their groupLabels);
+// GET /ids lists "id deliveries" per delivered id.
 #include <simdjson.h>
 
 #include <CLI/CLI.hpp>
@@ -27,12 +32,16 @@ using tcp = asio::ip::tcp;
 namespace {
 
 struct Stats {
+  bool countIds = false;  // --ids
   std::atomic<uint64_t> requests{0}, alerts{0}, badRequests{0};
   std::mutex mu;
   std::vector<double> latenciesMs;
   std::chrono::steady_clock::time_point first{}, last{};
+  std::vector<uint32_t> deliveriesById;  // --ids
+  uint64_t distinctIds = 0, duplicates = 0, mixedGroups = 0;
 
-  void record(uint64_t n, const std::vector<double>& lat) {
+  void record(uint64_t n, const std::vector<double>& lat, const std::vector<uint64_t>& ids,
+              bool mixed) {
     auto t = std::chrono::steady_clock::now();
     std::lock_guard<std::mutex> g(mu);
     if (requests == 0) first = t;
@@ -40,6 +49,24 @@ struct Stats {
     requests++;
     alerts += n;
     latenciesMs.insert(latenciesMs.end(), lat.begin(), lat.end());
+    if (mixed) mixedGroups++;
+    for (uint64_t id : ids) {
+      if (id >= deliveriesById.size())
+        deliveriesById.resize(std::max<size_t>(id + 1, 2 * deliveriesById.size()));
+      if (deliveriesById[id]++ == 0)
+        distinctIds++;
+      else
+        duplicates++;
+    }
+  }
+
+  std::string idList() {
+    std::lock_guard<std::mutex> g(mu);
+    std::string out;
+    for (size_t id = 0; id < deliveriesById.size(); ++id)
+      if (deliveriesById[id])
+        out += std::to_string(id) + ' ' + std::to_string(deliveriesById[id]) + '\n';
+    return out;
   }
 
   std::string json() {
@@ -55,12 +82,20 @@ struct Stats {
     char buf[512];
     std::snprintf(buf, sizeof buf,
                   "{\"requests\":%llu,\"alerts\":%llu,\"bad_requests\":%llu,\"span_seconds\":%.3f,"
-                  "\"latency_samples\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f}",
+                  "\"latency_samples\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
                   static_cast<unsigned long long>(requests.load()),
                   static_cast<unsigned long long>(alerts.load()),
                   static_cast<unsigned long long>(badRequests.load()), secs, v.size(), pct(0.5),
                   pct(0.99), v.empty() ? 0.0 : v.back());
-    return buf;
+    std::string out = buf;
+    if (countIds) {
+      std::snprintf(
+          buf, sizeof buf, ",\"distinct_ids\":%llu,\"duplicates\":%llu,\"mixed_groups\":%llu",
+          static_cast<unsigned long long>(distinctIds), static_cast<unsigned long long>(duplicates),
+          static_cast<unsigned long long>(mixedGroups));
+      out += buf;
+    }
+    return out + "}";
   }
 };
 
@@ -73,7 +108,31 @@ struct Options {
 Stats gStats;
 Options gOpts;
 
-uint64_t countAlerts(const std::string& body, std::vector<double>& lat) {
+// nm-loadgen's alert id: the digits of its instance label host-<id>:9100.
+bool alertId(simdjson::dom::element alert, uint64_t& id) {
+  std::string_view inst;
+  if (alert["labels"]["instance"].get_string().get(inst) || inst.rfind("host-", 0) != 0)
+    return false;
+  id = 0;
+  size_t i = 5;
+  for (; i < inst.size() && inst[i] >= '0' && inst[i] <= '9'; ++i) id = id * 10 + (inst[i] - '0');
+  return i > 5 && id < (1ull << 32);
+}
+
+// True when an alert lacks one of the notification's groupLabels or has another value for it.
+bool outsideGroup(simdjson::dom::element doc, simdjson::dom::element alert) {
+  simdjson::dom::object group;
+  if (doc["groupLabels"].get_object().get(group)) return false;
+  for (auto [key, value] : group) {
+    std::string_view want, have;
+    if (value.get_string().get(want)) continue;
+    if (alert["labels"][key].get_string().get(have) || have != want) return true;
+  }
+  return false;
+}
+
+uint64_t countAlerts(const std::string& body, std::vector<double>& lat, std::vector<uint64_t>& ids,
+                     bool& mixed) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (parser.parse(body).get(doc)) return 0;
@@ -85,6 +144,11 @@ uint64_t countAlerts(const std::string& body, std::vector<double>& lat) {
   uint64_t n = 0;
   for (auto a : alerts) {
     ++n;
+    if (gStats.countIds) {
+      uint64_t id;
+      if (alertId(a, id)) ids.push_back(id);
+      if (outsideGroup(doc, a)) mixed = true;
+    }
     std::string_view sent;
     if (!a["annotations"]["nm_bench_sent_ns"].get_string().get(sent)) {
       long long ns = std::atoll(std::string(sent).c_str());
@@ -120,11 +184,17 @@ class Session : public std::enable_shared_from_this<Session> {
     if (req_.method() == http::verb::get && req_.target() == "/stats") {
       res->result(http::status::ok);
       res->body() = gStats.json();
+    } else if (req_.method() == http::verb::get && req_.target() == "/ids") {
+      res->result(http::status::ok);
+      res->set(http::field::content_type, "text/plain");
+      res->body() = gStats.idList();
     } else if (req_.method() == http::verb::post) {
       std::vector<double> lat;
-      uint64_t n = countAlerts(req_.body(), lat);
+      std::vector<uint64_t> ids;
+      bool mixed = false;
+      uint64_t n = countAlerts(req_.body(), lat, ids, mixed);
       if (n == 0) gStats.badRequests++;
-      gStats.record(n, lat);
+      gStats.record(n, lat, ids, mixed);
       if (gOpts.print) {
         static std::mutex printMu;
         std::lock_guard<std::mutex> g(printMu);
@@ -166,6 +236,9 @@ int main(int argc, char** argv) {
   app.add_option("--address", gOpts.address, "host:port to listen on (port 0: any free port)");
   app.add_flag("--print", gOpts.print, "print every request body");
   app.add_option("--status", gOpts.status, "HTTP status to answer POSTs with");
+  app.add_flag("--ids", gStats.countIds,
+               "count deliveries per alert id (nm-loadgen's instance label host-<id>:9100): "
+               "/stats adds distinct_ids, duplicates, mixed_groups; GET /ids lists them");
   CLI11_PARSE(app, argc, argv);
 
   auto colon = gOpts.address.rfind(':');

@@ -19,6 +19,16 @@ constexpr Duration kRetryAfterFailure = std::chrono::seconds(1);
 constexpr const char* kCompareAndDelete =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
     "return 0";
+// KEYS[1] token, KEYS[2] lock; ARGV owner, lock ms. {1, token, ms left} | {2}: locked | {0}.
+constexpr const char* kLookOrLock = R"lua(
+local t = redis.call('GET', KEYS[1])
+if t then
+  local left = redis.call('PTTL', KEYS[1])
+  if left > 0 then return {1, t, left} end
+end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {2} end
+return {0}
+)lua";
 
 long long toMs(Duration d) {
   return std::max<long long>(1, std::chrono::duration_cast<milliseconds>(d).count());
@@ -119,31 +129,29 @@ void RedisSharedTokens::compareAndDelete(const std::string& redisKey, const std:
 bool RedisSharedTokens::attempt(const std::string& key,
                                 const std::function<void(SharedTokenLookup)>& done) {
   const std::string k = redisKey(key);
-  // The token, then its remaining lifetime.
-  RedisReply get = command({"GET", k});
-  if (!get || get->type == REDIS_REPLY_ERROR) {
+  // One script, so no replica takes the lock between another's publish and its own look.
+  RedisReply r =
+      command({"EVAL", kLookOrLock, "2", k, k + ":lock", owner_, std::to_string(toMs(kLockTtl))});
+  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+      r->element[0]->type != REDIS_REPLY_INTEGER) {
     done({SharedTokenLookup::Kind::Unavailable, {}, {}});
     return true;
   }
-  if (get->type == REDIS_REPLY_STRING) {
-    RedisReply ttl = command({"PTTL", k});
-    long long ms = ttl && ttl->type == REDIS_REPLY_INTEGER ? ttl->integer : -2;
-    if (ms > 0) {
-      done({SharedTokenLookup::Kind::Found, std::string(redisString(get.get())), milliseconds(ms)});
+  switch (r->element[0]->integer) {
+    case 1:
+      if (r->elements == 3 && r->element[2]->type == REDIS_REPLY_INTEGER) {
+        done({SharedTokenLookup::Kind::Found, std::string(redisString(r->element[1])),
+              milliseconds(r->element[2]->integer)});
+        return true;
+      }
+      done({SharedTokenLookup::Kind::Unavailable, {}, {}});
       return true;
-    }
+    case 2:
+      done({SharedTokenLookup::Kind::Fetch, {}, {}});
+      return true;
+    default:
+      return false;  // another replica is fetching
   }
-  RedisReply lock =
-      command({"SET", k + ":lock", owner_, "NX", "PX", std::to_string(toMs(kLockTtl))});
-  if (!lock || lock->type == REDIS_REPLY_ERROR) {
-    done({SharedTokenLookup::Kind::Unavailable, {}, {}});
-    return true;
-  }
-  if (lock->type == REDIS_REPLY_STATUS) {  // OK: ours
-    done({SharedTokenLookup::Kind::Fetch, {}, {}});
-    return true;
-  }
-  return false;  // nil: another replica is fetching
 }
 
 void RedisSharedTokens::run() {

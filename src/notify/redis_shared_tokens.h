@@ -21,8 +21,8 @@ namespace nm {
 // the app id out of Redis too. The token itself is stored as is: Redis holds live vendor tokens
 // (protect it like the app secrets: requirepass/ACL, TLS). Tokens are never logged.
 //
-// acquire: the token when present; else the lock when free (Fetch); else it polls every
-// kPoll until the token appears (Found), the lock goes (another try at it) or kMaxWait passes
+// acquire (one Lua script): the token when present; else the lock when free (Fetch); else it polls
+// every kPoll until the token appears (Found), the lock goes (another try at it) or kMaxWait passes
 // (Unavailable: fetch locally). Redis unreachable: Unavailable at once (logged once per outage;
 // retried after a second). Redis runs on one owned thread (joined in the destructor); callbacks
 // run there and only start HTTP requests.

@@ -34,6 +34,7 @@
 #include "notify/http_client_curl.h"
 #include "notify/nats_throttle_window.h"
 #include "notify/notify_stage.h"
+#include "notify/redis_shared_tokens.h"
 #include "notify/redis_throttle_window.h"
 #include "notify/smtp_client_curl.h"
 #include "notify/throttle.h"
@@ -222,7 +223,14 @@ int runDaemon(const Flags& flags) {
     }
   }
   Throttle throttle(reg, std::move(throttleWindow));
-  TokenCache tokens;
+  // …and fetch one vendor access token per app (WeCom, Feishu, DingTalk) between them.
+  std::unique_ptr<SharedTokens> sharedTokens;
+  if (flags.storeType == "redis") {
+    std::string urlError;
+    if (auto url = redisUrlFromFlags(flags, urlError))
+      sharedTokens = std::make_unique<RedisSharedTokens>(*url);
+  }
+  TokenCache tokens(sharedTokens.get());
   std::unique_ptr<SmtpClient> smtp = makeCurlSmtpClient();
   CurlClientOptions curlOptions;
   curlOptions.loops = notifyLoopCount;

@@ -32,10 +32,25 @@ void TokenCache::get(const std::string& key, const Fetcher& fetch, Waiter done) 
   if (e.fetching) return;
   e.fetching = true;
   lock.unlock();
-  fetch([this, key](TokenFetch r) { complete(key, std::move(r)); });
+  if (!shared_) return fetchOwn(key, fetch, false);
+  shared_->acquire(key, [this, key, fetch](SharedTokenLookup l) {
+    if (l.kind == SharedTokenLookup::Kind::Found)
+      return complete(key, TokenFetch{std::move(l.token), l.ttl, ""}, true);
+    fetchOwn(key, fetch, l.kind == SharedTokenLookup::Kind::Fetch);
+  });
 }
 
-void TokenCache::complete(const std::string& key, TokenFetch result) {
+void TokenCache::fetchOwn(const std::string& key, const Fetcher& fetch, bool publish) {
+  fetch([this, key, publish](TokenFetch r) {
+    if (publish && r.ok())
+      shared_->publish(key, r.token, r.ttl > kExpiryMargin * 2 ? r.ttl - kExpiryMargin : r.ttl);
+    else if (publish)
+      shared_->abandon(key);
+    complete(key, std::move(r));
+  });
+}
+
+void TokenCache::complete(const std::string& key, TokenFetch result, bool margined) {
   std::vector<Waiter> waiters;
   {
     std::lock_guard lock(mu_);
@@ -44,7 +59,8 @@ void TokenCache::complete(const std::string& key, TokenFetch result) {
     waiters.swap(e.waiters);
     if (result.ok()) {
       e.token = result.token;
-      Duration ttl = result.ttl > kExpiryMargin * 2 ? result.ttl - kExpiryMargin : result.ttl;
+      Duration ttl =
+          !margined && result.ttl > kExpiryMargin * 2 ? result.ttl - kExpiryMargin : result.ttl;
       e.expires = now() + ttl;
     } else {
       e.token.clear();
@@ -58,11 +74,15 @@ void TokenCache::complete(const std::string& key, TokenFetch result) {
 }
 
 void TokenCache::invalidate(const std::string& key, const std::string& token) {
-  std::lock_guard lock(mu_);
-  auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.token != token) return;
-  it->second.token.clear();
-  it->second.expires = kZeroTime;
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.token != token) return;
+    it->second.token.clear();
+    it->second.expires = kZeroTime;
+  }
+  // Before the refetch that follows asks the store (its jobs run in order).
+  if (shared_) shared_->drop(key, token);
 }
 
 TokenCache::Fetcher tokenFetcher(HttpClient& http, HttpRequest request, const VendorCodes& codes,

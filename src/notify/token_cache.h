@@ -12,6 +12,7 @@
 #include "core/time.h"
 #include "interfaces/http_client.h"
 #include "notify/retry.h"
+#include "notify/shared_tokens.h"
 #include "notify/vendor_classify.h"
 
 namespace nm {
@@ -25,8 +26,11 @@ struct TokenFetch {
 };
 
 // One per daemon (ChannelServices): notifiers are rebuilt on every reload; tokens survive it.
+// With `shared` (outliving the cache), a miss asks it first, so replicas fetch one token.
 class TokenCache {
  public:
+  explicit TokenCache(SharedTokens* shared = nullptr) : shared_(shared) {}
+
   // Runs the vendor request and reports exactly once, on any thread.
   using Fetcher = std::function<void(std::function<void(TokenFetch)>)>;
   // Receives the token, or an empty token and the fetch error.
@@ -53,8 +57,11 @@ class TokenCache {
     bool fetching = false;
     std::vector<Waiter> waiters;
   };
-  void complete(const std::string& key, TokenFetch result);
+  // `margined`: result.ttl is already short of the vendor's expiry (a shared token's rest).
+  void complete(const std::string& key, TokenFetch result, bool margined = false);
+  void fetchOwn(const std::string& key, const Fetcher& fetch, bool publish);
 
+  SharedTokens* shared_;
   std::mutex mu_;
   std::map<std::string, Entry> entries_;
 };

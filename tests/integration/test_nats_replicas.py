@@ -3,7 +3,8 @@ stopped by PID) with partitioned subjects (nm.alerts.<p>, one durable consumer e
 partition leases in the KV bucket NM_ALERTS_LEASES, one webhook sink: alerts of 20 groups posted
 round-robin to the replicas are notified once per group with every alert; after kill -9 of one
 replica its partitions move to the survivors (time measured) and nothing is lost; restarted, it
-gets its share back; a replica with another --store.partitions exits 2 naming the flag. Skips
+gets its share back; killed while holding fetched alerts, they reach the survivors after
+--store.nats.ack-wait and each group is still notified once; a replica with another --store.partitions exits 2 naming the flag. Skips
 when nats-server is not installed."""
 
 import os
@@ -133,9 +134,32 @@ class NatsReplicasTest(NMTestCase):
         moves = sum(metric_sum(r.metrics(), "nm_partition_lease_moves_total") for r in self.live())
         self.assertGreater(moves, 0)
 
+    def test_kill_9_with_alerts_fetched_but_not_notified_loses_none(self):
+        # A 6s batch wait: what the victim fetched is held, ack pending, when it dies.
+        for d in self.dirs:
+            with open(os.path.join(d, "nm.yaml"), "w") as f:
+                f.write(nm_manifest(batch_max_wait="6s", group_labels="[alertname, namespace]"))
+        for i in range(3):
+            self.start_replica(i)
+        self.wait_balanced(3, 6 * TTL)
+        self.post_groups("K", 20, 3, self.live())
+        wait_until(lambda: self.nats.consumer()["num_ack_pending"] == 60, 10,
+                   what="all 60 alerts fetched (held by the batch wait)")
+        victim = self.replicas[2]
+        victim.kill()
+        killed = time.monotonic()
+        # Its partitions move within ~ttl; its fetched messages come back after AckWait (3s).
+        wait_until(lambda: len(self.notifications("K")) == 20, 30, what="K groups notified")
+        took = time.monotonic() - killed
+        print(f"\nevery group notified {took:.2f}s after kill -9 (ttl {TTL}s, ack-wait 3s)")
+        wait_until(lambda: self.nats.stream("NM_ALERTS")["state"]["messages"] == 0, 20,
+                   what="every message acked")
+        self.assert_once_each("K", 20, 3)  # the victim had notified nothing: no duplicate
+
     def test_a_different_partition_count_is_refused_with_exit_2(self):
         self.start_replica(0)  # records 16 in the lease bucket
-        wait_until(lambda: sum(self.owned()) == PARTITIONS, 6 * TTL, what="the first replica's leases")
+        wait_until(lambda: sum(self.owned()) == PARTITIONS, 6 * TTL,
+                   what="the first replica's leases")
         p = subprocess.run([BINARY, "--config.dir", self.dirs[1], "--webhook.address",
                             "127.0.0.1:0", "--store.type", "nats", "--store.nats.url", self.url(),
                             "--store.partitions", "8"],

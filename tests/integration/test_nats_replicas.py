@@ -4,8 +4,8 @@ partition leases in the KV bucket NM_ALERTS_LEASES, one webhook sink: alerts of 
 round-robin to the replicas are notified once per group with every alert; after kill -9 of one
 replica its partitions move to the survivors (time measured) and nothing is lost; restarted, it
 gets its share back; killed while holding fetched alerts, they reach the survivors after
---store.nats.ack-wait and each group is still notified once; a replica with another --store.partitions exits 2 naming the flag. Skips
-when nats-server is not installed."""
+--store.nats.ack-wait and each group is still notified once; a replica with another
+--store.partitions exits 2 naming the flag. Skips when nats-server is not installed."""
 
 import os
 import subprocess

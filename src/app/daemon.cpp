@@ -43,6 +43,8 @@
 #include "observe/metrics.h"
 #include "pipeline/dropped_alerts.h"
 #include "pipeline/mute_stage.h"
+#include "queue/nats_leases.h"
+#include "queue/nats_queue.h"
 #include "queue/partition_key.h"
 #include "queue/queue_factory.h"
 #include "queue/redis_leases.h"
@@ -135,7 +137,8 @@ int runDaemon(const Flags& flags) {
   qopts.redis.claimIdle = flags.storeRedisClaimIdle;
   qopts.redis.maxLen = flags.storeRedisMaxLen;
   qopts.redis.partitions = static_cast<uint32_t>(flags.storePartitions);
-  if (flags.storeType == "redis" && flags.storeLeaseTtl < std::chrono::milliseconds(300)) {
+  if ((flags.storeType == "redis" || flags.storeType == "nats") &&
+      flags.storeLeaseTtl < std::chrono::milliseconds(300)) {
     log::error("invalid flag", {{"error", "--store.lease-ttl must be at least 300ms"}});
     return 2;
   }
@@ -150,6 +153,7 @@ int runDaemon(const Flags& flags) {
   qopts.nats.ackWait = flags.storeNatsAckWait;
   qopts.nats.maxDeliver = flags.storeNatsMaxDeliver;
   qopts.nats.maxMsgs = flags.storeNatsMaxMsgs;
+  qopts.nats.partitions = static_cast<uint32_t>(flags.storePartitions);
   std::string queueError;
   std::unique_ptr<AlertQueue> queuePtr = makeQueue(qopts, reg, queueError);
   if (!queuePtr) {
@@ -168,7 +172,10 @@ int runDaemon(const Flags& flags) {
   reg.gaugeFunc("process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes);
   // Several replicas on Redis: each reads only the partitions it holds a lease on.
   auto* redisQueue = dynamic_cast<RedisQueue*>(queuePtr.get());
-  std::unique_ptr<RedisLeases> leases;
+  auto* natsQueue = dynamic_cast<NatsQueue*>(queuePtr.get());
+  std::unique_ptr<RedisLeases> redisLeases;
+  std::unique_ptr<NatsLeases> natsLeases;
+  PartitionLeases* leases = nullptr;
   if (redisQueue) {
     RedisLeaseOptions lo;
     std::string err;
@@ -178,11 +185,33 @@ int runDaemon(const Flags& flags) {
     lo.replica = redisQueue->consumer();
     // Keys beside the streams they govern: deployments on other streams of one Redis don't mix.
     lo.prefix = flags.storeRedisStream;
-    leases = std::make_unique<RedisLeases>(lo, &reg);
+    redisLeases = std::make_unique<RedisLeases>(lo, &reg);
+    leases = redisLeases.get();
     redisQueue->setOwned({});
     leases->onChange([redisQueue](const PartitionSet& owned) { redisQueue->setOwned(owned); });
     leases->onDrained([redisQueue](uint32_t p) { return redisQueue->partitionDrained(p); });
-    if (!leases->start(err)) {
+    if (!redisLeases->start(err)) {
+      log::error("invalid flag", {{"error", err}});
+      return 2;
+    }
+  }
+  // The same on NATS: leases in the KV bucket <stream>_LEASES beside the stream they govern.
+  if (natsQueue) {
+    NatsLeaseOptions lo;
+    std::string err;
+    lo.connect.url = *parseNatsUrl(flags.storeNatsUrl, err);  // makeQueue accepted it already
+    lo.connect.credsFile = flags.storeNatsCreds;
+    lo.connect.tlsCa = flags.storeNatsTlsCa;
+    lo.bucket = flags.storeNatsStream + "_LEASES";
+    lo.partitions = natsQueue->partitions();
+    lo.ttl = flags.storeLeaseTtl;
+    lo.replica = natsQueue->replica();
+    natsLeases = std::make_unique<NatsLeases>(lo, &reg);
+    leases = natsLeases.get();
+    natsQueue->setOwned({});
+    leases->onChange([natsQueue](const PartitionSet& owned) { natsQueue->setOwned(owned); });
+    leases->onDrained([natsQueue](uint32_t p) { return natsQueue->partitionDrained(p); });
+    if (!natsLeases->start(err)) {
       log::error("invalid flag", {{"error", err}});
       return 2;
     }
@@ -291,18 +320,20 @@ int runDaemon(const Flags& flags) {
   alertStore.setReinject([&queue](AlertList alerts) {
     return queue.push(std::move(alerts), Duration::zero()) == PushResult::Accepted;
   });
-  if (redisQueue) {
+  if (leases) {
     // An alert's partition: its tenant label, then the group key of the current configuration.
-    redisQueue->setPartitioner(
-        [&snapshots](const AlertList& alerts, uint32_t partitions, std::vector<uint32_t>& out) {
-          auto s = snapshots.current();
-          static const std::vector<std::string> kNone;
-          const std::string tenantKey = s ? s->nm.tenantKey : std::string("namespace");
-          const std::vector<std::string>& group = s ? s->nm.groupLabels : kNone;
-          for (const AlertPtr& a : alerts)
-            out.push_back(partitionOfAlert(*a, tenantKey, group, partitions));
-        });
-    alertStore.setSweepOwns([&snapshots, &leases](const Alert& a) {
+    Partitioner partitioner = [&snapshots](const AlertList& alerts, uint32_t partitions,
+                                           std::vector<uint32_t>& out) {
+      auto s = snapshots.current();
+      static const std::vector<std::string> kNone;
+      const std::string tenantKey = s ? s->nm.tenantKey : std::string("namespace");
+      const std::vector<std::string>& group = s ? s->nm.groupLabels : kNone;
+      for (const AlertPtr& a : alerts)
+        out.push_back(partitionOfAlert(*a, tenantKey, group, partitions));
+    };
+    if (redisQueue) redisQueue->setPartitioner(partitioner);
+    if (natsQueue) natsQueue->setPartitioner(partitioner);
+    alertStore.setSweepOwns([&snapshots, leases](const Alert& a) {
       auto s = snapshots.current();
       if (!s) return true;
       return leases->owns(
@@ -484,7 +515,9 @@ int runDaemon(const Flags& flags) {
   bool drained = dispatcher.drain(flags.shutdownTimeout);
   bool parkedDone = notify.parked().waitIdle(std::max(Duration::zero(), deadline - now()));
   bool historyDone = history.waitIdle(std::max(Duration::zero(), deadline - now()));
-  if (leases) leases->stop();  // what was read is settled: survivors take the partitions now
+  // What was read is settled: survivors take the partitions now.
+  if (redisLeases) redisLeases->stop();
+  if (natsLeases) natsLeases->stop();
   if (!drained || !parkedDone || !historyDone) {
     log::warn("shutdown timeout reached before everything was delivered",
               {{"queued", std::to_string(queue.size())},

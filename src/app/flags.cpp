@@ -114,11 +114,12 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->check(natsName)
       ->capture_default_str();
   app.add_option("--store.nats.consumer", f.storeNatsConsumer,
-                 "Durable pull consumer the replicas share")
+                 "Durable pull consumers' name: <name>-<p> reads partition p (nm.alerts.<p>)")
       ->check(natsName)
       ->capture_default_str();
   addDuration(app, "--store.nats.ack-wait", f.storeNatsAckWait,
-              "A fetched message not acked (nor kept in progress) this long is redelivered");
+              "A fetched message not acked (nor kept in progress) this long is redelivered "
+              "(also the bound on a moved partition's in-flight messages)");
   app.add_option("--store.nats.max-deliver", f.storeNatsMaxDeliver,
                  "Deliveries after which a message goes to the dead-letter stream NM_DEADLETTER")
       ->check(CLI::Range(1, 1000000))

@@ -73,9 +73,12 @@ bool NatsDeadLetters::list(std::vector<DeadEntry>& out, std::string& error) {
 }
 
 bool NatsDeadLetters::replay(const DeadEntry& entry, std::string& error) {
-  // The subject it was queued on (the live stream's scheme, whatever it is); else the push one.
-  std::string subject = entry.partition;
-  if (subject.rfind("nm.alerts.", 0) != 0) subject = kNatsAlertSubject;
+  // The subject it was queued on (its stream and partition); without one it stays dead.
+  const std::string& subject = entry.partition;
+  if (subject.empty()) {
+    error = "no Nm-Subject header: the partition it came from is unknown";
+    return false;
+  }
   natsMsg* raw = nullptr;
   natsStatus s = natsMsg_Create(&raw, subject.c_str(), nullptr, entry.bytes.data(),
                                 static_cast<int>(entry.bytes.size()));

@@ -4,19 +4,26 @@
 // +WPI heartbeats run on the settler thread, kept (never dropped) across a reconnect.
 #include "queue/nats_queue.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 
 #include "core/alert_codec.h"
 #include "observe/log.h"
 
 namespace nm {
 
-std::string natsAlertSubject(const std::string& stream) {
-  return stream == "NM_ALERTS" ? kNatsAlertSubject : "nm.q." + stream + ".push";
+std::string natsAlertSubjectPrefix(const std::string& stream) {
+  return stream == "NM_ALERTS" ? std::string("nm.alerts.") : "nm.q." + stream + ".";
 }
 
 std::string natsAlertSubjects(const std::string& stream) {
-  return stream == "NM_ALERTS" ? kNatsAlertSubjects : "nm.q." + stream + ".>";
+  return natsAlertSubjectPrefix(stream) + ">";
+}
+
+std::string natsAlertSubject(const std::string& stream, uint32_t partition) {
+  return natsAlertSubjectPrefix(stream) + std::to_string(partition);
 }
 
 namespace {
@@ -26,6 +33,22 @@ using std::chrono::milliseconds;
 constexpr Duration kCountsRefresh = milliseconds(500);
 constexpr Duration kMaxFetchWait = milliseconds(200);
 constexpr Duration kRequestTimeout = std::chrono::seconds(5);
+// The waiting fetch of a round that found nothing: short, so the other owned partitions'
+// new messages wait at most this long for the next NoWait round.
+constexpr Duration kIdleFetchWait = milliseconds(25);
+
+std::string defaultReplica() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "nm");
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+void defaultPartitions(const AlertList& alerts, uint32_t partitions, std::vector<uint32_t>& out) {
+  static const std::vector<std::string> kNoGroup;
+  for (const AlertPtr& a : alerts)
+    out.push_back(partitionOfAlert(*a, "namespace", kNoGroup, partitions));
+}
 
 struct NatsBatchHandle final : BatchHandle {
   NatsBatchHandle(const void* q, std::vector<SharedNatsMsg> m) : owner(q), msgs(std::move(m)) {}
@@ -63,6 +86,10 @@ std::pair<uint64_t, uint64_t> sequenceAndDeliveries(natsMsg* m) {
 
 }  // namespace
 
+std::string natsPartitionConsumer(const std::string& consumer, uint32_t partition) {
+  return consumer + "-" + std::to_string(partition);
+}
+
 namespace {
 
 NatsConnectOptions withStateLog(NatsConnectOptions o) {
@@ -82,6 +109,36 @@ NatsQueue::NatsQueue(NatsQueueOptions options)
     : options_(std::move(options)), conn_(withStateLog(options_.connect)) {
   if (options_.maxMsgs == 0) options_.maxMsgs = 1;
   if (options_.maxDeliver < 1) options_.maxDeliver = 1;
+  if (options_.partitions == 0) options_.partitions = 1;
+  if (options_.replica.empty()) options_.replica = defaultReplica();
+  for (uint32_t p = 0; p < options_.partitions; ++p) owned_.insert(p);
+  partitioner_ = std::make_shared<const Partitioner>(defaultPartitions);
+}
+
+void NatsQueue::setPartitioner(Partitioner partitioner) {
+  std::lock_guard<std::mutex> g(mu_);
+  partitioner_ = std::make_shared<const Partitioner>(std::move(partitioner));
+}
+
+void NatsQueue::setOwned(const PartitionSet& owned) {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    owned_.clear();
+    for (uint32_t p : owned)
+      if (p < options_.partitions) owned_.insert(p);
+    ++ownedGen_;
+  }
+  settled_.notify_all();
+}
+
+bool NatsQueue::partitionDrained(uint32_t partition) const {
+  std::lock_guard<std::mutex> g(mu_);
+  // A fetch begun before the owned set changed may still bring messages of `partition`, and
+  // what it brought is naked only by pull's next purge.
+  if (carryGen_ != ownedGen_ || (fetching_ && fetchingGen_ != ownedGen_)) return false;
+  for (const auto& [m, h] : held_)
+    if (h.part == partition) return false;
+  return true;
 }
 
 NatsQueue::~NatsQueue() {
@@ -94,7 +151,7 @@ NatsQueue::~NatsQueue() {
   if (settler_.joinable()) settler_.join();
   // Before the messages and the context go: no ack handler may run on a destroyed queue.
   conn_.close();
-  sub_.reset();
+  subs_.clear();
 }
 
 bool NatsQueue::ensureStream(const std::string& name, const char* subjects, bool workQueue,
@@ -138,10 +195,13 @@ bool NatsQueue::ensureStream(const std::string& name, const char* subjects, bool
   return true;
 }
 
-bool NatsQueue::ensureConsumer(std::string& error) {
+bool NatsQueue::ensureConsumer(uint32_t p, std::string& error) {
+  const std::string name = natsPartitionConsumer(options_.consumer, p);
+  const std::string subject = natsAlertSubject(options_.stream, p);
   jsConsumerConfig cc;
   jsConsumerConfig_Init(&cc);
-  cc.Durable = options_.consumer.c_str();
+  cc.Durable = name.c_str();
+  cc.FilterSubject = subject.c_str();
   cc.AckPolicy = js_AckExplicit;
   cc.DeliverPolicy = js_DeliverAll;
   cc.AckWait = nanos(options_.ackWait);
@@ -159,28 +219,52 @@ bool NatsQueue::ensureConsumer(std::string& error) {
   code = static_cast<jsErrCode>(0);
   s = exists ? js_UpdateConsumer(&ci, js_.get(), options_.stream.c_str(), &cc, nullptr, &code)
              : js_AddConsumer(&ci, js_.get(), options_.stream.c_str(), &cc, nullptr, &code);
-  if (ci) {
-    pending_ = static_cast<size_t>(ci->NumPending) + static_cast<size_t>(ci->NumAckPending);
-    jsConsumerInfo_Destroy(ci);
-  }
+  if (ci) jsConsumerInfo_Destroy(ci);
   if (s != NATS_OK) {
-    error = "--store.nats.consumer \"" + options_.consumer + "\": " + jsError(s, code);
+    error = "--store.nats.consumer \"" + options_.consumer + "\": consumer " + name + ": " +
+            jsError(s, code);
     return false;
   }
   jsSubOptions so;
   jsSubOptions_Init(&so);
   so.Stream = options_.stream.c_str();
-  so.Consumer = options_.consumer.c_str();
+  so.Consumer = name.c_str();
   natsSubscription* sub = nullptr;
   code = static_cast<jsErrCode>(0);
-  s = js_PullSubscribe(&sub, js_.get(), natsAlertSubjects(options_.stream).c_str(),
-                       options_.consumer.c_str(), nullptr, &so, &code);
+  s = js_PullSubscribe(&sub, js_.get(), subject.c_str(), name.c_str(), nullptr, &so, &code);
   if (s != NATS_OK) {
-    error = "--store.nats.consumer \"" + options_.consumer +
-            "\": cannot subscribe: " + jsError(s, code);
+    error = "--store.nats.consumer \"" + options_.consumer + "\": cannot subscribe to " + name +
+            ": " + jsError(s, code);
     return false;
   }
-  sub_.reset(sub);
+  subs_[p].reset(sub);
+  return true;
+}
+
+void NatsQueue::dropLegacyConsumer() {
+  // Before partitions one consumer read nm.alerts.>; a work-queue stream refuses consumers whose
+  // filters overlap, so it goes. Its unacked messages stay in the stream for the partitions'.
+  jsConsumerInfo* ci = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetConsumerInfo(&ci, js_.get(), options_.stream.c_str(),
+                                    options_.consumer.c_str(), nullptr, &code);
+  if (ci) jsConsumerInfo_Destroy(ci);
+  if (s != NATS_OK) return;
+  code = static_cast<jsErrCode>(0);
+  s = js_DeleteConsumer(js_.get(), options_.stream.c_str(), options_.consumer.c_str(), nullptr,
+                        &code);
+  log::warn("deleted the unpartitioned consumer of an earlier version",
+            {{"stream", options_.stream},
+             {"consumer", options_.consumer},
+             {"result", s == NATS_OK ? std::string("ok") : jsError(s, code)}});
+}
+
+bool NatsQueue::ensureConsumers(std::string& error) {
+  dropLegacyConsumer();
+  subs_.resize(options_.partitions);
+  for (uint32_t p = 0; p < options_.partitions; ++p)
+    if (!ensureConsumer(p, error)) return false;
+  refreshCounts();
   return true;
 }
 
@@ -209,10 +293,12 @@ bool NatsQueue::start(std::string& error) {
     error = "--store.nats.url: dead-letter " + err;
     return false;
   }
-  if (!ensureConsumer(error)) return false;
+  if (!ensureConsumers(error)) return false;
   log::info("nats queue", {{"url", redactedNatsUrl(options_.connect.url)},
                            {"stream", options_.stream},
-                           {"consumer", options_.consumer},
+                           {"consumers", natsPartitionConsumer(options_.consumer, 0) + ".." +
+                                             std::to_string(options_.partitions - 1)},
+                           {"replica", options_.replica},
                            {"pending", std::to_string(pending_.load())}});
   settler_ = std::thread([this] { settlerLoop(); });
   return true;
@@ -268,14 +354,22 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
     if (closed_) return PushResult::Closed;
     if (!conn_.connected()) return PushResult::Unavailable;
   }
+  std::shared_ptr<const Partitioner> partitioner;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    partitioner = partitioner_;
+  }
+  std::vector<uint32_t> parts;
+  parts.reserve(n);
+  (*partitioner)(alerts, options_.partitions, parts);
+  parts.resize(n, 0);
   auto req = std::make_shared<PushRequest>();
   req->remaining = n;
   std::future<PushResult> answer = req->answer.get_future();
   jsPubOptions po;
   jsPubOptions_Init(&po);
   po.MaxWait = millis(kRequestTimeout);  // cnats answers the ack handler with a timeout after it
-  std::string bytes, msgId;
-  const std::string pushSubject = natsAlertSubject(options_.stream);
+  std::string bytes, msgId, subject;
   for (size_t k = 0; k < n; ++k) {
     const Alert& a = *alerts[k];
     bytes.clear();
@@ -283,8 +377,9 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
     // The status is part of the id: a resolved re-post of a firing alert is news, not a dup.
     msgId = a.id + ":" + toString(a.status);
     natsMsg* m = nullptr;
-    natsStatus s = natsMsg_Create(&m, pushSubject.c_str(), nullptr, bytes.data(),
-                                  static_cast<int>(bytes.size()));
+    subject = natsAlertSubject(options_.stream, parts[k] % options_.partitions);
+    natsStatus s =
+        natsMsg_Create(&m, subject.c_str(), nullptr, bytes.data(), static_cast<int>(bytes.size()));
     if (s == NATS_OK) s = natsMsgHeader_Set(m, "Nats-Msg-Id", msgId.c_str());
     if (s == NATS_OK) {
       natsMsg* key = m;
@@ -320,7 +415,7 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
   return r;
 }
 
-void NatsQueue::take(natsMsg* m, TimePoint t) {
+void NatsQueue::take(natsMsg* m, uint32_t part, TimePoint t) {
   SharedNatsMsg msg = shareNatsMsg(m);
   auto [seq, delivered] = sequenceAndDeliveries(m);
   if (delivered == 0) delivered = 1;
@@ -336,7 +431,7 @@ void NatsQueue::take(natsMsg* m, TimePoint t) {
     if (!a) reason = "undecodable";
   }
   std::lock_guard<std::mutex> g(mu_);
-  held_[m] = msg;
+  held_[m] = HeldMsg{msg, part};
   if (!a) {
     log::error("queue message moved to the dead-letter stream",
                {{"stream", kNatsDeadLetterStream},
@@ -349,7 +444,7 @@ void NatsQueue::take(natsMsg* m, TimePoint t) {
     return;
   }
   bool wasEmpty = carry_.empty();
-  carry_.push_back({std::move(msg), std::make_shared<const Alert>(std::move(*a)), delivered});
+  carry_.push_back({std::move(msg), std::make_shared<const Alert>(std::move(*a)), delivered, part});
   if (wasEmpty) {
     TimePoint received = carry_.front().alert->receivedAt;
     carryDue_ = received == kZeroTime || received > t ? t : received;
@@ -384,10 +479,70 @@ PulledBatch NatsQueue::makeBatch(size_t maxSize) {
   return b;
 }
 
+void NatsQueue::purgeCarry() {
+  std::vector<SharedNatsMsg> gone;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (carryGen_ == ownedGen_) return;
+    carryGen_ = ownedGen_;
+    std::vector<Held> keep;
+    for (Held& h : carry_) {
+      if (owned_.count(h.part)) {
+        keep.push_back(std::move(h));
+        continue;
+      }
+      held_.erase(h.msg.get());
+      settles_.push_back({h.msg, SettleKind::Nak, 0});
+      gone.push_back(std::move(h.msg));
+    }
+    carry_ = std::move(keep);
+    if (!carry_.empty()) {
+      TimePoint t = now(), received = carry_.front().alert->receivedAt;
+      carryDue_ = received == kZeroTime ? t : std::min(received, t);
+    }
+  }
+  if (!gone.empty()) {
+    // Naked at once: the partition's new owner gets them without waiting for AckWait.
+    log::info("unread messages of a partition no longer owned handed back",
+              {{"messages", std::to_string(gone.size())}});
+    settlerWake_.notify_one();
+  }
+}
+
+int NatsQueue::fetchFrom(uint32_t part, size_t count, bool noWait, Duration wait) {
+  natsMsgList list{};
+  jsFetchRequest req;
+  jsFetchRequest_Init(&req);
+  req.Batch = static_cast<int>(std::max<size_t>(count, 1));
+  req.NoWait = noWait;
+  req.Expires = nanos(std::max<Duration>(wait, milliseconds(1)));
+  natsStatus s = natsSubscription_FetchRequest(&list, subs_[part].get(), &req);
+  const TimePoint t = now();
+  int taken = 0;
+  if (s == NATS_OK) {
+    for (int i = 0; i < list.Count; ++i) {
+      take(list.Msgs[i], part, t);
+      list.Msgs[i] = nullptr;  // owned by take
+      ++taken;
+    }
+  }
+  natsMsgList_Destroy(&list);
+  if (s == NATS_OK || s == NATS_TIMEOUT || s == NATS_NOT_FOUND) {
+    fetchWarned_ = false;
+    return taken;
+  }
+  if (!fetchWarned_)
+    log::warn("nats queue cannot fetch", {{"partition", std::to_string(part)},
+                                          {"error", jsError(s, static_cast<jsErrCode>(0))}});
+  fetchWarned_ = true;
+  return -1;
+}
+
 std::optional<PulledBatch> NatsQueue::pull(size_t maxSize, Duration maxWait) {
   if (maxSize == 0) maxSize = 1;
   std::lock_guard<std::mutex> pg(pullMu_);
   for (;;) {
+    purgeCarry();
     TimePoint t = now();
     bool closed = closed_;
     if (!carry_.empty() && (closed || carry_.size() >= maxSize || carryDue_ + maxWait <= t))
@@ -402,27 +557,44 @@ std::optional<PulledBatch> NatsQueue::pull(size_t maxSize, Duration maxWait) {
     }
     Duration wait = kMaxFetchWait;
     if (!carry_.empty()) wait = std::min<Duration>(wait, carryDue_ + maxWait - t);
-    natsMsgList list{};
-    jsErrCode code = static_cast<jsErrCode>(0);
-    natsStatus s = NATS_CONNECTION_DISCONNECTED;
-    if (conn_.connected()) {
-      s = natsSubscription_Fetch(&list, sub_.get(), static_cast<int>(maxSize - carry_.size()),
-                                 std::max<int64_t>(millis(wait), 1), &code);
-    }
-    if (s == NATS_OK) {
-      fetchWarned_ = false;
-      for (int i = 0; i < list.Count; ++i) {
-        take(list.Msgs[i], t);
-        list.Msgs[i] = nullptr;  // owned by take
+    std::vector<uint32_t> parts;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      if (owned_.empty() || !conn_.connected()) {  // nothing to read: wait for a partition
+        const uint64_t gen = ownedGen_;
+        settled_.wait_for(lk, std::min<Duration>(wait, milliseconds(100)),
+                          [&] { return closed_ || ownedGen_ != gen; });
+        continue;
       }
-    } else if (s != NATS_TIMEOUT) {
-      if (!fetchWarned_) log::warn("nats queue cannot fetch", {{"error", jsError(s, code)}});
-      fetchWarned_ = true;
+      parts.assign(owned_.begin(), owned_.end());
+      fetching_ = true;
+      fetchingGen_ = ownedGen_;
+    }
+    // A NoWait round over every owned partition, from a rotating start so none starves.
+    const size_t first = nextWaitPart_++ % parts.size();
+    int got = 0;
+    bool failed = false;
+    for (size_t k = 0; k < parts.size() && carry_.size() < maxSize; ++k) {
+      int n = fetchFrom(parts[(first + k) % parts.size()], maxSize - carry_.size(), true, wait);
+      if (n < 0) {
+        failed = true;
+        break;
+      }
+      got += n;
+    }
+    // Nothing anywhere: wait a little on one of them (the others are asked again next round).
+    if (got == 0 && !failed)
+      failed = fetchFrom(parts[first], maxSize - carry_.size(), false,
+                         std::min<Duration>(wait, kIdleFetchWait)) < 0;
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      fetching_ = false;
+    }
+    if (failed) {
       std::unique_lock<std::mutex> lk(mu_);
       settled_.wait_for(lk, std::min<Duration>(wait, milliseconds(100)),
                         [&] { return closed_.load(); });
     }
-    natsMsgList_Destroy(&list);
   }
 }
 
@@ -432,7 +604,7 @@ void NatsQueue::queueSettles(const std::vector<SharedNatsMsg>& msgs, SettleKind 
     std::lock_guard<std::mutex> g(mu_);
     --unsettled_;
     for (const SharedNatsMsg& m : msgs) {
-      held_.erase(m.get());
+      held_.erase(m.get());  // a lost partition's message was forgotten already
       settles_.push_back({m, kind, delayMs});
     }
   }
@@ -480,13 +652,12 @@ bool NatsQueue::publishDeadLetter(const DeadLetter& d) {
 }
 
 void NatsQueue::refreshCounts() {
-  jsConsumerInfo* ci = nullptr;
+  // A work-queue stream holds exactly the messages not yet acked, whichever partition.
+  jsStreamInfo* si = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_GetConsumerInfo(&ci, js_.get(), options_.stream.c_str(),
-                                    options_.consumer.c_str(), nullptr, &code);
-  if (s == NATS_OK && ci)
-    pending_ = static_cast<size_t>(ci->NumPending) + static_cast<size_t>(ci->NumAckPending);
-  if (ci) jsConsumerInfo_Destroy(ci);
+  natsStatus s = js_GetStreamInfo(&si, js_.get(), options_.stream.c_str(), nullptr, &code);
+  if (s == NATS_OK && si) pending_ = static_cast<size_t>(si->State.Msgs);
+  if (si) jsStreamInfo_Destroy(si);
 }
 
 bool NatsQueue::sendSettle(Settle& st) {
@@ -548,7 +719,10 @@ void NatsQueue::settlerLoop() {
         dead.swap(dead_);
       }
       if (now() >= nextHeartbeat) {
-        for (auto& [p, m] : held_) heartbeat.push_back(m);
+        // Only owned partitions': a lost one's in-flight messages go to its new owner after
+        // AckWait unless their acks land first.
+        for (auto& [p, h] : held_)
+          if (owned_.count(h.part)) heartbeat.push_back(h.msg);
         nextHeartbeat = now() + heartbeatEvery;
       }
     }

@@ -1,6 +1,6 @@
 // The NATS JetStream queue (--store.type nats): one message per alert in a work-queue stream,
-// read through a durable pull consumer, acked per message; poison messages go to a dead-letter
-// stream.
+// on subject nm.alerts.<partition>, read through one durable pull consumer per partition from
+// the partitions this replica owns, acked per message; poison messages go to a dead-letter stream.
 #pragma once
 
 #include <atomic>
@@ -13,17 +13,18 @@
 #include <vector>
 
 #include "interfaces/alert_queue.h"
+#include "interfaces/partition_leases.h"
 #include "nats/nats_connection.h"
+#include "queue/partition_key.h"
 
 namespace nm {
 
-inline constexpr const char* kNatsAlertSubject = "nm.alerts.push";
-inline constexpr const char* kNatsAlertSubjects = "nm.alerts.>";
-// Subjects of --store.nats.stream: the constants above for the default NM_ALERTS, else
-// "nm.q.<stream>.push" / "nm.q.<stream>.>" (streams' subjects must not overlap, so deployments or
-// replicas on other streams of one server each get their own).
-std::string natsAlertSubject(const std::string& stream);
+// Subjects of --store.nats.stream: partition p is "nm.alerts.<p>" on the default NM_ALERTS, else
+// "nm.q.<stream>.<p>" (streams' subjects must not overlap, so deployments or replicas on other
+// streams of one server each get their own); natsAlertSubjects is the stream's wildcard.
+std::string natsAlertSubjectPrefix(const std::string& stream);
 std::string natsAlertSubjects(const std::string& stream);
+std::string natsAlertSubject(const std::string& stream, uint32_t partition);
 inline constexpr const char* kNatsDeadLetterStream = "NM_DEADLETTER";
 inline constexpr const char* kNatsDeadLetterPrefix = "nm.deadletter.";  // + reason
 
@@ -34,13 +35,24 @@ struct NatsQueueOptions {
   Duration ackWait = std::chrono::seconds(30);    // --store.nats.ack-wait
   int maxDeliver = 5;                             // --store.nats.max-deliver
   size_t maxMsgs = 100000;                        // --store.nats.max-msgs
+  uint32_t partitions = 16;                       // --store.partitions
+  std::string replica;                            // empty: hostname-pid
 };
+
+// The durable consumer of partition p: "<consumer>-<p>".
+std::string natsPartitionConsumer(const std::string& consumer, uint32_t partition);
 
 // Threads: push publishes from the caller's thread (asynchronous publishes, one per alert, each
 // answered by cnats' ack handler thread) and waits for every publish ack. pull fetches on the
 // caller's (the dispatcher's) thread. ack, nack and dead letters are queued for the settler
 // thread (owned, joined in the destructor), which also keeps held messages' AckWait fresh
-// (+WPI) and refreshes the cached consumer counts that size() answers.
+// (+WPI) and refreshes the cached stream count that size() answers.
+// Partitions: pull fetches only from owned ones (all until setOwned says otherwise), a NoWait
+// round over their consumers and, when the round brought nothing, one short waiting fetch. A
+// partition no longer owned is fetched no more; its unread messages are naked at once (for the
+// new owner) and its in-flight ones get no more +WPI, so the server redelivers them to the new
+// owner after AckWait unless their acks land first (a duplicate at worst, bounded by what was
+// in flight and by --store.nats.ack-wait).
 class NatsQueue final : public AlertQueue {
  public:
   explicit NatsQueue(NatsQueueOptions options);
@@ -49,6 +61,15 @@ class NatsQueue final : public AlertQueue {
   // Connects, creates or updates both streams and the consumer, subscribes, starts the
   // settler. False with `error` naming the flag when any of it fails.
   bool start(std::string& error);
+
+  const std::string& replica() const { return options_.replica; }
+  uint32_t partitions() const { return options_.partitions; }
+  // Before the first push; default: the alert's namespace label alone.
+  void setPartitioner(Partitioner partitioner);
+  // Called by the partition leases (any thread).
+  void setOwned(const PartitionSet& owned);
+  // Nothing fetched from `partition` is held any more (unread or in flight).
+  bool partitionDrained(uint32_t partition) const;
 
   PushResult push(AlertList alerts, Duration timeout) override;
   std::optional<PulledBatch> pull(size_t maxSize, Duration maxWait) override;
@@ -82,11 +103,18 @@ class NatsQueue final : public AlertQueue {
     SharedNatsMsg msg;
     AlertPtr alert;
     uint64_t delivered;
+    uint32_t part;
+  };
+  struct HeldMsg {
+    SharedNatsMsg msg;
+    uint32_t part;
   };
 
   bool ensureStream(const std::string& name, const char* subjects, bool workQueue,
                     std::string& error);
-  bool ensureConsumer(std::string& error);
+  bool ensureConsumers(std::string& error);
+  bool ensureConsumer(uint32_t p, std::string& error);
+  void dropLegacyConsumer();
   static void onPubAck(jsCtx* js, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure);
   // Records one publish's outcome for its request (under pubMu_); answers it when it was last.
   void finishPublish(PushRequest& req, PushResult r);
@@ -98,14 +126,19 @@ class NatsQueue final : public AlertQueue {
   bool publishDeadLetter(const DeadLetter& d);
 
   // Decodes one fetched message into carry_, or queues it as a dead letter.
-  void take(natsMsg* m, TimePoint t);
+  void take(natsMsg* m, uint32_t part, TimePoint t);
+  // Fetches from one partition's consumer into carry_; NoWait or waiting up to `wait`.
+  // Returns the messages taken; -1 on an error other than "nothing there".
+  int fetchFrom(uint32_t part, size_t count, bool noWait, Duration wait);
+  // Drops (and naks) unread messages of partitions no longer owned (pull's thread).
+  void purgeCarry();
   PulledBatch makeBatch(size_t maxSize);
   void queueSettles(const std::vector<SharedNatsMsg>& msgs, SettleKind kind, int64_t delayMs);
 
   NatsQueueOptions options_;
   NatsConnection conn_;
   JsCtxPtr js_;
-  NatsSubscriptionPtr sub_;
+  std::vector<NatsSubscriptionPtr> subs_;  // by partition
 
   std::mutex pubMu_;  // publishes in flight, keyed by the message cnats hands back
   std::unordered_map<natsMsg*, std::shared_ptr<PushRequest>> inFlight_;
@@ -117,7 +150,13 @@ class NatsQueue final : public AlertQueue {
   std::vector<Settle> settles_;
   std::vector<DeadLetter> dead_;
   // Fetched and not yet settled: their AckWait is kept fresh with +WPI.
-  std::unordered_map<natsMsg*, SharedNatsMsg> held_;
+  std::unordered_map<natsMsg*, HeldMsg> held_;
+  PartitionSet owned_;
+  uint64_t ownedGen_ = 0;     // bumped by setOwned
+  uint64_t carryGen_ = 0;     // ownedGen_ when pull last dropped unowned unread messages
+  bool fetching_ = false;     // a fetch round is under way…
+  uint64_t fetchingGen_ = 0;  // …over the partitions owned at this generation
+  std::shared_ptr<const Partitioner> partitioner_;
   size_t unsettled_ = 0;
   bool stopping_ = false;
 
@@ -130,6 +169,7 @@ class NatsQueue final : public AlertQueue {
   std::vector<Held> carry_;  // fetched, not yet handed out
   TimePoint carryDue_ = kZeroTime;
   bool fetchWarned_ = false;
+  size_t nextWaitPart_ = 0;  // which owned partition the waiting fetch goes to
 };
 
 }  // namespace nm

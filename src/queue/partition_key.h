@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,5 +28,10 @@ uint32_t partitionOfAlert(const Alert& alert, const std::string& tenantKey,
 // ceil(partitions / liveReplicas): the most partitions one replica holds; all of them when it
 // knows of no live replica (itself not yet counted).
 uint32_t fairShare(uint32_t partitions, uint32_t liveReplicas);
+
+// Each alert's partition (parallel to `alerts`), from the current configuration: the queue
+// backends' seam to partitionOfAlert (the daemon supplies it; default: namespace alone).
+using Partitioner =
+    std::function<void(const AlertList& alerts, uint32_t partitions, std::vector<uint32_t>& out)>;
 
 }  // namespace nm

@@ -120,9 +120,8 @@ PartitionSet RedisLeases::owned() const {
 }
 
 void RedisLeases::publish() {
-  PartitionSet now;
-  for (const auto& [p, h] : held_)
-    if (!h.draining) now.insert(p);
+  const std::vector<uint32_t> active = activeLeases(held_);
+  const PartitionSet now(active.begin(), active.end());
   {
     std::lock_guard<std::mutex> g(mu_);
     if (now == owned_) return;
@@ -220,14 +219,7 @@ void RedisLeases::tick() {
 
   // Over the share: stop reading the highest partitions, give them back once drained.
   const uint32_t share = fairShare(options_.partitions, live);
-  size_t active = 0;
-  for (const auto& [p, h] : held_) active += h.draining ? 0 : 1;
-  for (auto it = held_.rbegin(); it != held_.rend() && active > share; ++it) {
-    if (!it->second.draining) {
-      it->second.draining = true;
-      --active;
-    }
-  }
+  markOverShare(held_, share);
   publish();
   for (auto it = held_.begin(); it != held_.end();) {
     const uint32_t p = it->first;
@@ -244,16 +236,15 @@ void RedisLeases::tick() {
   }
 
   // Under the share: take free or expired leases, starting at a replica-specific offset.
-  const uint32_t start = static_cast<uint32_t>(fnv1a(options_.replica) % options_.partitions);
-  for (uint32_t k = 0; k < options_.partitions && held_.size() < share; ++k) {
-    const uint32_t p = (start + k) % options_.partitions;
+  for (uint32_t p : acquireOrder(options_.replica, options_.partitions)) {
+    if (held_.size() >= share) break;
     if (held_.count(p)) continue;
     const TimePoint asked = now();
     RedisReply s =
         conn_.run({"SET", leaseKey(p), options_.replica, "NX", "PX", std::to_string(ttlMs)}, err);
     if (!s) break;
     if (s->type == REDIS_REPLY_STATUS) {  // OK; nil when another replica holds it
-      held_[p] = Held{asked + options_.ttl, false};
+      held_[p] = Held{asked + options_.ttl, false, 0};
       if (acquired_) acquired_->inc();
       log::info("partition lease acquired", {{"partition", std::to_string(p)}});
     }

@@ -10,6 +10,7 @@
 
 #include "interfaces/partition_leases.h"
 #include "observe/metrics.h"
+#include "queue/lease_share.h"
 #include "redis/redis_connection.h"
 
 namespace nm {
@@ -42,10 +43,7 @@ class RedisLeases final : public PartitionLeases {
   void onDrained(Drained cb) override { drained_ = std::move(cb); }
 
  private:
-  struct Held {
-    TimePoint validUntil;
-    bool draining = false;
-  };
+  using Held = LeaseHold;
   void loop();
   void tick();
   // Checks (and at first records) P; false on a mismatch (error set) or an I/O failure.
@@ -59,7 +57,7 @@ class RedisLeases final : public PartitionLeases {
   RedisConnection conn_;
   OnChange onChange_;
   Drained drained_;
-  std::map<uint32_t, Held> held_;  // the loop's thread only
+  LeaseHolds held_;  // the loop's thread only
   bool checked_ = false;
   bool refused_ = false;  // P mismatch found after start: own nothing
 

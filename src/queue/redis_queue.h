@@ -15,6 +15,7 @@
 #include "interfaces/alert_queue.h"
 #include "interfaces/partition_leases.h"
 #include "observe/metrics.h"
+#include "queue/partition_key.h"
 #include "redis/redis_connection.h"
 
 namespace nm {
@@ -30,10 +31,6 @@ struct RedisQueueOptions {
   Duration maxBackoff = std::chrono::seconds(2);      // between reconnect attempts
   uint32_t partitions = 16;                           // --store.partitions
 };
-
-// Each alert's partition (parallel to `alerts`), from the current configuration.
-using Partitioner =
-    std::function<void(const AlertList& alerts, uint32_t partitions, std::vector<uint32_t>& out)>;
 
 // Threads: push hands its XADDs to the writer thread (owned, joined in the destructor), which
 // pipelines every waiting push, ack and dead letter on its own connection and keeps the held

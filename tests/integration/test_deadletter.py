@@ -212,7 +212,7 @@ class NatsDeadLetterTest(DeadLetterCase, NMTestCase):
         return ack
 
     def poison(self):
-        self.publish("nm.alerts.push", POISON, {"Nats-Msg-Id": "poison-1"})
+        self.publish("nm.alerts.3", POISON, {"Nats-Msg-Id": "poison-1"})
 
     def dead_count(self):
         return self.nats.stream("NM_DEADLETTER")["state"]["messages"]
@@ -220,7 +220,7 @@ class NatsDeadLetterTest(DeadLetterCase, NMTestCase):
     def write_fixed_dead_letter(self, labels):
         self.publish("nm.deadletter.undecodable", encode_alert(labels),
                      {"Nm-Dead-Reason": "undecodable", "Nm-Error": "simulated",
-                      "Nm-Subject": "nm.alerts.push"})
+                      "Nm-Subject": "nm.alerts.3"})
 
     def test_unreachable_server_exits_2_naming_the_flag(self):
         code, _, err = deadletter("list", "--store.type", "nats", "--store.nats.url",

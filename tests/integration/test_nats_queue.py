@@ -107,8 +107,17 @@ class NatsServer:
             self.proc.wait(10)
         self.log.close()
 
-    def consumer(self, stream="NM_ALERTS", name="notification-manager"):
-        return js(self.port, f"CONSUMER.INFO.{stream}.{name}")
+    def consumers(self, stream="NM_ALERTS", name="notification-manager", partitions=16):
+        """One durable consumer per partition: <name>-<p>, filtered on nm.alerts.<p>."""
+        return [js(self.port, f"CONSUMER.INFO.{stream}.{name}-{p}") for p in range(partitions)]
+
+    def consumer(self, stream="NM_ALERTS", name="notification-manager", partitions=16):
+        """The partitions' consumers summed (num_pending, num_ack_pending); the first's config."""
+        cs = self.consumers(stream, name, partitions)
+        return {"num_pending": sum(c.get("num_pending", 0) for c in cs),
+                "num_ack_pending": sum(c.get("num_ack_pending", 0) for c in cs),
+                "config": cs[0].get("config", {}),
+                "filters": [c.get("config", {}).get("filter_subject") for c in cs]}
 
     def stream(self, name):
         return js(self.port, f"STREAM.INFO.{name}")
@@ -166,6 +175,7 @@ class NatsQueueTest(NMTestCase):
         c = self.nats.consumer()["config"]
         self.assertEqual(c["ack_policy"], "explicit")
         self.assertEqual(c["max_deliver"], 6)  # --store.nats.max-deliver 5, plus the one seen
+        self.assertEqual(self.nats.consumer()["filters"], [f"nm.alerts.{p}" for p in range(16)])
 
     def test_kill_9_with_alerts_fetched_but_not_delivered_loses_none(self):
         # A long batch wait holds what the daemon fetched (ack pending) undelivered.
@@ -239,7 +249,7 @@ class NatsQueueTest(NMTestCase):
         self.start(self.args())
         c = NatsClient(self.nats.port)
         try:
-            ack = c.request("nm.alerts.x", b"\x07not an alert", {"Nats-Msg-Id": "poison-1"})
+            ack = c.request("nm.alerts.3", b"\x07not an alert", {"Nats-Msg-Id": "poison-1"})
         finally:
             c.close()
         self.assertEqual(ack.get("stream"), "NM_ALERTS", ack)

@@ -1,0 +1,72 @@
+// markOverShare / acquireOrder (shared by the Redis and NATS leases) and the NATS lease value
+// and live-replica count: pure, so every replica rebalances the same way.
+#include "queue/lease_share.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "queue/nats_leases.h"
+
+namespace nm {
+namespace {
+
+LeaseHolds holding(std::initializer_list<uint32_t> parts) {
+  LeaseHolds h;
+  for (uint32_t p : parts) h[p] = LeaseHold{};
+  return h;
+}
+
+TEST(LeaseShare, OverTheShareTheHighestPartitionsDrain) {
+  LeaseHolds h = holding({1, 4, 7, 9});
+  EXPECT_EQ(markOverShare(h, 2), 2u);
+  EXPECT_FALSE(h[1].draining);
+  EXPECT_FALSE(h[4].draining);
+  EXPECT_TRUE(h[7].draining);
+  EXPECT_TRUE(h[9].draining);
+  EXPECT_EQ(activeLeases(h), (std::vector<uint32_t>{1, 4}));
+}
+
+TEST(LeaseShare, WithinTheShareNothingDrainsAndDrainingOnesStayDraining) {
+  LeaseHolds h = holding({2, 3});
+  h[3].draining = true;
+  EXPECT_EQ(markOverShare(h, 5), 1u);
+  EXPECT_FALSE(h[2].draining);
+  EXPECT_TRUE(h[3].draining);  // a grown share does not take back a lease being given up
+}
+
+TEST(LeaseShare, AcquireOrderVisitsEveryPartitionOnceFromAReplicaOffset) {
+  std::vector<uint32_t> a = acquireOrder("host-1", 16);
+  ASSERT_EQ(a.size(), 16u);
+  EXPECT_EQ(std::set<uint32_t>(a.begin(), a.end()).size(), 16u);
+  for (size_t k = 1; k < a.size(); ++k) EXPECT_EQ(a[k], (a[k - 1] + 1) % 16);
+  EXPECT_EQ(acquireOrder("host-1", 16), a);  // stable
+  EXPECT_TRUE(acquireOrder("x", 0).empty());
+}
+
+TEST(NatsLeaseValue, RoundTripsAndRejectsGarbage) {
+  NatsLeaseValue v{1700000000123, "node-a-42"};
+  std::string text = encodeLeaseValue(v);
+  EXPECT_EQ(text, "1700000000123 node-a-42");
+  auto back = parseLeaseValue(text);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->expiresMs, v.expiresMs);
+  EXPECT_EQ(back->replica, v.replica);
+  EXPECT_FALSE(parseLeaseValue(""));
+  EXPECT_FALSE(parseLeaseValue("node-a"));
+  EXPECT_FALSE(parseLeaseValue(" node-a"));
+  EXPECT_FALSE(parseLeaseValue("12x node-a"));
+  auto released = parseLeaseValue(encodeLeaseValue({0, "r"}));
+  ASSERT_TRUE(released);
+  EXPECT_EQ(released->expiresMs, 0);  // given back: anyone may take it
+}
+
+TEST(NatsLeaseValue, LiveReplicasAreThoseSeenWithinTheTtlAndAtLeastOne) {
+  const Duration ttl = std::chrono::seconds(2);
+  EXPECT_EQ(countLive({10000, 9000, 8000, 7999}, 10000, ttl), 3u);
+  EXPECT_EQ(countLive({}, 10000, ttl), 1u);
+  EXPECT_EQ(countLive({1}, 10000, ttl), 1u);
+}
+
+}  // namespace
+}  // namespace nm

@@ -1,0 +1,22 @@
+// libFuzzer target for the parked-send record codec: arbitrary bytes decode or fail with an
+// error, never crash; whatever decodes encodes back to exactly the same bytes.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "notify/parked_record.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  std::string error;
+  std::optional<nm::ParkedRecord> r = nm::decodeParkedRecord(bytes, error);
+  if (!r) {
+    if (error.empty()) std::abort();
+    return 0;
+  }
+  if (!error.empty()) std::abort();
+  if (nm::encodeParkedRecord(*r) != bytes) std::abort();
+  return 0;
+}

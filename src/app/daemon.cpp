@@ -34,6 +34,7 @@
 #include "notify/http_client_curl.h"
 #include "notify/nats_throttle_window.h"
 #include "notify/notify_stage.h"
+#include "notify/parked_journal.h"
 #include "notify/redis_shared_tokens.h"
 #include "notify/redis_throttle_window.h"
 #include "notify/smtp_client_curl.h"
@@ -386,7 +387,28 @@ int runDaemon(const Flags& flags) {
   } unwatch{state};
 
   HistoryStage history(reg);
+  // Parked sends keep a record of their own in `state` (their batch is acked when they park);
+  // declared before `notify`, whose sends call it, so it outlives them.
+  const bool sharedState = flags.storeType == "redis" || flags.storeType == "nats";
+  const std::string replica = redisQueue  ? redisQueue->consumer()
+                              : natsQueue ? natsQueue->replica()
+                                          : std::string("local");
+  ParkedJournal parkedJournal(state, replica, reg);
   NotifyStage notify(reg, queue.capacity());
+  notify.setParkedRecords(&parkedJournal);
+  // Before intake: what an earlier process parked is sent again (throttles apply). On a shared
+  // backend only this replica's own records (ParkedJournal explains why).
+  if (auto snap = snapshots.current(); snap && state.durable()) {
+    ParkedJournal::ResendResult resent;
+    std::string err;
+    auto mine = [sharedState, &replica](const ParkedRecord& r) {
+      return !sharedState || r.writer == replica;
+    };
+    auto report = [&history, snap](NotifyReport r) { history.record(r, snap->history); };
+    if (!parkedJournal.resendAtStart(*snap, notify, flags.workerTimeout, mine, report, resent, err))
+      log::error("cannot read the parked notifications",
+                 {{"backend", state.name()}, {"error", err}});
+  }
   AsyncTail tail = [&history, &notify, &alertStore](std::shared_ptr<Work> work,
                                                     std::function<void()> finished) {
     auto notes = std::move(work->notifications);

@@ -2,6 +2,7 @@
 // log, API silences) written through, read back at start, and (Redis) shared between replicas.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -11,7 +12,12 @@
 namespace nm {
 
 // One table per stateful part. Keys and values are the part's own encoding (opaque here).
-enum class StateTable : uint8_t { Alerts, NotificationLog, Silences };
+// ParkedSends: notifications acked out of their batch while they wait behind a throttle
+// (notify/parked_journal.h). Appended last: the tables' numbers index the backends' arrays.
+enum class StateTable : uint8_t { Alerts, NotificationLog, Silences, ParkedSends };
+inline constexpr size_t kStateTableCount = 4;
+inline constexpr StateTable kStateTables[kStateTableCount] = {
+    StateTable::Alerts, StateTable::NotificationLog, StateTable::Silences, StateTable::ParkedSends};
 
 inline const char* toString(StateTable t) {
   switch (t) {
@@ -21,6 +27,8 @@ inline const char* toString(StateTable t) {
       return "nflog";
     case StateTable::Silences:
       return "silences";
+    case StateTable::ParkedSends:
+      return "parked";
   }
   return "?";
 }

@@ -47,6 +47,7 @@ struct NotifyStage::Shared {
               "batch.")
           .with({});
   ParkedSends parked;
+  ParkedRecords* records = nullptr;
 };
 
 namespace {
@@ -60,6 +61,9 @@ struct Run {
   NotifyReport report;
   std::atomic<size_t> remaining{0};  // notifications still holding `done`
   std::unique_ptr<std::atomic<int>[]> state;
+  // Keys of the durable records of parked sends: written before a send turns kParked, read
+  // after an exchange sees kParked (so ordered by the state's acq_rel).
+  std::vector<std::string> recordKeys;
   std::function<void(NotifyReport)> done;
   std::function<void(NotifyReport)> late;
 };
@@ -137,6 +141,7 @@ void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoin
     NotifyReport lateReport;
     lateReport.results.push_back(std::move(r));
     run->late(std::move(lateReport));
+    if (!run->recordKeys[i].empty()) run->shared->records->settled(run->recordKeys[i]);
     return;
   }
   run->report.results[i] = std::move(r);
@@ -147,9 +152,13 @@ void complete(const std::shared_ptr<Run>& run, size_t i, SendOutcome o, TimePoin
 void park(const std::shared_ptr<Run>& run, size_t i) {
   if (!run->late || !run->shared->parked.admit(alertCount(run->notes[i])))
     return;  // keeps holding the batch
+  // The durable record is queued before the batch can be acked (release below).
+  ParkedRecords* records = run->shared->records;
+  if (records) run->recordKeys[i] = records->parked(run->notes[i]);
   int expected = kSending;
   if (!run->state[i].compare_exchange_strong(expected, kParked, std::memory_order_acq_rel)) {
     run->shared->parked.release(alertCount(run->notes[i]));  // answered meanwhile
+    if (records && !run->recordKeys[i].empty()) records->settled(run->recordKeys[i]);
     return;
   }
   DeliveryResult& r = run->report.results[i];
@@ -196,6 +205,7 @@ void NotifyStage::run(std::vector<Notification> notes, TimePoint deadline,
   run->report.results.resize(run->notes.size());
   run->remaining.store(run->notes.size());
   run->state = std::make_unique<std::atomic<int>[]>(run->notes.size());
+  run->recordKeys.resize(run->notes.size());
   run->done = std::move(done);
   run->late = std::move(late);
   for (size_t i = 0; i < run->notes.size(); ++i) {
@@ -219,6 +229,10 @@ void NotifyStage::run(std::vector<Notification> notes, TimePoint deadline,
                                       },
                                       [run, i] { park(run, i); }));
   }
+}
+
+void NotifyStage::setParkedRecords(ParkedRecords* records) {
+  shared_->records = records;
 }
 
 ParkedSends::ParkedSends(size_t limit, metrics::Gauge& gauge) : limit_(limit), gauge_(gauge) {}

@@ -51,6 +51,17 @@ class ParkedSends {
   size_t notifications_ = 0;
 };
 
+// Where parked sends keep a durable record (notify/parked_journal.h), so a send whose batch was
+// acked survives a restart. `parked` runs before the send releases its batch (so the record's
+// write is queued before the ack); `settled` once its outcome is known.
+class ParkedRecords {
+ public:
+  virtual ~ParkedRecords() = default;
+  // Returns the record's key; empty when nothing was written.
+  virtual std::string parked(const Notification& note) = 0;
+  virtual void settled(const std::string& key) = 0;
+};
+
 // The notify step, owned by the daemon: its metrics and its parked-send bound.
 class NotifyStage {
  public:
@@ -72,6 +83,8 @@ class NotifyStage {
            std::function<void(NotifyReport)> late = nullptr);
 
   ParkedSends& parked();
+  // Set before the first run; `records` outlives every send.
+  void setParkedRecords(ParkedRecords* records);
 
   struct Shared;
 

@@ -13,8 +13,7 @@ namespace nm::persist {
 
 namespace {
 
-constexpr StateTable kTables[] = {StateTable::Alerts, StateTable::NotificationLog,
-                                  StateTable::Silences};
+constexpr const StateTable (&kTables)[kStateTableCount] = kStateTables;
 
 uint64_t valueHash(std::string_view v) {
   return std::hash<std::string_view>{}(v);
@@ -263,15 +262,15 @@ void NatsStateBackend::writerLoop() {
       if (stopping_) return;
       continue;
     }
-    Writes batch[3];
-    for (size_t i = 0; i < 3; ++i) batch[i].swap(pending_[i]);
+    Writes batch[kStateTableCount];
+    for (size_t i = 0; i < kStateTableCount; ++i) batch[i].swap(pending_[i]);
     const uint64_t taken = enqueued_;
     writingCount_ = pendingCount_;
     pendingCount_ = 0;
     lk.unlock();
     std::string error;
     bool ok = true;
-    for (size_t t = 0; t < 3; ++t) {
+    for (size_t t = 0; t < kStateTableCount; ++t) {
       for (auto it = batch[t].begin(); it != batch[t].end();) {
         if (ok && writeRecord(t, it->first, it->second, error)) {
           writes_[t]->inc();
@@ -294,7 +293,7 @@ void NatsStateBackend::writerLoop() {
     writeErrors_.inc();
     log::error("cannot write state to NATS; the records stay pending and are retried",
                {{"backend", name()}, {"error", error}});
-    for (size_t i = 0; i < 3; ++i)
+    for (size_t i = 0; i < kStateTableCount; ++i)
       for (auto& [key, value] : batch[i])
         if (pending_[i].try_emplace(key, std::move(value)).second) ++pendingCount_;
     pendingGauge_.set(static_cast<double>(pendingCount_));

@@ -23,7 +23,7 @@ namespace nm::persist {
 
 struct NatsStateOptions {
   NatsConnectOptions connect;              // servers, credentials, TLS (--store.nats.*)
-  std::string bucketPrefix = "NM_STATE_";  // buckets NM_STATE_alerts, _nflog, _silences
+  std::string bucketPrefix = "NM_STATE_";  // buckets NM_STATE_alerts, _nflog, _silences, _parked
   std::string replicaId;                   // prefixed to every value written; random when empty
   Duration commitInterval = std::chrono::milliseconds(20);  // a batch is written this often
   size_t commitBatch = 5000;                                // or as soon as this many pend
@@ -98,12 +98,12 @@ class NatsStateBackend final : public StateBackend {
   NatsStateOptions options_;
   NatsConnection conn_;
   JsCtxPtr js_;
-  kvStore* kv_[3] = {nullptr, nullptr, nullptr};
+  kvStore* kv_[kStateTableCount] = {};
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable flushed_;
-  Writes pending_[3];
+  Writes pending_[kStateTableCount];
   size_t pendingCount_ = 0;
   size_t writingCount_ = 0;
   uint64_t enqueued_ = 0;
@@ -113,17 +113,17 @@ class NatsStateBackend final : public StateBackend {
   std::chrono::steady_clock::time_point lastDropLog_{};
 
   std::mutex knownMu_;  // taken before watchMu_ by the watcher threads
-  std::unordered_map<std::string, Known> known_[3];
-  std::set<std::string> recheck_[3];
+  std::unordered_map<std::string, Known> known_[kStateTableCount];
+  std::set<std::string> recheck_[kStateTableCount];
 
   std::mutex watchMu_;
-  StateWatch watchers_[3];
-  std::atomic<bool> resyncWanted_[3] = {false, false, false};
-  std::once_flag watchStarted_[3];
-  std::thread watchThreads_[3];
+  StateWatch watchers_[kStateTableCount];
+  std::atomic<bool> resyncWanted_[kStateTableCount] = {};
+  std::once_flag watchStarted_[kStateTableCount];
+  std::thread watchThreads_[kStateTableCount];
 
-  metrics::Counter* writes_[3];
-  metrics::Counter* remote_[3];
+  metrics::Counter* writes_[kStateTableCount];
+  metrics::Counter* remote_[kStateTableCount];
   metrics::Counter& writeErrors_;
   metrics::Counter& dropped_;
   metrics::Counter& resyncs_;

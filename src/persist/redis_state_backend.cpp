@@ -14,8 +14,7 @@ namespace nm::persist {
 
 namespace {
 
-constexpr StateTable kTables[] = {StateTable::Alerts, StateTable::NotificationLog,
-                                  StateTable::Silences};
+constexpr const StateTable (&kTables)[kStateTableCount] = kStateTables;
 
 uint64_t valueHash(std::string_view v) {
   return std::hash<std::string_view>{}(v);
@@ -148,7 +147,7 @@ bool RedisStateBackend::waitStop(Duration d) {
   return stopCv_.wait_for(lk, d, [this] { return stopping_; });
 }
 
-bool RedisStateBackend::writeBatch(RedisConnection& conn, const Writes (&batch)[3]) {
+bool RedisStateBackend::writeBatch(RedisConnection& conn, const Writes (&batch)[kStateTableCount]) {
   std::vector<RedisCommand> cmds;
   const size_t per = std::max<size_t>(options_.fieldsPerCommand, 1);
   const std::string header = options_.replicaId + "\n";
@@ -160,7 +159,7 @@ bool RedisStateBackend::writeBatch(RedisConnection& conn, const Writes (&batch)[
     notice = header;
     noticeKeys = 0;
   };
-  for (size_t t = 0; t < 3; ++t) {
+  for (size_t t = 0; t < kStateTableCount; ++t) {
     RedisCommand hset{"HSET", hashKey(kTables[t])}, hdel{"HDEL", hashKey(kTables[t])};
     for (const auto& [key, value] : batch[t]) {
       if (value) {
@@ -203,7 +202,7 @@ bool RedisStateBackend::writeBatch(RedisConnection& conn, const Writes (&batch)[
     log::error("Redis refused a state write; its records are lost",
                {{"backend", name()}, {"command", cmds[i][0] + " " + cmds[i][1]}, {"error", e}});
   }
-  for (size_t t = 0; t < 3; ++t) {
+  for (size_t t = 0; t < kStateTableCount; ++t) {
     if (batch[t].empty()) continue;
     writes_[t]->inc(batch[t].size());
     for (const auto& [key, value] : batch[t]) know(t, key, value);
@@ -226,8 +225,8 @@ void RedisStateBackend::writerLoop() {
       if (stopping_) return;
       continue;
     }
-    Writes batch[3];
-    for (size_t i = 0; i < 3; ++i) batch[i].swap(pending_[i]);
+    Writes batch[kStateTableCount];
+    for (size_t i = 0; i < kStateTableCount; ++i) batch[i].swap(pending_[i]);
     const uint64_t taken = enqueued_;
     writingCount_ = pendingCount_;
     pendingCount_ = 0;
@@ -253,7 +252,7 @@ void RedisStateBackend::writerLoop() {
       flushed_.notify_all();
       continue;
     }
-    for (size_t i = 0; i < 3; ++i) {
+    for (size_t i = 0; i < kStateTableCount; ++i) {
       for (auto& [key, value] : batch[i]) {
         if (pending_[i].try_emplace(key, std::move(value)).second) ++pendingCount_;
       }
@@ -410,7 +409,7 @@ bool RedisStateBackend::applyNotice(std::string_view payload, RedisConnection& l
   const size_t nl = payload.find('\n');
   if (nl == std::string_view::npos) return true;
   if (payload.substr(0, nl) == options_.replicaId) return true;  // our own writes
-  std::vector<std::string> keys[3];
+  std::vector<std::string> keys[kStateTableCount];
   size_t i = nl + 1;
   while (i < payload.size()) {
     const size_t t = static_cast<size_t>(payload[i] - '0');
@@ -422,7 +421,7 @@ bool RedisStateBackend::applyNotice(std::string_view payload, RedisConnection& l
     keys[t].emplace_back(payload.substr(colon + 1, len));
     i = colon + 1 + len;
   }
-  for (size_t t = 0; t < 3; ++t) {
+  for (size_t t = 0; t < kStateTableCount; ++t) {
     if (keys[t].empty()) continue;
     {
       std::lock_guard<std::mutex> g(watchMu_);
@@ -489,7 +488,7 @@ void RedisStateBackend::subscriberLoop() {
       for (auto& w : resyncWanted_) w = true;
     }
     bool ok = true;
-    for (size_t t = 0; t < 3 && ok; ++t) {
+    for (size_t t = 0; t < kStateTableCount && ok; ++t) {
       if (!resyncWanted_[t].exchange(false)) continue;
       {
         std::lock_guard<std::mutex> g(watchMu_);

@@ -78,7 +78,7 @@ class RedisStateBackend final : public StateBackend {
 
   void enqueue(StateTable table, std::string key, std::optional<std::string> value);
   void writerLoop();
-  bool writeBatch(RedisConnection& conn, const Writes (&batch)[3]);
+  bool writeBatch(RedisConnection& conn, const Writes (&batch)[kStateTableCount]);
   void subscriberLoop();
   bool resync(size_t table, RedisConnection& look);
   bool applyNotice(std::string_view payload, RedisConnection& look);
@@ -93,7 +93,7 @@ class RedisStateBackend final : public StateBackend {
   std::condition_variable wake_;     // the writer: batch full, flush asked, stopping
   std::condition_variable flushed_;  // flush(): written_ advanced
   std::condition_variable stopCv_;   // backoff waits
-  Writes pending_[3];
+  Writes pending_[kStateTableCount];
   size_t pendingCount_ = 0;
   size_t writingCount_ = 0;
   uint64_t enqueued_ = 0;
@@ -103,17 +103,18 @@ class RedisStateBackend final : public StateBackend {
   std::chrono::steady_clock::time_point lastDropLog_{};
 
   std::mutex knownMu_;
-  std::unordered_map<std::string, uint64_t> known_[3];  // value hashes of watched tables
+  std::unordered_map<std::string, uint64_t>
+      known_[kStateTableCount];  // value hashes of watched tables
 
   std::mutex watchMu_;  // held around every watcher call
-  StateWatch watchers_[3];
-  std::atomic<bool> resyncWanted_[3] = {false, false, false};
+  StateWatch watchers_[kStateTableCount];
+  std::atomic<bool> resyncWanted_[kStateTableCount] = {};
 
   std::mutex loadMu_;
   RedisConnection loadConn_;
 
-  metrics::Counter* writes_[3];
-  metrics::Counter* remote_[3];
+  metrics::Counter* writes_[kStateTableCount];
+  metrics::Counter* remote_[kStateTableCount];
   metrics::Counter& writeErrors_;
   metrics::Counter& dropped_;
   metrics::Counter& resyncs_;

@@ -28,8 +28,7 @@ class Stmt {
   int rc_ = SQLITE_OK;
 };
 
-constexpr StateTable kTables[] = {StateTable::Alerts, StateTable::NotificationLog,
-                                  StateTable::Silences};
+constexpr const StateTable (&kTables)[kStateTableCount] = kStateTables;
 
 }  // namespace
 
@@ -151,7 +150,8 @@ bool SqliteDb::exec(const char* sql, std::string& error) {
   return false;
 }
 
-bool SqliteDb::commit(const TableWrites (&tables)[3], CommitCounts& counts, std::string& error) {
+bool SqliteDb::commit(const TableWrites (&tables)[kStateTableCount], CommitCounts& counts,
+                      std::string& error) {
   counts = {};
   if (!exec("BEGIN IMMEDIATE", error)) return false;
   auto fail = [&] {
@@ -160,7 +160,7 @@ bool SqliteDb::commit(const TableWrites (&tables)[3], CommitCounts& counts, std:
     exec("ROLLBACK", ignored);
     return false;
   };
-  for (size_t i = 0; i < 3; ++i) {
+  for (size_t i = 0; i < kStateTableCount; ++i) {
     if (tables[i].empty()) continue;
     const std::string name = toString(kTables[i]);
     Stmt upsert(db_, "INSERT OR REPLACE INTO " + name + " (key, value) VALUES (?1, ?2)");

@@ -23,7 +23,7 @@ using TableWrites = std::map<std::string, std::optional<std::string>, std::less<
 
 // Row counts of one committed transaction, per table (for nm_state_writes_total{table}).
 struct CommitCounts {
-  size_t perTable[3] = {0, 0, 0};
+  size_t perTable[kStateTableCount] = {};
 };
 
 // One connection, used by one thread at a time (the backend serializes its callers).
@@ -44,7 +44,8 @@ class SqliteDb {
   const std::string& path() const { return path_; }
   // Writes every table's pending records in one transaction; on failure rolls back and returns
   // false with `error` (SQLite's message).
-  bool commit(const TableWrites (&tables)[3], CommitCounts& counts, std::string& error);
+  bool commit(const TableWrites (&tables)[kStateTableCount], CommitCounts& counts,
+              std::string& error);
   bool load(StateTable table,
             const std::function<void(std::string_view key, std::string_view value)>& fn,
             std::string& error);

@@ -50,8 +50,7 @@ SqliteStateBackend::SqliteStateBackend(SqliteDb db, const SqliteOptions& options
                          .with({})) {
   auto& writes = metrics.counter("nm_state_writes_total",
                                  "State records committed (written or erased).", {"table"});
-  for (StateTable t : {StateTable::Alerts, StateTable::NotificationLog, StateTable::Silences})
-    writes_[static_cast<size_t>(t)] = &writes.with({toString(t)});
+  for (StateTable t : kStateTables) writes_[static_cast<size_t>(t)] = &writes.with({toString(t)});
   writer_ = std::thread([this] { writerLoop(); });
 }
 
@@ -129,7 +128,7 @@ size_t SqliteStateBackend::pending() const {
   return pendingCount_ + committingCount_;
 }
 
-bool SqliteStateBackend::commitBatch(const TableWrites (&batch)[3]) {
+bool SqliteStateBackend::commitBatch(const TableWrites (&batch)[kStateTableCount]) {
   CommitCounts counts;
   std::string error;
   auto start = std::chrono::steady_clock::now();
@@ -147,7 +146,7 @@ bool SqliteStateBackend::commitBatch(const TableWrites (&batch)[3]) {
                {{"file", db_.path()}, {"error", error}, {"records", std::to_string(records)}});
     return false;
   }
-  for (size_t i = 0; i < 3; ++i)
+  for (size_t i = 0; i < kStateTableCount; ++i)
     if (counts.perTable[i]) writes_[i]->inc(counts.perTable[i]);
   return true;
 }
@@ -165,8 +164,8 @@ void SqliteStateBackend::writerLoop() {
       if (stopping_) return;
       continue;
     }
-    TableWrites batch[3];
-    for (size_t i = 0; i < 3; ++i) batch[i].swap(pending_[i]);
+    TableWrites batch[kStateTableCount];
+    for (size_t i = 0; i < kStateTableCount; ++i) batch[i].swap(pending_[i]);
     const uint64_t taken = enqueued_;
     committingCount_ = pendingCount_;  // still pending until committed (pending() counts them)
     pendingCount_ = 0;
@@ -181,7 +180,7 @@ void SqliteStateBackend::writerLoop() {
       continue;
     }
     // Put the batch back under what was written meanwhile (newer writes of a key win).
-    for (size_t i = 0; i < 3; ++i) {
+    for (size_t i = 0; i < kStateTableCount; ++i) {
       for (auto& [key, value] : batch[i]) {
         if (pending_[i].try_emplace(key, std::move(value)).second) ++pendingCount_;
       }

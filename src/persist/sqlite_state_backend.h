@@ -52,7 +52,7 @@ class SqliteStateBackend final : public StateBackend {
   void enqueue(StateTable table, std::string key, std::optional<std::string> value);
   void writerLoop();
   // Commits `batch` (taken from pending); true when committed. Caller holds no lock.
-  bool commitBatch(const TableWrites (&batch)[3]);
+  bool commitBatch(const TableWrites (&batch)[kStateTableCount]);
 
   SqliteDb db_;
   std::mutex dbMu_;  // the connection: writer commits, load reads
@@ -61,7 +61,7 @@ class SqliteStateBackend final : public StateBackend {
   mutable std::mutex mu_;
   std::condition_variable wake_;     // the writer: batch full, flush asked, stopping
   std::condition_variable flushed_;  // flush(): committed_ advanced
-  TableWrites pending_[3];
+  TableWrites pending_[kStateTableCount];
   size_t pendingCount_ = 0;
   size_t committingCount_ = 0;  // taken out of pending_ by the commit in progress
   uint64_t enqueued_ = 0;       // writes accepted so far (sequence)
@@ -70,7 +70,7 @@ class SqliteStateBackend final : public StateBackend {
   bool stopping_ = false;
   std::chrono::steady_clock::time_point lastDropLog_{};
 
-  metrics::Counter* writes_[3];
+  metrics::Counter* writes_[kStateTableCount];
   metrics::Counter& writeErrors_;
   metrics::Counter& dropped_;
   metrics::Gauge& pendingGauge_;

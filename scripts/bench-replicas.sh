@@ -4,18 +4,24 @@
 # the NATS queue has partitions: NM_BENCH_NATS3=1), one nm-loadgen spreading its connections over
 # the replicas, one nm-sink. Redis runs with AOF (appendfsync always), NATS with file storage.
 # Usage: scripts/bench-replicas.sh [TOTAL_ALERTS]   (default 100000)
-#        scripts/bench-replicas.sh kill [TOTAL]      the kill -9 run of test_replicas_chaos.py
-#                                                    (3 Redis replicas): prints lost, duplicates
+#        scripts/bench-replicas.sh kill [TOTAL] [redis|nats]   the replica kill -9 run of
+#                                                    test_replicas_chaos.py (3 replicas on Redis,
+#                                                    default, or NATS): prints lost, duplicates
 # Build first: cmake --build build --target notification-manager nm-loadgen nm-sink
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B="${NM_BENCH_BUILD:-build}"
 
 if [ "${1:-}" = kill ]; then
+  case "${3:-redis}" in
+    redis) CLASS=ReplicasChaosTest ;;
+    nats) CLASS=NatsReplicasChaosTest ;;
+    *) echo "bench-replicas.sh kill: backend must be redis or nats, not \"$3\"" >&2; exit 2 ;;
+  esac
   cd tests/integration
   NM_BINARY="$PWD/../../$B/notification-manager" NM_CHAOS_ALERTS="${2:-100000}" \
     NM_CHAOS_RATE="${NM_CHAOS_RATE:-10000}" python3 run.py \
-    test_replicas_chaos.ReplicasChaosTest.test_replica_kill_9_mid_stream_loses_nothing_and_duplicates_stay_bounded \
+    "test_replicas_chaos.$CLASS.test_replica_kill_9_mid_stream_loses_nothing_and_duplicates_stay_bounded" \
     2>&1 | grep -oE '(sent: .*|^delivered.*|^distinct.*|^chaos.*|FAIL.*|Error.*)'
   exit "${PIPESTATUS[0]}"
 fi

@@ -32,6 +32,7 @@
 #include "interfaces/smtp_client.h"
 #include "interfaces/tenant_resolver.h"
 #include "notify/http_client_curl.h"
+#include "notify/nats_shared_tokens.h"
 #include "notify/nats_throttle_window.h"
 #include "notify/notify_stage.h"
 #include "notify/parked_journal.h"
@@ -259,6 +260,15 @@ int runDaemon(const Flags& flags) {
     std::string urlError;
     if (auto url = redisUrlFromFlags(flags, urlError))
       sharedTokens = std::make_unique<RedisSharedTokens>(*url);
+  } else if (flags.storeType == "nats") {
+    std::string urlError;
+    if (auto url = parseNatsUrl(flags.storeNatsUrl, urlError)) {  // makeQueue accepted it already
+      NatsConnectOptions c;
+      c.url = *url;
+      c.credsFile = flags.storeNatsCreds;
+      c.tlsCa = flags.storeNatsTlsCa;
+      sharedTokens = std::make_unique<NatsSharedTokens>(std::move(c));  // bucket NM_TOKENS
+    }
   }
   TokenCache tokens(sharedTokens.get());
   std::unique_ptr<SmtpClient> smtp = makeCurlSmtpClient();

@@ -115,6 +115,21 @@ NatsQueue::NatsQueue(NatsQueueOptions options)
   partitioner_ = std::make_shared<const Partitioner>(defaultPartitions);
 }
 
+std::string NatsQueue::unavailableReason() const {
+  if (conn_.connected()) return {};
+  natsConnection* nc = conn_.get();
+  const std::string url = redactedNatsUrl(options_.connect.url);
+  if (!nc) return "not connected yet to " + url;
+  switch (natsConnection_Status(nc)) {
+    case NATS_CONN_STATUS_CLOSED:
+      return "connection to " + url + " closed";
+    case NATS_CONN_STATUS_CONNECTING:
+      return "connecting to " + url;
+    default:
+      return "connection to " + url + " lost, reconnecting";
+  }
+}
+
 void NatsQueue::setPartitioner(Partitioner partitioner) {
   std::lock_guard<std::mutex> g(mu_);
   partitioner_ = std::make_shared<const Partitioner>(std::move(partitioner));

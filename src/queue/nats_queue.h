@@ -78,6 +78,9 @@ class NatsQueue final : public AlertQueue {
   void close() override;
   size_t size() const override { return pending_.load(); }
   size_t capacity() const override { return options_.maxMsgs; }
+  // From the connection's status: down while cnats reconnects (pushes answer 503 meanwhile).
+  bool available() const override { return conn_.connected(); }
+  std::string unavailableReason() const override;
 
  private:
   struct PushRequest {

@@ -1,18 +1,27 @@
-"""Chaos on three replicas (issue #12): the real redis-server (AOF, appendfsync always) and three
-replicas of the real binary behind one nm-loadgen (failing over between them) and one nm-sink
---ids (deliveries per alert id): kill -9 of a replica mid-stream and its restart, then kill -9
-of redis-server and its restart from the AOF. Every alert answered 200 is delivered (0 lost),
+"""Chaos on three replicas (issue #12), on each durable backend: the real redis-server (AOF,
+appendfsync always) or nats-server -js (file storage), and three replicas of the real binary
+behind one nm-loadgen (failing over between them) and one nm-sink --ids (deliveries per alert id):
+kill -9 of a replica mid-stream and its restart, then kill -9 of the backend server and its
+restart from the same data (AOF, or the same -sd). Every alert answered 200 is delivered (0 lost),
 notifications stay within their group, and duplicates stay under the stated bound.
 
 Why appendfsync always: Redis fsyncs the AOF before it writes the replies of the commands in it,
 so an XADD answered (and so a POST answered 200) is on disk; with everysec a write postponed
 behind a slow fsync (up to 2 s) may be answered and not yet in the file when the process dies.
 
-The backend is a parameter (RedisBackend; a NatsBackend slots in beside it once the NATS queue
-has partitions and leases: without them three replicas share one consumer and split groups).
+Why NATS needs no setting for a server kill -9: nats-server 2.9 writes a stream's message to its
+block file (write(2), the kernel's page cache) before it sends the publish ack (no async flush for
+streams), so a killed process loses nothing acked; only its fsync waits (2 minutes, fixed in 2.9;
+`jetstream { sync_interval: always }` from 2.10), which matters for a machine crash, not a process
+kill (docs/operations.md, NATS).
+
+The duplicate bound of a replica kill: what the victim had fetched and not acked (on NATS the
+consumers' ack-pending messages of the partitions it leased; redelivered to the new owner after
+--store.nats.ack-wait), plus its unanswered posts (re-posted to the survivors).
 NM_CHAOS_ALERTS (default 20,000, to stay within CI's budget, ASan included) and NM_CHAOS_RATE
 (alerts/s, default 2,000) size the run; scripts/bench-replicas.sh kill runs it with 100,000."""
 
+import base64
 import os
 import socket
 import subprocess
@@ -20,6 +29,7 @@ import time
 import unittest
 
 from nmtest import BINARY, Daemon, NMTestCase, metric_sum, nm_manifest, wait_until, webhook_receiver
+from test_nats_queue import NATS, NatsClient, NatsServer
 from test_redis_queue import PARTITIONS, REDIS, RedisServer, streams_len, streams_pending
 
 BUILD = os.path.dirname(os.path.abspath(BINARY))
@@ -35,6 +45,7 @@ TTL_MS = 1000    # --store.lease-ttl
 class RedisBackend:
     """redis-server with AOF (appendfsync always) in `dir`: kill -9 and restart on its port."""
     name = "redis"
+    installed = REDIS
 
     def __init__(self, dir):
         self.server = RedisServer(dir, aof=True)
@@ -67,6 +78,83 @@ class RedisBackend:
                 if consumer is None or name == consumer:
                     total += int(count)
         return total
+
+
+class NatsBackend:
+    """nats-server -js with its store (-sd) in `dir`: kill -9 and restart on its port and store."""
+    name = "nats"
+    installed = NATS
+    ACK_WAIT = "2s"  # --store.nats.ack-wait: how soon a killed replica's fetched messages return
+
+    def __init__(self, dir):
+        self.server = NatsServer(dir)
+        self.client = None
+
+    def args(self):
+        return ["--store.type", "nats", "--store.nats.url", f"nats://127.0.0.1:{self.server.port}",
+                "--store.lease-ttl", f"{TTL_MS}ms", "--store.nats.ack-wait", self.ACK_WAIT]
+
+    def kill9(self):
+        self._drop_client()
+        self.server.proc.kill()
+        self.server.proc.wait()
+        self.server.log.close()
+
+    def restart(self):
+        self.server.start()
+
+    def stop(self):
+        self._drop_client()
+        self.server.stop()
+
+    def _drop_client(self):
+        if self.client:
+            self.client.close()
+            self.client = None
+
+    def _js(self, api, body=b""):
+        """One JetStream API request on a kept connection (polled every few milliseconds)."""
+        if not self.client:
+            self.client = NatsClient(self.server.port)
+        try:
+            return self.client.request("$JS.API." + api, body)
+        except (OSError, ValueError):
+            self._drop_client()
+            raise
+
+    def _ack_pending(self, p):
+        return self._js(f"CONSUMER.INFO.NM_ALERTS.notification-manager-{p}").get(
+            "num_ack_pending", 0)
+
+    def _holder(self, p):
+        """The replica id in partition p's lease ("<expiry ms> <replica>"), or None."""
+        r = self._js("STREAM.MSG.GET.KV_NM_ALERTS_LEASES",
+                     {"last_by_subj": f"$KV.NM_ALERTS_LEASES.p{p}"})
+        data = r.get("message", {}).get("data")
+        if not data:
+            return None
+        parts = base64.b64decode(data).decode().split(" ", 1)
+        return parts[1] if len(parts) == 2 else None
+
+    def drained(self):
+        """No partition's consumer has a message to deliver or one fetched and not acked. Not
+        "the stream is empty": after a server kill -9, nats-server 2.9 may restore a consumer's
+        acks without the work-queue removals they caused, leaving acked messages in the stream
+        that are never delivered again (they count against --store.nats.max-msgs)."""
+        for p in range(PARTITIONS):
+            c = self._js(f"CONSUMER.INFO.NM_ALERTS.notification-manager-{p}")
+            if c.get("num_pending", 1) or c.get("num_ack_pending", 1):
+                return False
+        return True
+
+    def leftover(self):
+        """Messages still in the stream once drained (see drained)."""
+        return self._js("STREAM.INFO.NM_ALERTS")["state"]["messages"]
+
+    def pending_of(self, consumer=None):
+        """Messages fetched and not acked: on the partitions `consumer` leases, or on all."""
+        return sum(self._ack_pending(p) for p in range(PARTITIONS)
+                   if consumer is None or self._holder(p) == consumer)
 
 
 class Sink:
@@ -118,8 +206,9 @@ class ReplicasChaosTest(NMTestCase):
     backend_class = RedisBackend
 
     def setUp(self):
-        if not REDIS:
-            self.skipTest("redis-server is not installed (apt-get install redis-server)")
+        if not self.backend_class.installed:
+            self.skipTest(f"{self.backend_class.name}-server is not installed "
+                          f"(apt-get install {self.backend_class.name}-server)")
         for tool in (LOADGEN, SINK):
             if not os.path.exists(tool):
                 self.skipTest(f"{tool} is not built (cmake --build build --target nm-loadgen "
@@ -281,15 +370,22 @@ class ReplicasChaosTest(NMTestCase):
                        what="/-/ready to answer 200 once the backend is back")
         accepted, lost, duplicates, retried, stats = self.finish_load()
         bound = held + retried
+        left = (f" acked-but-left-in-stream={self.backend.leftover()}"
+                if hasattr(self.backend, "leftover") else "")
         print(f"chaos[{self.backend.name}, backend kill -9]: alerts={ALERTS} "
               f"accepted={len(accepted)} lost={lost} duplicates={duplicates} "
               f"bound={bound} (read and not acked at the kill {held} + re-posted after 503 "
               f"{retried}) notifications={stats['requests']} "
-              f"mixed_groups={stats['mixed_groups']}")
+              f"mixed_groups={stats['mixed_groups']}{left}")
         self.assertEqual(len(accepted), ALERTS)
         self.assertEqual(lost, 0)
         self.assertEqual(stats["mixed_groups"], 0)
         self.assertLessEqual(duplicates, bound)
+
+
+class NatsReplicasChaosTest(ReplicasChaosTest):
+    """The same scenarios on nats-server -js: partitioned subjects, KV leases, file storage."""
+    backend_class = NatsBackend
 
 
 if __name__ == "__main__":

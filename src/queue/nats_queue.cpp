@@ -1,13 +1,14 @@
-// NatsQueue: pushes are asynchronous JetStream publishes (Nats-Msg-Id = alert id and status, so
-// the stream's duplicate window drops a re-post) answered Accepted once every publish ack
-// arrived; pulls batch fetched messages by size and age; acks, naks, terms, dead letters and
-// +WPI heartbeats run on the settler thread, kept (never dropped) across a reconnect.
+// NatsQueue: pushes are asynchronous JetStream publishes of packed messages (Nats-Msg-Id =
+// alertPackId of their alerts, so the stream's duplicate window drops a re-post) answered Accepted
+// once every publish ack arrived; pulls batch fetched messages by size and age; acks, naks, terms,
+// dead letters and +WPI heartbeats run on the settler thread, kept (never dropped) across a
+// reconnect.
 #include "queue/nats_queue.h"
 
 #include <algorithm>
 
-#include "core/alert_codec.h"
 #include "observe/log.h"
+#include "queue/alert_pack.h"
 
 namespace nm {
 
@@ -17,6 +18,7 @@ using std::chrono::milliseconds;
 
 constexpr Duration kCountsRefresh = milliseconds(500);
 constexpr Duration kMaxFetchWait = milliseconds(200);
+constexpr size_t kMaxFetch = 1024;
 constexpr Duration kRequestTimeout = std::chrono::seconds(5);
 
 struct NatsBatchHandle final : BatchHandle {
@@ -248,7 +250,30 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
   if (alerts.empty()) return PushResult::Accepted;
   if (closed_) return PushResult::Closed;
   if (!conn_.connected()) return PushResult::Unavailable;
-  const size_t n = alerts.size();
+  // The push's messages: its alerts in order, a new message past kNatsPackBytes.
+  std::vector<std::string> payloads, ids;
+  {
+    std::vector<const Alert*> members;
+    size_t bytes = 0;
+    auto flush = [&] {
+      if (members.empty()) return;
+      appendAlertPack(payloads.emplace_back(), members);
+      ids.push_back(alertPackId(members));
+      members.clear();
+      bytes = 0;
+    };
+    for (const AlertPtr& a : alerts) {
+      // A rough size: labels and annotations dominate an alert's bytes.
+      size_t approx = 64 + a->id.size() + a->generatorURL.size();
+      for (const auto& [k, v] : a->labels) approx += 8 + k.size() + v.size();
+      for (const auto& [k, v] : a->annotations) approx += 8 + k.size() + v.size();
+      if (!members.empty() && bytes + approx > kNatsPackBytes) flush();
+      members.push_back(a.get());
+      bytes += approx;
+    }
+    flush();
+  }
+  const size_t n = payloads.size();
   if (n > options_.maxMsgs) return PushResult::Full;
   if (pending_ + n > options_.maxMsgs) {
     if (timeout <= Duration::zero()) return PushResult::Full;
@@ -266,13 +291,10 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
   jsPubOptions po;
   jsPubOptions_Init(&po);
   po.MaxWait = millis(kRequestTimeout);  // cnats answers the ack handler with a timeout after it
-  std::string bytes, msgId;
   for (size_t k = 0; k < n; ++k) {
-    const Alert& a = *alerts[k];
-    bytes.clear();
-    appendEncodedAlert(bytes, a);
-    // The status is part of the id: a resolved re-post of a firing alert is news, not a dup.
-    msgId = a.id + ":" + toString(a.status);
+    // The statuses are part of the id: a resolved re-post of a firing alert is news, not a dup.
+    const std::string& bytes = payloads[k];
+    const std::string& msgId = ids[k];
     natsMsg* m = nullptr;
     natsStatus s = natsMsg_Create(&m, kNatsAlertSubject, nullptr, bytes.data(),
                                   static_cast<int>(bytes.size()));
@@ -316,23 +338,25 @@ void NatsQueue::take(natsMsg* m, TimePoint t) {
   auto [seq, delivered] = sequenceAndDeliveries(m);
   if (delivered == 0) delivered = 1;
   std::string err, reason;
-  std::optional<Alert> a;
+  std::optional<std::vector<Alert>> decoded;
+  std::string_view bytes(natsMsg_GetData(m), static_cast<size_t>(natsMsg_GetDataLength(m)));
   if (delivered > static_cast<uint64_t>(options_.maxDeliver)) {
     reason = "max-deliver";
     err = "delivered " + std::to_string(delivered) + " times, over --store.nats.max-deliver " +
           std::to_string(options_.maxDeliver);
   } else {
-    std::string_view bytes(natsMsg_GetData(m), static_cast<size_t>(natsMsg_GetDataLength(m)));
-    a = decodeAlert(bytes, err);
-    if (!a) reason = "undecodable";
+    decoded = decodeAlertPack(bytes, err);
+    if (!decoded) reason = "undecodable";
   }
   std::lock_guard<std::mutex> g(mu_);
   held_[m] = msg;
-  if (!a) {
+  if (!decoded) {
+    // The whole message goes: every alert it says it holds.
     log::error("queue message moved to the dead-letter stream",
                {{"stream", kNatsDeadLetterStream},
                 {"subject", kNatsDeadLetterPrefix + reason},
                 {"sequence", std::to_string(seq)},
+                {"alerts", std::to_string(alertPackCount(bytes))},
                 {"reason", reason},
                 {"error", err}});
     dead_.push_back({std::move(msg), reason, err});
@@ -340,9 +364,13 @@ void NatsQueue::take(natsMsg* m, TimePoint t) {
     return;
   }
   bool wasEmpty = carry_.empty();
-  carry_.push_back({std::move(msg), std::make_shared<const Alert>(std::move(*a)), delivered});
+  Held h{std::move(msg), {}, delivered};
+  h.alerts.reserve(decoded->size());
+  for (Alert& a : *decoded) h.alerts.push_back(std::make_shared<const Alert>(std::move(a)));
+  carryAlerts_ += h.alerts.size();
+  carry_.push_back(std::move(h));
   if (wasEmpty) {
-    TimePoint received = carry_.front().alert->receivedAt;
+    TimePoint received = carry_.front().alerts.front()->receivedAt;
     carryDue_ = received == kZeroTime || received > t ? t : received;
   }
 }
@@ -353,17 +381,22 @@ PulledBatch NatsQueue::makeBatch(size_t maxSize) {
   PulledBatch b;
   std::vector<SharedNatsMsg> msgs;
   std::vector<Held> rest;
+  // Whole messages up to maxSize alerts; the first one even when it alone has more.
+  bool full = false;
   for (Held& h : carry_) {
-    if (b.alerts.size() < maxSize && h.delivered == delivered) {
-      b.alerts.push_back(std::move(h.alert));
+    if (!full && h.delivered == delivered &&
+        (msgs.empty() || b.alerts.size() + h.alerts.size() <= maxSize)) {
+      b.alerts.insert(b.alerts.end(), h.alerts.begin(), h.alerts.end());
       msgs.push_back(std::move(h.msg));
     } else {
+      full = full || h.delivered == delivered;
       rest.push_back(std::move(h));
     }
   }
+  carryAlerts_ -= b.alerts.size();
   carry_ = std::move(rest);
   if (!carry_.empty()) {
-    TimePoint t = now(), received = carry_.front().alert->receivedAt;
+    TimePoint t = now(), received = carry_.front().alerts.front()->receivedAt;
     carryDue_ = received == kZeroTime ? t : std::min(received, t);
   }
   {
@@ -381,7 +414,7 @@ std::optional<PulledBatch> NatsQueue::pull(size_t maxSize, Duration maxWait) {
   for (;;) {
     TimePoint t = now();
     bool closed = closed_;
-    if (!carry_.empty() && (closed || carry_.size() >= maxSize || carryDue_ + maxWait <= t))
+    if (!carry_.empty() && (closed || carryAlerts_ >= maxSize || carryDue_ + maxWait <= t))
       return makeBatch(maxSize);
     if (closed) {
       // Nothing new is fetched once closed: unread messages stay for the next start or another
@@ -397,7 +430,9 @@ std::optional<PulledBatch> NatsQueue::pull(size_t maxSize, Duration maxWait) {
     jsErrCode code = static_cast<jsErrCode>(0);
     natsStatus s = NATS_CONNECTION_DISCONNECTED;
     if (conn_.connected()) {
-      s = natsSubscription_Fetch(&list, sub_.get(), static_cast<int>(maxSize - carry_.size()),
+      // A fetch allocates room for every message it asks for: ask for a bounded number.
+      const size_t room = std::min(kMaxFetch, maxSize - std::min(maxSize - 1, carryAlerts_));
+      s = natsSubscription_Fetch(&list, sub_.get(), static_cast<int>(room),
                                  std::max<int64_t>(millis(wait), 1), &code);
     }
     if (s == NATS_OK) {

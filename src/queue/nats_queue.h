@@ -1,4 +1,5 @@
-// The NATS JetStream queue (--store.type nats): one message per alert in a work-queue stream,
+// The NATS JetStream queue (--store.type nats): one message per push (queue/alert_pack; split
+// only past kNatsPackBytes) in a work-queue stream,
 // read through a durable pull consumer, acked per message; poison messages go to a dead-letter
 // stream.
 #pragma once
@@ -21,6 +22,8 @@ inline constexpr const char* kNatsAlertSubject = "nm.alerts.push";
 inline constexpr const char* kNatsAlertSubjects = "nm.alerts.>";
 inline constexpr const char* kNatsDeadLetterStream = "NM_DEADLETTER";
 inline constexpr const char* kNatsDeadLetterPrefix = "nm.deadletter.";  // + reason
+// A push's message is split before it grows past this (the server's default max_payload is 1 MB).
+inline constexpr size_t kNatsPackBytes = 256 * 1024;
 
 struct NatsQueueOptions {
   NatsConnectOptions connect;                     // --store.nats.url, .creds, .tls-ca
@@ -31,7 +34,12 @@ struct NatsQueueOptions {
   size_t maxMsgs = 100000;                        // --store.nats.max-msgs
 };
 
-// Threads: push publishes from the caller's thread (asynchronous publishes, one per alert, each
+// Messages: a message holds a push's alerts (Nats-Msg-Id: alertPackId, so the stream's duplicate
+// window drops a re-posted identical push and nothing else); messages written before packing (one
+// alert each) still read. A message is the unit after that: a batch holds whole messages (more
+// than maxSize alerts only when one message alone has more), ack/nak/term/dead-letter/AckWait
+// cover whole messages, and size()/capacity() (--store.nats.max-msgs) count messages.
+// Threads: push publishes from the caller's thread (asynchronous publishes, one per message, each
 // answered by cnats' ack handler thread) and waits for every publish ack. pull fetches on the
 // caller's (the dispatcher's) thread. ack, nack and dead letters are queued for the settler
 // thread (owned, joined in the destructor), which also keeps held messages' AckWait fresh
@@ -75,7 +83,7 @@ class NatsQueue final : public AlertQueue {
   };
   struct Held {
     SharedNatsMsg msg;
-    AlertPtr alert;
+    AlertList alerts;  // all of the message's
     uint64_t delivered;
   };
 
@@ -123,6 +131,7 @@ class NatsQueue final : public AlertQueue {
   // pull's own state (the dispatcher's thread only).
   std::mutex pullMu_;
   std::vector<Held> carry_;  // fetched, not yet handed out
+  size_t carryAlerts_ = 0;   // the alerts of carry_
   TimePoint carryDue_ = kZeroTime;
   bool fetchWarned_ = false;
 };

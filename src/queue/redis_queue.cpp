@@ -1,7 +1,7 @@
-// RedisQueue: pushes are pipelined MULTI/XADD…/EXEC rounds (each alert to its partition's
-// stream) answered Accepted only after EXEC's reply; pulls batch XREADGROUP entries by size and
-// age; acks and dead letters are flushed by the writer thread, and are kept (never dropped) across
-// a reconnect.
+// RedisQueue: pushes are pipelined MULTI/XADD…/EXEC rounds (one entry per partition a push
+// touches, holding its alerts of that partition) answered Accepted only after EXEC's reply; pulls
+// batch XREADGROUP entries by size and age; acks and dead letters are flushed by the writer thread,
+// and are kept (never dropped) across a reconnect.
 #include "queue/redis_queue.h"
 
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/alert_codec.h"
 #include "observe/log.h"
+#include "queue/alert_pack.h"
 #include "queue/partition_key.h"
 
 namespace nm {
@@ -37,9 +37,11 @@ double secondsSince(TimePoint start) {
 }
 
 struct RedisBatchHandle final : BatchHandle {
-  RedisBatchHandle(const void* q, std::vector<Ref> i) : owner(q), ids(std::move(i)) {}
+  RedisBatchHandle(const void* q, std::vector<Ref> i, std::vector<size_t> c)
+      : owner(q), ids(std::move(i)), counts(std::move(c)) {}
   const void* owner;
   std::vector<Ref> ids;
+  std::vector<size_t> counts;  // alerts of each entry
   std::atomic<bool> settled{false};
 };
 
@@ -94,7 +96,7 @@ RedisQueue::RedisQueue(RedisQueueOptions options, metrics::Registry& metrics)
       ackLatency_(latencyFamily(metrics).with({"ack"})),
       redelivered_(metrics
                        .counter("nm_queue_redelivered_total",
-                                "Queue entries delivered again: after a nack, or taken over from "
+                                "Alerts delivered again: after a nack, or taken over from "
                                 "a consumer idle past --store.redis.claim-idle.")
                        .with({})),
       deadLettered_(metrics.counter("nm_queue_dead_lettered_total",
@@ -130,19 +132,29 @@ void RedisQueue::setOwned(const PartitionSet& owned) {
       // Nacked entries of a partition given up stay pending in Redis for its new owner.
       for (auto it = nacked_.begin(); it != nacked_.end();) {
         Nacked& n = it->second;
-        const bool parallel = n.alerts.size() == n.ids.size();
+        size_t total = 0;
+        for (size_t c : n.counts) total += c;
+        const bool parallel = n.alerts.size() == total;
         AlertList alerts;
         std::vector<Ref> ids;
+        std::vector<size_t> counts;
+        size_t at = 0;
         for (size_t k = 0; k < n.ids.size(); ++k) {
+          const size_t from = at;
+          at += n.counts[k];
           if (n.ids[k].first == p) {
             held_.erase(n.ids[k]);
             continue;
           }
           ids.push_back(n.ids[k]);
-          if (parallel) alerts.push_back(n.alerts[k]);
+          counts.push_back(n.counts[k]);
+          if (parallel)
+            alerts.insert(alerts.end(), n.alerts.begin() + static_cast<ptrdiff_t>(from),
+                          n.alerts.begin() + static_cast<ptrdiff_t>(at));
         }
         if (parallel) n.alerts = std::move(alerts);
         n.ids = std::move(ids);
+        n.counts = std::move(counts);
         it = n.ids.empty() ? nacked_.erase(it) : std::next(it);
       }
     }
@@ -256,28 +268,37 @@ PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
   if (closed_) return PushResult::Closed;
   if (!connected_) return PushResult::Unavailable;
   const size_t n = alerts.size();
-  if (n > options_.maxLen) return PushResult::Full;
-  if (length_ + n > options_.maxLen) {
-    if (timeout <= Duration::zero()) return PushResult::Full;
-    std::unique_lock<std::mutex> lk(mu_);
-    if (!room_.wait_for(lk, timeout,
-                        [&] { return closed_ || !connected_ || length_ + n <= options_.maxLen; }))
-      return PushResult::Full;
-    if (closed_) return PushResult::Closed;
-    if (!connected_) return PushResult::Unavailable;
-  }
-  auto req = std::make_shared<PushRequest>();
-  req->encoded.reserve(n);
-  for (const AlertPtr& a : alerts) req->encoded.push_back(encodeAlert(*a));
   std::shared_ptr<const Partitioner> partitioner;
   {
     std::lock_guard<std::mutex> g(mu_);
     partitioner = partitioner_;
   }
-  req->parts.reserve(n);
-  (*partitioner)(alerts, options_.partitions, req->parts);
-  req->parts.resize(n, 0);
-  for (uint32_t& p : req->parts) p %= options_.partitions;
+  std::vector<uint32_t> parts;
+  parts.reserve(n);
+  (*partitioner)(alerts, options_.partitions, parts);
+  parts.resize(n, 0);
+  // One entry per partition touched, its alerts in the push's order.
+  std::map<uint32_t, std::vector<const Alert*>> byPart;
+  for (size_t k = 0; k < n; ++k) byPart[parts[k] % options_.partitions].push_back(alerts[k].get());
+  const size_t entries = byPart.size();
+  if (entries > options_.maxLen) return PushResult::Full;
+  if (length_ + entries > options_.maxLen) {
+    if (timeout <= Duration::zero()) return PushResult::Full;
+    std::unique_lock<std::mutex> lk(mu_);
+    if (!room_.wait_for(lk, timeout, [&] {
+          return closed_ || !connected_ || length_ + entries <= options_.maxLen;
+        }))
+      return PushResult::Full;
+    if (closed_) return PushResult::Closed;
+    if (!connected_) return PushResult::Unavailable;
+  }
+  auto req = std::make_shared<PushRequest>();
+  req->encoded.reserve(entries);
+  req->parts.reserve(entries);
+  for (const auto& [part, members] : byPart) {
+    req->parts.push_back(part);
+    appendAlertPack(req->encoded.emplace_back(), members);
+  }
   std::future<PushResult> answer = req->result.get_future();
   {
     std::lock_guard<std::mutex> g(mu_);
@@ -485,18 +506,25 @@ void RedisQueue::takeEntry(uint32_t part, const redisReply* entry, std::vector<E
   std::lock_guard<std::mutex> g(mu_);
   held_.insert({part, id});
   std::string err;
-  std::optional<Alert> a;
-  if (found) a = decodeAlert(bytes, err);
-  if (!a) {
+  std::optional<std::vector<Alert>> decoded;
+  if (found) decoded = decodeAlertPack(bytes, err);
+  if (!decoded) {
     if (!found) err = "no field \"a\" (or the entry was deleted)";
+    // The whole entry goes: every alert it says it holds.
     log::error("undecodable queue entry moved to the dead-letter stream",
-               {{"stream", options_.stream + ":dead"}, {"id", id}, {"error", err}});
+               {{"stream", options_.stream + ":dead"},
+                {"id", id},
+                {"alerts", std::to_string(alertPackCount(bytes))},
+                {"error", err}});
     dead_.push_back({part, id, std::string(bytes), err});
     deadLettered_.with({"undecodable"}).inc();
     writerWake_.notify_one();
     return;
   }
-  into.push_back({{part, std::move(id)}, std::make_shared<const Alert>(std::move(*a))});
+  Entry e{{part, std::move(id)}, {}};
+  e.alerts.reserve(decoded->size());
+  for (Alert& a : *decoded) e.alerts.push_back(std::make_shared<const Alert>(std::move(a)));
+  into.push_back(std::move(e));
 }
 
 bool RedisQueue::readNew(size_t count, Duration block) {
@@ -555,9 +583,12 @@ bool RedisQueue::readNew(size_t count, Duration block) {
     const redisReply* entries = stream->element[1];
     for (size_t k = 0; entries && k < entries->elements; ++k) {
       bool wasEmpty = carry_.empty();
+      const size_t before = carry_.size();
       takeEntry(part, entries->element[k], carry_);
-      if (wasEmpty && !carry_.empty()) {
-        TimePoint received = carry_.front().alert->receivedAt;
+      if (carry_.size() == before) continue;
+      carryAlerts_ += carry_.back().alerts.size();
+      if (wasEmpty) {
+        TimePoint received = carry_.front().alerts.front()->receivedAt;
         carryDue_ = (received == kZeroTime || received > t ? t : received);
       }
     }
@@ -609,18 +640,21 @@ std::optional<PulledBatch> RedisQueue::claim(uint32_t part, Duration minIdle, st
   }
   AlertList alerts;
   std::vector<Ref> ids;
+  std::vector<size_t> counts;
   for (Entry& e : claimed) {
-    alerts.push_back(std::move(e.alert));
+    alerts.insert(alerts.end(), e.alerts.begin(), e.alerts.end());
+    counts.push_back(e.alerts.size());
     ids.push_back(std::move(e.ref));
   }
-  redelivered_.inc(ids.size());
+  redelivered_.inc(alerts.size());
   log::warn(minIdle > Duration::zero()
                 ? "took over queue entries idle past --store.redis.claim-idle"
                 : "took over queue entries of a newly owned partition",
             {{"stream", stream},
              {"entries", std::to_string(ids.size())},
+             {"alerts", std::to_string(alerts.size())},
              {"deliveries", std::to_string(deliveries)}});
-  return makeBatch(std::move(alerts), std::move(ids), deliveries);
+  return makeBatch(std::move(alerts), std::move(ids), std::move(counts), deliveries);
 }
 
 void RedisQueue::purgeCarry() {
@@ -631,12 +665,14 @@ void RedisQueue::purgeCarry() {
   auto gone = std::remove_if(carry_.begin(), carry_.end(), [&](const Entry& e) {
     if (owned_.count(e.ref.first)) return false;
     held_.erase(e.ref);
+    carryAlerts_ -= e.alerts.size();
     return true;
   });
   carry_.erase(gone, carry_.end());
 }
 
-PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<Ref> ids, uint32_t deliveries) {
+PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<Ref> ids,
+                                  std::vector<size_t> counts, uint32_t deliveries) {
   {
     std::lock_guard<std::mutex> g(mu_);
     ++unsettled_;
@@ -644,7 +680,7 @@ PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<Ref> ids, uint32
   PulledBatch b;
   b.alerts = std::move(alerts);
   b.deliveries = deliveries;
-  b.handle = std::make_shared<RedisBatchHandle>(this, std::move(ids));
+  b.handle = std::make_shared<RedisBatchHandle>(this, std::move(ids), std::move(counts));
   return b;
 }
 
@@ -664,8 +700,8 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
         Nacked n = std::move(it->second);
         nacked_.erase(it);
         lk.unlock();
-        redelivered_.inc(n.ids.size());
-        return makeBatch(std::move(n.alerts), std::move(n.ids), n.deliveries);
+        redelivered_.inc(n.alerts.size());
+        return makeBatch(std::move(n.alerts), std::move(n.ids), std::move(n.counts), n.deliveries);
       }
       // Once closed, nothing new is read: unread entries stay in the stream for the next start
       // or another replica. Only what this process holds is handed out.
@@ -676,20 +712,26 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
       }
       if (!nacked_.empty()) nackDue = nacked_.begin()->first;
     }
-    if (!carry_.empty() && (closed || carry_.size() >= maxSize || carryDue_ + maxWait <= t)) {
-      size_t n = std::min(maxSize, carry_.size());
+    if (!carry_.empty() && (closed || carryAlerts_ >= maxSize || carryDue_ + maxWait <= t)) {
+      // Whole entries up to maxSize alerts; the first one even when it alone has more.
+      size_t n = 0;
       AlertList alerts;
       std::vector<Ref> ids;
-      for (size_t k = 0; k < n; ++k) {
-        alerts.push_back(std::move(carry_[k].alert));
-        ids.push_back(std::move(carry_[k].ref));
+      std::vector<size_t> counts;
+      for (; n < carry_.size(); ++n) {
+        Entry& e = carry_[n];
+        if (n > 0 && alerts.size() + e.alerts.size() > maxSize) break;
+        alerts.insert(alerts.end(), e.alerts.begin(), e.alerts.end());
+        counts.push_back(e.alerts.size());
+        ids.push_back(std::move(e.ref));
       }
+      carryAlerts_ -= alerts.size();
       carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(n));
       if (!carry_.empty()) {
-        TimePoint received = carry_.front().alert->receivedAt;
+        TimePoint received = carry_.front().alerts.front()->receivedAt;
         carryDue_ = received == kZeroTime ? t : std::min(received, t);
       }
-      return makeBatch(std::move(alerts), std::move(ids), 1);
+      return makeBatch(std::move(alerts), std::move(ids), std::move(counts), 1);
     }
     if (!readerConn_.connected() && !readerConnect()) {
       std::unique_lock<std::mutex> lk(mu_);
@@ -744,7 +786,7 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
         continue;
       }
     }
-    readNew(maxSize - carry_.size(), block);
+    readNew(maxSize - std::min(maxSize - 1, carryAlerts_), block);
   }
 }
 
@@ -767,7 +809,8 @@ void RedisQueue::nack(PulledBatch batch, Duration delay) {
   {
     std::lock_guard<std::mutex> g(mu_);
     --unsettled_;
-    nacked_.emplace(now() + delay, Nacked{std::move(batch.alerts), h->ids, batch.deliveries + 1});
+    nacked_.emplace(now() + delay,
+                    Nacked{std::move(batch.alerts), h->ids, h->counts, batch.deliveries + 1});
   }
   settled_.notify_all();
 }

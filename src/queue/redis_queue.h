@@ -1,5 +1,6 @@
 // The Redis Streams queue (--store.type redis): one stream per alert partition (<stream>:<p>),
-// read through a consumer group from the partitions this replica owns, acked by XACK+XDEL.
+// one entry per push and partition, read through a consumer group from the partitions this
+// replica owns, acked by XACK+XDEL.
 #pragma once
 
 #include <atomic>
@@ -35,6 +36,11 @@ struct RedisQueueOptions {
 using Partitioner =
     std::function<void(const AlertList& alerts, uint32_t partitions, std::vector<uint32_t>& out)>;
 
+// Entries: a push writes one entry per partition it touches, holding all of its alerts of that
+// partition (queue/alert_pack; entries of one alert written before packing still read). An entry
+// is the unit of everything after: a pulled batch holds whole entries (more than maxSize alerts
+// only when one entry alone has more), ack/nack/take-over/dead-letter cover whole entries, and
+// size()/capacity() (--store.redis.max-len) count entries.
 // Threads: push hands its XADDs to the writer thread (owned, joined in the destructor), which
 // pipelines every waiting push, ack and dead letter on its own connection and keeps the held
 // entries' idle time fresh (XCLAIM JUSTID) so no consumer takes them over. pull reads on a
@@ -80,8 +86,8 @@ class RedisQueue final : public AlertQueue {
   // A stream entry: its partition and id.
   using Ref = std::pair<uint32_t, std::string>;
   struct PushRequest {
-    std::vector<std::string> encoded;
-    std::vector<uint32_t> parts;
+    std::vector<std::string> encoded;  // one entry per partition touched
+    std::vector<uint32_t> parts;       // parallel to encoded
     std::promise<PushResult> result;
   };
   struct DeadLetter {
@@ -91,11 +97,12 @@ class RedisQueue final : public AlertQueue {
   struct Nacked {
     AlertList alerts;
     std::vector<Ref> ids;
+    std::vector<size_t> counts;  // alerts of each entry (parallel to ids)
     uint32_t deliveries;
   };
   struct Entry {
     Ref ref;
-    AlertPtr alert;
+    AlertList alerts;  // all of the entry's
   };
 
   void writerLoop();
@@ -114,7 +121,8 @@ class RedisQueue final : public AlertQueue {
                                    size_t maxSize);
   // Decodes one entry's fields into carry_ (or the dead letter); the id joins held_.
   void takeEntry(uint32_t part, const redisReply* entry, std::vector<Entry>& into);
-  PulledBatch makeBatch(AlertList alerts, std::vector<Ref> ids, uint32_t deliveries);
+  PulledBatch makeBatch(AlertList alerts, std::vector<Ref> ids, std::vector<size_t> counts,
+                        uint32_t deliveries);
   // Drops unread entries of partitions no longer owned (pull's thread).
   void purgeCarry();
   // The writer's view of the backend: up (gauge, available()) or down with the reason.
@@ -164,6 +172,7 @@ class RedisQueue final : public AlertQueue {
   // pull's own state (the dispatcher's thread only).
   std::mutex pullMu_;
   std::vector<Entry> carry_;  // read, not yet handed out
+  size_t carryAlerts_ = 0;    // the alerts of carry_
   TimePoint carryDue_ = kZeroTime;
   TimePoint nextClaim_ = kZeroTime;
   TimePoint nextReaderConnect_ = kZeroTime;

@@ -9,8 +9,12 @@
 # intake into the backend alone and "delivered" is TOTAL over the time until nm-sink has them all.
 # Usage: bench/queue/bench_queue_backends.sh [TOTAL]   (default 300000)
 # Env: NM_QB_BUILD (dir with notification-manager, bench/nm-sink, bench/nm-loadgen; default build),
+#      NM_QB_DAEMON (another notification-manager binary, e.g. a build from before a change),
 #      NM_QB_BACKENDS (default "memory redis nats"), NM_QB_CONNECTIONS (default 8),
-#      NM_QB_NM_ARGS (extra daemon flags, e.g. --webhook.threads 4), NM_QB_KEEP=1 (keep the dir).
+#      NM_QB_NM_ARGS (extra daemon flags, e.g. --webhook.threads 4), NM_QB_KEEP=1 (keep the dir),
+#      NM_QB_HOLD=1 (batchMaxSize 1000000, batchMaxWait 1h: delivery is held, so the pipeline
+#      does not compete with intake for the CPU and "accepted" is the queue's intake alone;
+#      delivered is not measured).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOTAL="${1:-300000}"
@@ -20,11 +24,14 @@ CONNS="${NM_QB_CONNECTIONS:-8}"
 DIR="$(mktemp -d)"; echo "bench dir: $DIR"
 # Copies, so a rebuild of the source tree during the run cannot change what is measured.
 mkdir -p "$DIR/bin"
-cp "$B/notification-manager" "$B/bench/nm-sink" "$B/bench/nm-loadgen" "$DIR/bin/"
+cp "${NM_QB_DAEMON:-$B/notification-manager}" "$DIR/bin/notification-manager"
+cp "$B/bench/nm-sink" "$B/bench/nm-loadgen" "$DIR/bin/"
 
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 SINK_PORT=$(freeport)
 
+HOLD="${NM_QB_HOLD:-}"
+if [ -n "$HOLD" ]; then BATCH_SIZE=1000000; BATCH_WAIT=1h; else BATCH_SIZE=1000; BATCH_WAIT=1s; fi
 mkdir -p "$DIR/config"
 cat > "$DIR/config/nm.yaml" <<YAML
 apiVersion: notification.kubesphere.io/v2beta2
@@ -36,8 +43,8 @@ spec:
     globalReceiverSelector: {matchLabels: {type: global}}
     tenantReceiverSelector: {matchLabels: {type: tenant}}
   groupLabels: [alertname]
-  batchMaxSize: 1000
-  batchMaxWait: 1s
+  batchMaxSize: ${BATCH_SIZE}
+  batchMaxWait: ${BATCH_WAIT}
 ---
 apiVersion: notification.kubesphere.io/v2beta2
 kind: Receiver
@@ -69,6 +76,7 @@ sink_alerts() { curl -fsS "http://127.0.0.1:$SINK_PORT/stats" | python3 -c 'impo
 PIDS+=("$!")
 waitready "http://127.0.0.1:$SINK_PORT/stats"
 
+echo "daemon: batchMaxSize $BATCH_SIZE, batchMaxWait $BATCH_WAIT, flags: ${NM_QB_NM_ARGS:-none}"
 echo "load: $TOTAL distinct alerts, Prometheus alert array, batches of 100, $CONNS connections;"
 echo "      uptime: $(uptime)"
 printf '%-7s %12s %12s %14s %14s\n' backend accepted/s delivered/s "daemon µs/a" "server µs/a"
@@ -103,11 +111,15 @@ for backend in $BACKENDS; do
     | grep -E '^sent:')
   nm1=$(cpu "$NM"); sv1=$(cpu "$SERVER")
   accepted=$(sed -E 's/.* -> ([0-9]+) alerts\/s accepted.*/\1/' <<<"$line")
-  end=$(( $(date +%s) + 300 ))
-  until [ $(( $(sink_alerts) - base )) -ge "$TOTAL" ] || [ "$(date +%s)" -ge $end ]; do sleep 0.1; done
-  got=$(( $(sink_alerts) - base ))
-  delivered=$(awk -v a="$t0" -v b="$(secs)" -v n="$got" 'BEGIN{printf "%.0f", n/(b-a)}')
-  [ "$got" -ge "$TOTAL" ] || delivered="$delivered (only $got)"
+  if [ -n "$HOLD" ]; then
+    delivered=held
+  else
+    end=$(( $(date +%s) + 300 ))
+    until [ $(( $(sink_alerts) - base )) -ge "$TOTAL" ] || [ "$(date +%s)" -ge $end ]; do sleep 0.1; done
+    got=$(( $(sink_alerts) - base ))
+    delivered=$(awk -v a="$t0" -v b="$(secs)" -v n="$got" 'BEGIN{printf "%.0f", n/(b-a)}')
+    [ "$got" -ge "$TOTAL" ] || delivered="$delivered (only $got)"
+  fi
   per() { awk -v a="$1" -v b="$2" -v n="$TOTAL" 'BEGIN{printf "%.1f", (b-a)*1e6/n}'; }
   printf '%-7s %12s %12s %14s %14s\n' "$backend" "$accepted" "$delivered" "$(per "$nm0" "$nm1")" \
     "$( [ -n "$SERVER" ] && per "$sv0" "$sv1" || echo -)"

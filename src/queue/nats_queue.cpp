@@ -212,14 +212,28 @@ bool NatsQueue::start(std::string& error) {
   return true;
 }
 
-void NatsQueue::finishPublish(PushRequest& req, PushResult r) {
+bool NatsQueue::finishPublish(PushRequest& req, PushResult r) {
   // Full wins over Unavailable: the sender is told the stream is full, not that it is down.
   if (r == PushResult::Full || (r != PushResult::Accepted && req.result == PushResult::Accepted))
     req.result = r;
   if (--req.remaining == 0 && !req.answered) {
     req.answered = true;
-    req.answer.set_value(req.result);
+    return true;
   }
+  return false;
+}
+
+void NatsQueue::complete(PushRequest& req) {
+  if (req.result == PushResult::Accepted) {
+    pending_ += req.payloads.size();  // until the next refresh, so Full sees it at once
+  } else if (req.result == PushResult::Full) {
+    log::warn("jetstream stream is full: the sender gets 503",
+              {{"stream", options_.stream}, {"max_msgs", std::to_string(options_.maxMsgs)}});
+  }
+  if (req.done)
+    req.done(req.result);
+  else
+    req.answer.set_value(req.result);
 }
 
 void NatsQueue::onPubAck(jsCtx*, natsMsg* msg, jsPubAck*, jsPubAckErr* pae, void* closure) {
@@ -234,24 +248,33 @@ void NatsQueue::onPubAck(jsCtx*, natsMsg* msg, jsPubAck*, jsPubAckErr* pae, void
       log::warn("jetstream refused a publish: the sender gets 503",
                 {{"stream", self->options_.stream}, {"error", text}});
   }
+  std::shared_ptr<PushRequest> last;
   {
     std::lock_guard<std::mutex> g(self->pubMu_);
     auto it = self->inFlight_.find(msg);
     if (it != self->inFlight_.end()) {
       std::shared_ptr<PushRequest> req = std::move(it->second);
       self->inFlight_.erase(it);
-      self->finishPublish(*req, r);
+      if (self->finishPublish(*req, r)) last = std::move(req);
     }
   }
   natsMsg_Destroy(msg);
+  if (last) self->complete(*last);
 }
 
-PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
-  if (alerts.empty()) return PushResult::Accepted;
-  if (closed_) return PushResult::Closed;
-  if (!conn_.connected()) return PushResult::Unavailable;
+std::shared_ptr<NatsQueue::PushRequest> NatsQueue::preparePush(const AlertList& alerts,
+                                                               Duration timeout,
+                                                               PushResult& early) {
+  early = PushResult::Accepted;
+  if (alerts.empty()) return nullptr;
+  early = PushResult::Closed;
+  if (closed_) return nullptr;
+  early = PushResult::Unavailable;
+  if (!conn_.connected()) return nullptr;
   // The push's messages: its alerts in order, a new message past kNatsPackBytes.
-  std::vector<std::string> payloads, ids;
+  auto req = std::make_shared<PushRequest>();
+  std::vector<std::string>& payloads = req->payloads;
+  std::vector<std::string>& ids = req->ids;
   {
     std::vector<const Alert*> members;
     size_t bytes = 0;
@@ -274,27 +297,54 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
     flush();
   }
   const size_t n = payloads.size();
-  if (n > options_.maxMsgs) return PushResult::Full;
+  early = PushResult::Full;
+  if (n > options_.maxMsgs) return nullptr;
   if (pending_ + n > options_.maxMsgs) {
-    if (timeout <= Duration::zero()) return PushResult::Full;
+    if (timeout <= Duration::zero()) return nullptr;
     std::unique_lock<std::mutex> lk(mu_);
     if (!room_.wait_for(lk, timeout, [&] {
           return closed_ || !conn_.connected() || pending_ + n <= options_.maxMsgs;
         }))
-      return PushResult::Full;
-    if (closed_) return PushResult::Closed;
-    if (!conn_.connected()) return PushResult::Unavailable;
+      return nullptr;
+    early = PushResult::Closed;
+    if (closed_) return nullptr;
+    early = PushResult::Unavailable;
+    if (!conn_.connected()) return nullptr;
   }
-  auto req = std::make_shared<PushRequest>();
   req->remaining = n;
+  return req;
+}
+
+void NatsQueue::pushAsync(AlertList alerts, std::function<void(PushResult)> done) {
+  PushResult early;
+  std::shared_ptr<PushRequest> req = preparePush(alerts, Duration::zero(), early);
+  if (!req) return done(early);
+  req->done = std::move(done);
+  publish(req);
+}
+
+PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
+  PushResult early;
+  std::shared_ptr<PushRequest> req = preparePush(alerts, timeout, early);
+  if (!req) return early;
   std::future<PushResult> answer = req->answer.get_future();
+  publish(req);
+  // The ack handler answers every publish (MaxWait bounds each); this bound only guards a wedge
+  // (the messages may still land: the sender's retry is then dropped as a duplicate).
+  if (answer.wait_for(2 * kRequestTimeout) != std::future_status::ready)
+    return PushResult::Unavailable;
+  return answer.get();
+}
+
+void NatsQueue::publish(const std::shared_ptr<PushRequest>& req) {
+  const size_t n = req->payloads.size();
   jsPubOptions po;
   jsPubOptions_Init(&po);
   po.MaxWait = millis(kRequestTimeout);  // cnats answers the ack handler with a timeout after it
   for (size_t k = 0; k < n; ++k) {
     // The statuses are part of the id: a resolved re-post of a firing alert is news, not a dup.
-    const std::string& bytes = payloads[k];
-    const std::string& msgId = ids[k];
+    const std::string& bytes = req->payloads[k];
+    const std::string& msgId = req->ids[k];
     natsMsg* m = nullptr;
     natsStatus s = natsMsg_Create(&m, kNatsAlertSubject, nullptr, bytes.data(),
                                   static_cast<int>(bytes.size()));
@@ -314,23 +364,16 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
     if (s != NATS_OK) {
       natsMsg_Destroy(m);
       // This one and every one not sent count as failed; those sent are answered by cnats.
-      std::lock_guard<std::mutex> g(pubMu_);
-      for (size_t rest = k; rest < n; ++rest) finishPublish(*req, PushResult::Unavailable);
+      bool last = false;
+      {
+        std::lock_guard<std::mutex> g(pubMu_);
+        for (size_t rest = k; rest < n; ++rest)
+          last = finishPublish(*req, PushResult::Unavailable) || last;
+      }
+      if (last) complete(*req);
       break;
     }
   }
-  // The ack handler answers every publish (MaxWait bounds each); this bound only guards a wedge
-  // (the messages may still land: the sender's retry is then dropped as a duplicate).
-  if (answer.wait_for(2 * kRequestTimeout) != std::future_status::ready)
-    return PushResult::Unavailable;
-  PushResult r = answer.get();
-  if (r == PushResult::Accepted) {
-    pending_ += n;  // until the next refresh, so Full sees it at once
-  } else if (r == PushResult::Full) {
-    log::warn("jetstream stream is full: the sender gets 503",
-              {{"stream", options_.stream}, {"max_msgs", std::to_string(options_.maxMsgs)}});
-  }
-  return r;
 }
 
 void NatsQueue::take(natsMsg* m, TimePoint t) {

@@ -54,6 +54,9 @@ class NatsQueue final : public AlertQueue {
   bool start(std::string& error);
 
   PushResult push(AlertList alerts, Duration timeout) override;
+  // Answered on cnats' ack handler thread once every publish ack arrived (or at once: Full,
+  // Closed, Unavailable).
+  void pushAsync(AlertList alerts, std::function<void(PushResult)> done) override;
   std::optional<PulledBatch> pull(size_t maxSize, Duration maxWait) override;
   void ack(const PulledBatch& batch) override;
   void nack(PulledBatch batch, Duration delay) override;
@@ -63,10 +66,12 @@ class NatsQueue final : public AlertQueue {
 
  private:
   struct PushRequest {
+    std::vector<std::string> payloads, ids;  // one message each
     size_t remaining = 0;
     PushResult result = PushResult::Accepted;
     bool answered = false;
     std::promise<PushResult> answer;
+    std::function<void(PushResult)> done;  // pushAsync's, instead of `answer`
   };
   enum class SettleKind { Ack, Nak, Term };
   struct Settle {
@@ -91,8 +96,16 @@ class NatsQueue final : public AlertQueue {
                     std::string& error);
   bool ensureConsumer(std::string& error);
   static void onPubAck(jsCtx* js, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure);
-  // Records one publish's outcome for its request (under pubMu_); answers it when it was last.
-  void finishPublish(PushRequest& req, PushResult r);
+  // The request for `alerts`, or nullptr with the answer that needs no round trip in `early`.
+  std::shared_ptr<PushRequest> preparePush(const AlertList& alerts, Duration timeout,
+                                           PushResult& early);
+  // Publishes the request's messages; its answer comes from the ack handler (or from here when
+  // a publish could not be sent).
+  void publish(const std::shared_ptr<PushRequest>& req);
+  // Records one publish's outcome for its request (under pubMu_); true when it was the last, and
+  // the caller then answers it with complete() outside the lock.
+  bool finishPublish(PushRequest& req, PushResult r);
+  void complete(PushRequest& req);
 
   void settlerLoop();
   // Sends one acknowledgement; false when it could not be sent (kept for the next round).

@@ -263,10 +263,16 @@ bool RedisQueue::start(std::string& error) {
   return true;
 }
 
-PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
-  if (alerts.empty()) return PushResult::Accepted;
-  if (closed_) return PushResult::Closed;
-  if (!connected_) return PushResult::Unavailable;
+std::shared_ptr<RedisQueue::PushRequest> RedisQueue::preparePush(const AlertList& alerts,
+                                                                 Duration timeout,
+                                                                 PushResult& early) {
+  early = PushResult::Accepted;
+  if (alerts.empty()) return nullptr;
+  early = PushResult::Closed;
+  if (closed_) return nullptr;
+  early = PushResult::Unavailable;
+  if (!connected_) return nullptr;
+  early = PushResult::Full;
   const size_t n = alerts.size();
   std::shared_ptr<const Partitioner> partitioner;
   {
@@ -281,16 +287,18 @@ PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
   std::map<uint32_t, std::vector<const Alert*>> byPart;
   for (size_t k = 0; k < n; ++k) byPart[parts[k] % options_.partitions].push_back(alerts[k].get());
   const size_t entries = byPart.size();
-  if (entries > options_.maxLen) return PushResult::Full;
+  if (entries > options_.maxLen) return nullptr;
   if (length_ + entries > options_.maxLen) {
-    if (timeout <= Duration::zero()) return PushResult::Full;
+    if (timeout <= Duration::zero()) return nullptr;
     std::unique_lock<std::mutex> lk(mu_);
     if (!room_.wait_for(lk, timeout, [&] {
           return closed_ || !connected_ || length_ + entries <= options_.maxLen;
         }))
-      return PushResult::Full;
-    if (closed_) return PushResult::Closed;
-    if (!connected_) return PushResult::Unavailable;
+      return nullptr;
+    early = PushResult::Closed;
+    if (closed_) return nullptr;
+    early = PushResult::Unavailable;
+    if (!connected_) return nullptr;
   }
   auto req = std::make_shared<PushRequest>();
   req->encoded.reserve(entries);
@@ -299,13 +307,33 @@ PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
     req->parts.push_back(part);
     appendAlertPack(req->encoded.emplace_back(), members);
   }
-  std::future<PushResult> answer = req->result.get_future();
+  return req;
+}
+
+bool RedisQueue::enqueuePush(std::shared_ptr<PushRequest> req) {
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (stopping_) return PushResult::Closed;
+    if (stopping_) return false;
     pushes_.push_back(std::move(req));
   }
   writerWake_.notify_one();
+  return true;
+}
+
+void RedisQueue::pushAsync(AlertList alerts, std::function<void(PushResult)> done) {
+  PushResult early;
+  std::shared_ptr<PushRequest> req = preparePush(alerts, Duration::zero(), early);
+  if (!req) return done(early);
+  req->done = std::move(done);
+  if (!enqueuePush(req)) req->done(PushResult::Closed);
+}
+
+PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
+  PushResult early;
+  std::shared_ptr<PushRequest> req = preparePush(alerts, timeout, early);
+  if (!req) return early;
+  std::future<PushResult> answer = req->result.get_future();
+  if (!enqueuePush(std::move(req))) return PushResult::Closed;
   // The writer answers every request; this bound only guards against a wedged socket (the XADDs
   // may still land: the sender's retry is then a duplicate, never a loss).
   if (answer.wait_for(2 * options_.commandTimeout + std::chrono::seconds(1)) !=
@@ -374,7 +402,7 @@ void RedisQueue::writerLoop() {
     } else {
       // A failed connect above already said why.
       if (wasConnected || connected_) setDown(roundError);
-      for (auto& p : pushes) p->result.set_value(PushResult::Unavailable);
+      for (auto& p : pushes) p->answer(PushResult::Unavailable);
       {
         std::lock_guard<std::mutex> g(mu_);
         acks_.insert(acks_.begin(), acks.begin(), acks.end());
@@ -389,12 +417,16 @@ void RedisQueue::writerLoop() {
     }
     room_.notify_all();
     if (stopping) {
-      std::lock_guard<std::mutex> g(mu_);
-      for (auto& p : pushes_) p->result.set_value(PushResult::Closed);
-      pushes_.clear();
-      if (!acks_.empty())
-        log::warn("redis queue stopped with acks not written: those alerts will be redelivered",
-                  {{"entries", std::to_string(acks_.size())}});
+      std::deque<std::shared_ptr<PushRequest>> left;
+      {
+        std::lock_guard<std::mutex> g(mu_);
+        left.swap(pushes_);
+        if (!acks_.empty())
+          log::warn("redis queue stopped with acks not written: those alerts will be redelivered",
+                    {{"entries", std::to_string(acks_.size())}});
+      }
+      // Outside the lock: an async push's answer runs the caller's callback.
+      for (auto& p : left) p->answer(PushResult::Closed);
       return;
     }
   }
@@ -449,13 +481,13 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
     for (size_t k = 0; stored && k < exec->elements; ++k)
       stored = exec->element[k]->type == REDIS_REPLY_STRING;
     if (stored) {
-      p->result.set_value(PushResult::Accepted);
+      p->answer(PushResult::Accepted);
     } else {
       std::string e = redisErrorText(exec);
       log::error("redis refused an XADD: the sender gets 503",
                  {{"stream", s},
                   {"error", e.empty() ? std::string("EXEC did not store every alert") : e}});
-      p->result.set_value(PushResult::Unavailable);
+      p->answer(PushResult::Unavailable);
     }
   }
   for (const DeadLetter& d : dead) {

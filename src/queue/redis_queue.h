@@ -64,6 +64,8 @@ class RedisQueue final : public AlertQueue {
   bool start(std::string& error);
 
   PushResult push(AlertList alerts, Duration timeout) override;
+  // Answered on the writer's thread after EXEC's reply (or at once: Full, Closed, Unavailable).
+  void pushAsync(AlertList alerts, std::function<void(PushResult)> done) override;
   std::optional<PulledBatch> pull(size_t maxSize, Duration maxWait) override;
   void ack(const PulledBatch& batch) override;
   void nack(PulledBatch batch, Duration delay) override;
@@ -89,6 +91,13 @@ class RedisQueue final : public AlertQueue {
     std::vector<std::string> encoded;  // one entry per partition touched
     std::vector<uint32_t> parts;       // parallel to encoded
     std::promise<PushResult> result;
+    std::function<void(PushResult)> done;  // pushAsync's, instead of `result`
+    void answer(PushResult r) {
+      if (done)
+        done(r);
+      else
+        result.set_value(r);
+    }
   };
   struct DeadLetter {
     uint32_t part;
@@ -105,6 +114,11 @@ class RedisQueue final : public AlertQueue {
     AlertList alerts;  // all of the entry's
   };
 
+  // The request for `alerts`, or nullptr with the answer that needs no round trip in `early`.
+  std::shared_ptr<PushRequest> preparePush(const AlertList& alerts, Duration timeout,
+                                           PushResult& early);
+  // Hands a prepared request to the writer; false (answered Closed) when it is stopping.
+  bool enqueuePush(std::shared_ptr<PushRequest> req);
   void writerLoop();
   bool ensureGroup(RedisConnection& conn, std::string& error);
   // One pipelined round on the writer's connection; false on an I/O failure.

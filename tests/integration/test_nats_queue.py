@@ -175,8 +175,9 @@ class NatsQueueTest(NMTestCase):
         names = [f"K{i}" for i in range(30)]
         status, body, _ = self.post_names(names)
         self.assertEqual(status, 200, body)
-        wait_until(lambda: self.nats.consumer().get("num_ack_pending") == 30, 10,
-                   what="the daemon to fetch all 30 messages")
+        # The push is one message holding its 30 alerts.
+        wait_until(lambda: self.nats.consumer().get("num_ack_pending") == 1, 10,
+                   what="the daemon to fetch the push's message")
         self.assertEqual(self.delivered(), set())
         self.daemon.kill()  # SIGKILL: nothing acked
 
@@ -268,8 +269,9 @@ class NatsQueueTest(NMTestCase):
         self.write("nm.yaml", nm_manifest(batch_max_wait="30s"))
         args = self.args("--store.nats.ack-wait", "1s", "--store.nats.max-deliver", "1")
         self.start(args)
-        status, body, _ = self.post_names(["M0", "M1", "M2"])
-        self.assertEqual(status, 200, body)
+        for name in ["M0", "M1", "M2"]:  # one message each
+            status, body, _ = self.post_names([name])
+            self.assertEqual(status, 200, body)
         wait_until(lambda: self.nats.consumer().get("num_ack_pending") == 3, 10,
                    what="the daemon to fetch all 3 messages")
         self.daemon.kill()
@@ -287,12 +289,26 @@ class NatsQueueTest(NMTestCase):
         self.assertEqual(self.delivered(), {"Fresh"})
         self.assertIn("reason=max-deliver", self.daemon.logs())
 
+    def test_a_push_is_one_message_and_an_identical_repost_is_dropped(self):
+        # Batches that never fill nor age: the stream holds what is accepted.
+        self.write("nm.yaml", nm_manifest(batch_max_size=1000, batch_max_wait="1h"))
+        self.start(self.args())
+        for _ in range(2):  # Alertmanager retrying the same push
+            status, body, _ = self.post_names(["D0", "D1", "D2"])
+            self.assertEqual(status, 200, body)
+        self.assertEqual(self.nats.stream("NM_ALERTS")["state"]["messages"], 1)
+        for names in (["D0", "D1"], ["D0", "D1", "D2", "D3"]):  # different pushes are kept
+            status, body, _ = self.post_names(names)
+            self.assertEqual(status, 200, body)
+        self.assertEqual(self.nats.stream("NM_ALERTS")["state"]["messages"], 3)
+
     def test_stream_full_answers_503(self):
         # Batches that never fill nor age: the stream holds what is accepted.
         self.write("nm.yaml", nm_manifest(batch_max_size=1000, batch_max_wait="1h"))
         self.start(self.args("--store.nats.max-msgs", "5", "--store.memory.pushTimeout", "0s"))
-        status, body, _ = self.post_names([f"F{i}" for i in range(5)])
-        self.assertEqual(status, 200, body)
+        for i in range(5):  # --store.nats.max-msgs counts messages: one per push
+            status, body, _ = self.post_names([f"F{i}"])
+            self.assertEqual(status, 200, body)
         status, body, headers = self.post_names(["Over"])
         self.assertEqual(status, 503, body)
         self.assertIn("Retry-After", headers)

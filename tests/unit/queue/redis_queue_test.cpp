@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <future>
 #include <thread>
 
 extern char** environ;
@@ -284,6 +285,24 @@ TEST_F(RedisQueueTest, AnUndecodablePackedEntryIsDeadLetteredWhole) {
   EXPECT_EQ(q.size(), 0u);  // the poisoned entry is acked and deleted too
   EXPECT_NE(metrics_.render().find("nm_queue_dead_lettered_total{reason=\"undecodable\"} 1"),
             std::string::npos);
+}
+
+TEST_F(RedisQueueTest, PushAsyncAnswersOnceStoredAndFullAtOnce) {
+  RedisQueue& q = queue(2, 1);
+  std::promise<PushResult> stored;
+  q.pushAsync(alerts(3, "s"), [&](PushResult r) { stored.set_value(r); });
+  auto answer = stored.get_future();
+  ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(answer.get(), PushResult::Accepted);
+  EXPECT_EQ(run({"XLEN", "nm:alerts:0"})->integer, 1);  // stored before the answer
+  ASSERT_EQ(q.push(alerts(1, "t"), 0s), PushResult::Accepted);
+  PushResult full = PushResult::Accepted;
+  q.pushAsync(alerts(1, "u"), [&](PushResult r) { full = r; });  // answered on this thread
+  EXPECT_EQ(full, PushResult::Full);
+  q.close();
+  PushResult closed = PushResult::Accepted;
+  q.pushAsync(alerts(1, "v"), [&](PushResult r) { closed = r; });
+  EXPECT_EQ(closed, PushResult::Closed);
 }
 
 }  // namespace

@@ -439,8 +439,13 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
   std::vector<RedisCommand> cmds;
   for (const auto& p : pushes) {
     cmds.push_back({"MULTI"});
-    for (size_t k = 0; k < p->encoded.size(); ++k)
-      cmds.push_back({"XADD", streams_[p->parts[k]], "*", "a", p->encoded[k]});
+    for (size_t k = 0; k < p->encoded.size(); ++k) {
+      // The entry's bytes move into the command (answered either way, never written twice).
+      RedisCommand& c = cmds.emplace_back();
+      c.reserve(5);
+      c.insert(c.end(), {"XADD", streams_[p->parts[k]], "*", "a"});
+      c.push_back(std::move(p->encoded[k]));
+    }
     cmds.push_back({"EXEC"});
   }
   for (const DeadLetter& d : dead) {

@@ -64,10 +64,12 @@ class AlertQueue {
   virtual void nack(PulledBatch batch, Duration delay) = 0;
   // Stop accepting pushes; pull drains what is left, then returns nullopt.
   virtual void close() = 0;
-  // Alerts held: queued, plus nacked ones waiting for redelivery.
+  // Alerts held: queued, plus nacked ones waiting for redelivery (the durable backends count
+  // their stored units instead: a Redis entry, a JetStream message, each holding one push's
+  // alerts).
   virtual size_t size() const = 0;
-  // The most alerts a push may fill the queue to. The daemon bounds alerts in flight and parked
-  // sends by it.
+  // The most alerts (durable backends: entries, messages) a push may fill the queue to. The daemon
+  // bounds alerts in flight and parked sends by it.
   virtual size_t capacity() const = 0;
   // Whether the backend answers (a durable queue's server); while it does not, /-/ready reports
   // not ready with unavailableReason(). In-process backends are always available.

@@ -109,16 +109,21 @@ void handleAlerts(AlertMetrics& m, Request& req, const HandlerEnv& env, Respond 
   o.accepted = r.alerts.size();
   o.invalid = r.invalid;
   if (o.invalid) o.invalidErrors = listErrors(r.errors);
-  // Try without waiting on the io thread; only a full queue sends the wait to the blocking pool
-  // (the I/O thread never blocks on the queue: an unavailable backend answers 503 at once).
-  PushResult first = deps.queue->push(r.alerts, Duration::zero());
-  if (first != PushResult::Full || deps.pushTimeout <= Duration::zero()) {
-    return respond(pushReply(m, first, o));
-  }
-  env.runBlocking([&m, queue = deps.queue, timeout = deps.pushTimeout, alerts = std::move(r.alerts),
-                   o = std::move(o), respond = std::move(respond)]() mutable {
-    respond(pushReply(m, queue->push(std::move(alerts), timeout), o));
-  });
+  // Try without waiting: a durable backend answers from its own thread once stored, so the io
+  // thread never waits for the round trip; only a full queue sends the wait to the blocking pool
+  // (an unavailable backend answers 503 at once).
+  AlertList first = r.alerts;
+  deps.queue->pushAsync(
+      std::move(first), [&m, queue = deps.queue, timeout = deps.pushTimeout,
+                         runBlocking = &env.runBlocking, alerts = std::move(r.alerts),
+                         o = std::move(o), respond = std::move(respond)](PushResult res) mutable {
+        if (res != PushResult::Full || timeout <= Duration::zero())
+          return respond(pushReply(m, res, o));
+        (*runBlocking)([&m, queue, timeout, alerts = std::move(alerts), o = std::move(o),
+                        respond = std::move(respond)]() mutable {
+          respond(pushReply(m, queue->push(std::move(alerts), timeout), o));
+        });
+      });
 }
 
 }  // namespace

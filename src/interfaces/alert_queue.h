@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,12 @@ class AlertQueue {
   // All or nothing: the whole list is queued, or none of it (so the sender can retry it whole).
   // Waits up to `timeout` for room; a zero timeout never waits.
   virtual PushResult push(AlertList alerts, Duration timeout) = 0;
+  // push with a zero timeout, answered through `done` exactly once, on any thread. A durable
+  // backend answers from its own I/O thread once the server stored the alerts, so the caller
+  // (an HTTP I/O thread) does not wait for the round trip. Default: push, then done.
+  virtual void pushAsync(AlertList alerts, std::function<void(PushResult)> done) {
+    done(push(std::move(alerts), Duration::zero()));
+  }
   // Blocks until `maxSize` alerts are available or `maxWait` has passed since the first alert of
   // this batch became available; a redelivered batch comes back whole once due, ahead of newer
   // alerts. nullopt once closed and nothing is left: no queued alert, no nacked batch, no pulled
@@ -57,10 +64,12 @@ class AlertQueue {
   virtual void nack(PulledBatch batch, Duration delay) = 0;
   // Stop accepting pushes; pull drains what is left, then returns nullopt.
   virtual void close() = 0;
-  // Alerts held: queued, plus nacked ones waiting for redelivery.
+  // Alerts held: queued, plus nacked ones waiting for redelivery (the durable backends count
+  // their stored units instead: a Redis entry, a JetStream message, each holding one push's
+  // alerts).
   virtual size_t size() const = 0;
-  // The most alerts a push may fill the queue to. The daemon bounds alerts in flight and parked
-  // sends by it.
+  // The most alerts (durable backends: entries, messages) a push may fill the queue to. The daemon
+  // bounds alerts in flight and parked sends by it.
   virtual size_t capacity() const = 0;
   // Whether the backend answers (a durable queue's server); while it does not, /-/ready reports
   // not ready with unavailableReason(). In-process backends are always available.

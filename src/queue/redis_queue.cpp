@@ -1,7 +1,7 @@
-// RedisQueue: pushes are pipelined MULTI/XADD…/EXEC rounds (each alert to its partition's
-// stream) answered Accepted only after EXEC's reply; pulls batch XREADGROUP entries by size and
-// age; acks and dead letters are flushed by the writer thread, and are kept (never dropped) across
-// a reconnect.
+// RedisQueue: pushes are pipelined MULTI/XADD…/EXEC rounds (one entry per partition a push
+// touches, holding its alerts of that partition) answered Accepted only after EXEC's reply; pulls
+// batch XREADGROUP entries by size and age; acks and dead letters are flushed by the writer thread,
+// and are kept (never dropped) across a reconnect.
 #include "queue/redis_queue.h"
 
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/alert_codec.h"
 #include "observe/log.h"
+#include "queue/alert_pack.h"
 #include "queue/partition_key.h"
 
 namespace nm {
@@ -37,9 +37,11 @@ double secondsSince(TimePoint start) {
 }
 
 struct RedisBatchHandle final : BatchHandle {
-  RedisBatchHandle(const void* q, std::vector<Ref> i) : owner(q), ids(std::move(i)) {}
+  RedisBatchHandle(const void* q, std::vector<Ref> i, std::vector<size_t> c)
+      : owner(q), ids(std::move(i)), counts(std::move(c)) {}
   const void* owner;
   std::vector<Ref> ids;
+  std::vector<size_t> counts;  // alerts of each entry
   std::atomic<bool> settled{false};
 };
 
@@ -94,7 +96,7 @@ RedisQueue::RedisQueue(RedisQueueOptions options, metrics::Registry& metrics)
       ackLatency_(latencyFamily(metrics).with({"ack"})),
       redelivered_(metrics
                        .counter("nm_queue_redelivered_total",
-                                "Queue entries delivered again: after a nack, or taken over from "
+                                "Alerts delivered again: after a nack, or taken over from "
                                 "a consumer idle past --store.redis.claim-idle.")
                        .with({})),
       deadLettered_(metrics.counter("nm_queue_dead_lettered_total",
@@ -130,19 +132,29 @@ void RedisQueue::setOwned(const PartitionSet& owned) {
       // Nacked entries of a partition given up stay pending in Redis for its new owner.
       for (auto it = nacked_.begin(); it != nacked_.end();) {
         Nacked& n = it->second;
-        const bool parallel = n.alerts.size() == n.ids.size();
+        size_t total = 0;
+        for (size_t c : n.counts) total += c;
+        const bool parallel = n.alerts.size() == total;
         AlertList alerts;
         std::vector<Ref> ids;
+        std::vector<size_t> counts;
+        size_t at = 0;
         for (size_t k = 0; k < n.ids.size(); ++k) {
+          const size_t from = at;
+          at += n.counts[k];
           if (n.ids[k].first == p) {
             held_.erase(n.ids[k]);
             continue;
           }
           ids.push_back(n.ids[k]);
-          if (parallel) alerts.push_back(n.alerts[k]);
+          counts.push_back(n.counts[k]);
+          if (parallel)
+            alerts.insert(alerts.end(), n.alerts.begin() + static_cast<ptrdiff_t>(from),
+                          n.alerts.begin() + static_cast<ptrdiff_t>(at));
         }
         if (parallel) n.alerts = std::move(alerts);
         n.ids = std::move(ids);
+        n.counts = std::move(counts);
         it = n.ids.empty() ? nacked_.erase(it) : std::next(it);
       }
     }
@@ -251,40 +263,77 @@ bool RedisQueue::start(std::string& error) {
   return true;
 }
 
-PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
-  if (alerts.empty()) return PushResult::Accepted;
-  if (closed_) return PushResult::Closed;
-  if (!connected_) return PushResult::Unavailable;
+std::shared_ptr<RedisQueue::PushRequest> RedisQueue::preparePush(const AlertList& alerts,
+                                                                 Duration timeout,
+                                                                 PushResult& early) {
+  early = PushResult::Accepted;
+  if (alerts.empty()) return nullptr;
+  early = PushResult::Closed;
+  if (closed_) return nullptr;
+  early = PushResult::Unavailable;
+  if (!connected_) return nullptr;
+  early = PushResult::Full;
   const size_t n = alerts.size();
-  if (n > options_.maxLen) return PushResult::Full;
-  if (length_ + n > options_.maxLen) {
-    if (timeout <= Duration::zero()) return PushResult::Full;
-    std::unique_lock<std::mutex> lk(mu_);
-    if (!room_.wait_for(lk, timeout,
-                        [&] { return closed_ || !connected_ || length_ + n <= options_.maxLen; }))
-      return PushResult::Full;
-    if (closed_) return PushResult::Closed;
-    if (!connected_) return PushResult::Unavailable;
-  }
-  auto req = std::make_shared<PushRequest>();
-  req->encoded.reserve(n);
-  for (const AlertPtr& a : alerts) req->encoded.push_back(encodeAlert(*a));
   std::shared_ptr<const Partitioner> partitioner;
   {
     std::lock_guard<std::mutex> g(mu_);
     partitioner = partitioner_;
   }
-  req->parts.reserve(n);
-  (*partitioner)(alerts, options_.partitions, req->parts);
-  req->parts.resize(n, 0);
-  for (uint32_t& p : req->parts) p %= options_.partitions;
-  std::future<PushResult> answer = req->result.get_future();
+  std::vector<uint32_t> parts;
+  parts.reserve(n);
+  (*partitioner)(alerts, options_.partitions, parts);
+  parts.resize(n, 0);
+  // One entry per partition touched, its alerts in the push's order.
+  std::map<uint32_t, std::vector<const Alert*>> byPart;
+  for (size_t k = 0; k < n; ++k) byPart[parts[k] % options_.partitions].push_back(alerts[k].get());
+  const size_t entries = byPart.size();
+  if (entries > options_.maxLen) return nullptr;
+  if (length_ + entries > options_.maxLen) {
+    if (timeout <= Duration::zero()) return nullptr;
+    std::unique_lock<std::mutex> lk(mu_);
+    if (!room_.wait_for(lk, timeout, [&] {
+          return closed_ || !connected_ || length_ + entries <= options_.maxLen;
+        }))
+      return nullptr;
+    early = PushResult::Closed;
+    if (closed_) return nullptr;
+    early = PushResult::Unavailable;
+    if (!connected_) return nullptr;
+  }
+  auto req = std::make_shared<PushRequest>();
+  req->encoded.reserve(entries);
+  req->parts.reserve(entries);
+  for (const auto& [part, members] : byPart) {
+    req->parts.push_back(part);
+    appendAlertPack(req->encoded.emplace_back(), members);
+  }
+  return req;
+}
+
+bool RedisQueue::enqueuePush(std::shared_ptr<PushRequest> req) {
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (stopping_) return PushResult::Closed;
+    if (stopping_) return false;
     pushes_.push_back(std::move(req));
   }
   writerWake_.notify_one();
+  return true;
+}
+
+void RedisQueue::pushAsync(AlertList alerts, std::function<void(PushResult)> done) {
+  PushResult early;
+  std::shared_ptr<PushRequest> req = preparePush(alerts, Duration::zero(), early);
+  if (!req) return done(early);
+  req->done = std::move(done);
+  if (!enqueuePush(req)) req->done(PushResult::Closed);
+}
+
+PushResult RedisQueue::push(AlertList alerts, Duration timeout) {
+  PushResult early;
+  std::shared_ptr<PushRequest> req = preparePush(alerts, timeout, early);
+  if (!req) return early;
+  std::future<PushResult> answer = req->result.get_future();
+  if (!enqueuePush(std::move(req))) return PushResult::Closed;
   // The writer answers every request; this bound only guards against a wedged socket (the XADDs
   // may still land: the sender's retry is then a duplicate, never a loss).
   if (answer.wait_for(2 * options_.commandTimeout + std::chrono::seconds(1)) !=
@@ -353,7 +402,7 @@ void RedisQueue::writerLoop() {
     } else {
       // A failed connect above already said why.
       if (wasConnected || connected_) setDown(roundError);
-      for (auto& p : pushes) p->result.set_value(PushResult::Unavailable);
+      for (auto& p : pushes) p->answer(PushResult::Unavailable);
       {
         std::lock_guard<std::mutex> g(mu_);
         acks_.insert(acks_.begin(), acks.begin(), acks.end());
@@ -368,12 +417,16 @@ void RedisQueue::writerLoop() {
     }
     room_.notify_all();
     if (stopping) {
-      std::lock_guard<std::mutex> g(mu_);
-      for (auto& p : pushes_) p->result.set_value(PushResult::Closed);
-      pushes_.clear();
-      if (!acks_.empty())
-        log::warn("redis queue stopped with acks not written: those alerts will be redelivered",
-                  {{"entries", std::to_string(acks_.size())}});
+      std::deque<std::shared_ptr<PushRequest>> left;
+      {
+        std::lock_guard<std::mutex> g(mu_);
+        left.swap(pushes_);
+        if (!acks_.empty())
+          log::warn("redis queue stopped with acks not written: those alerts will be redelivered",
+                    {{"entries", std::to_string(acks_.size())}});
+      }
+      // Outside the lock: an async push's answer runs the caller's callback.
+      for (auto& p : left) p->answer(PushResult::Closed);
       return;
     }
   }
@@ -386,8 +439,13 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
   std::vector<RedisCommand> cmds;
   for (const auto& p : pushes) {
     cmds.push_back({"MULTI"});
-    for (size_t k = 0; k < p->encoded.size(); ++k)
-      cmds.push_back({"XADD", streams_[p->parts[k]], "*", "a", p->encoded[k]});
+    for (size_t k = 0; k < p->encoded.size(); ++k) {
+      // The entry's bytes move into the command (answered either way, never written twice).
+      RedisCommand& c = cmds.emplace_back();
+      c.reserve(5);
+      c.insert(c.end(), {"XADD", streams_[p->parts[k]], "*", "a"});
+      c.push_back(std::move(p->encoded[k]));
+    }
     cmds.push_back({"EXEC"});
   }
   for (const DeadLetter& d : dead) {
@@ -428,13 +486,13 @@ bool RedisQueue::writeRound(std::vector<std::shared_ptr<PushRequest>>& pushes,
     for (size_t k = 0; stored && k < exec->elements; ++k)
       stored = exec->element[k]->type == REDIS_REPLY_STRING;
     if (stored) {
-      p->result.set_value(PushResult::Accepted);
+      p->answer(PushResult::Accepted);
     } else {
       std::string e = redisErrorText(exec);
       log::error("redis refused an XADD: the sender gets 503",
                  {{"stream", s},
                   {"error", e.empty() ? std::string("EXEC did not store every alert") : e}});
-      p->result.set_value(PushResult::Unavailable);
+      p->answer(PushResult::Unavailable);
     }
   }
   for (const DeadLetter& d : dead) {
@@ -485,18 +543,25 @@ void RedisQueue::takeEntry(uint32_t part, const redisReply* entry, std::vector<E
   std::lock_guard<std::mutex> g(mu_);
   held_.insert({part, id});
   std::string err;
-  std::optional<Alert> a;
-  if (found) a = decodeAlert(bytes, err);
-  if (!a) {
+  std::optional<std::vector<Alert>> decoded;
+  if (found) decoded = decodeAlertPack(bytes, err);
+  if (!decoded) {
     if (!found) err = "no field \"a\" (or the entry was deleted)";
+    // The whole entry goes: every alert it says it holds.
     log::error("undecodable queue entry moved to the dead-letter stream",
-               {{"stream", options_.stream + ":dead"}, {"id", id}, {"error", err}});
+               {{"stream", options_.stream + ":dead"},
+                {"id", id},
+                {"alerts", std::to_string(alertPackCount(bytes))},
+                {"error", err}});
     dead_.push_back({part, id, std::string(bytes), err});
     deadLettered_.with({"undecodable"}).inc();
     writerWake_.notify_one();
     return;
   }
-  into.push_back({{part, std::move(id)}, std::make_shared<const Alert>(std::move(*a))});
+  Entry e{{part, std::move(id)}, {}};
+  e.alerts.reserve(decoded->size());
+  for (Alert& a : *decoded) e.alerts.push_back(std::make_shared<const Alert>(std::move(a)));
+  into.push_back(std::move(e));
 }
 
 bool RedisQueue::readNew(size_t count, Duration block) {
@@ -555,9 +620,12 @@ bool RedisQueue::readNew(size_t count, Duration block) {
     const redisReply* entries = stream->element[1];
     for (size_t k = 0; entries && k < entries->elements; ++k) {
       bool wasEmpty = carry_.empty();
+      const size_t before = carry_.size();
       takeEntry(part, entries->element[k], carry_);
-      if (wasEmpty && !carry_.empty()) {
-        TimePoint received = carry_.front().alert->receivedAt;
+      if (carry_.size() == before) continue;
+      carryAlerts_ += carry_.back().alerts.size();
+      if (wasEmpty) {
+        TimePoint received = carry_.front().alerts.front()->receivedAt;
         carryDue_ = (received == kZeroTime || received > t ? t : received);
       }
     }
@@ -609,18 +677,21 @@ std::optional<PulledBatch> RedisQueue::claim(uint32_t part, Duration minIdle, st
   }
   AlertList alerts;
   std::vector<Ref> ids;
+  std::vector<size_t> counts;
   for (Entry& e : claimed) {
-    alerts.push_back(std::move(e.alert));
+    alerts.insert(alerts.end(), e.alerts.begin(), e.alerts.end());
+    counts.push_back(e.alerts.size());
     ids.push_back(std::move(e.ref));
   }
-  redelivered_.inc(ids.size());
+  redelivered_.inc(alerts.size());
   log::warn(minIdle > Duration::zero()
                 ? "took over queue entries idle past --store.redis.claim-idle"
                 : "took over queue entries of a newly owned partition",
             {{"stream", stream},
              {"entries", std::to_string(ids.size())},
+             {"alerts", std::to_string(alerts.size())},
              {"deliveries", std::to_string(deliveries)}});
-  return makeBatch(std::move(alerts), std::move(ids), deliveries);
+  return makeBatch(std::move(alerts), std::move(ids), std::move(counts), deliveries);
 }
 
 void RedisQueue::purgeCarry() {
@@ -631,12 +702,14 @@ void RedisQueue::purgeCarry() {
   auto gone = std::remove_if(carry_.begin(), carry_.end(), [&](const Entry& e) {
     if (owned_.count(e.ref.first)) return false;
     held_.erase(e.ref);
+    carryAlerts_ -= e.alerts.size();
     return true;
   });
   carry_.erase(gone, carry_.end());
 }
 
-PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<Ref> ids, uint32_t deliveries) {
+PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<Ref> ids,
+                                  std::vector<size_t> counts, uint32_t deliveries) {
   {
     std::lock_guard<std::mutex> g(mu_);
     ++unsettled_;
@@ -644,7 +717,7 @@ PulledBatch RedisQueue::makeBatch(AlertList alerts, std::vector<Ref> ids, uint32
   PulledBatch b;
   b.alerts = std::move(alerts);
   b.deliveries = deliveries;
-  b.handle = std::make_shared<RedisBatchHandle>(this, std::move(ids));
+  b.handle = std::make_shared<RedisBatchHandle>(this, std::move(ids), std::move(counts));
   return b;
 }
 
@@ -664,8 +737,8 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
         Nacked n = std::move(it->second);
         nacked_.erase(it);
         lk.unlock();
-        redelivered_.inc(n.ids.size());
-        return makeBatch(std::move(n.alerts), std::move(n.ids), n.deliveries);
+        redelivered_.inc(n.alerts.size());
+        return makeBatch(std::move(n.alerts), std::move(n.ids), std::move(n.counts), n.deliveries);
       }
       // Once closed, nothing new is read: unread entries stay in the stream for the next start
       // or another replica. Only what this process holds is handed out.
@@ -676,20 +749,26 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
       }
       if (!nacked_.empty()) nackDue = nacked_.begin()->first;
     }
-    if (!carry_.empty() && (closed || carry_.size() >= maxSize || carryDue_ + maxWait <= t)) {
-      size_t n = std::min(maxSize, carry_.size());
+    if (!carry_.empty() && (closed || carryAlerts_ >= maxSize || carryDue_ + maxWait <= t)) {
+      // Whole entries up to maxSize alerts; the first one even when it alone has more.
+      size_t n = 0;
       AlertList alerts;
       std::vector<Ref> ids;
-      for (size_t k = 0; k < n; ++k) {
-        alerts.push_back(std::move(carry_[k].alert));
-        ids.push_back(std::move(carry_[k].ref));
+      std::vector<size_t> counts;
+      for (; n < carry_.size(); ++n) {
+        Entry& e = carry_[n];
+        if (n > 0 && alerts.size() + e.alerts.size() > maxSize) break;
+        alerts.insert(alerts.end(), e.alerts.begin(), e.alerts.end());
+        counts.push_back(e.alerts.size());
+        ids.push_back(std::move(e.ref));
       }
+      carryAlerts_ -= alerts.size();
       carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(n));
       if (!carry_.empty()) {
-        TimePoint received = carry_.front().alert->receivedAt;
+        TimePoint received = carry_.front().alerts.front()->receivedAt;
         carryDue_ = received == kZeroTime ? t : std::min(received, t);
       }
-      return makeBatch(std::move(alerts), std::move(ids), 1);
+      return makeBatch(std::move(alerts), std::move(ids), std::move(counts), 1);
     }
     if (!readerConn_.connected() && !readerConnect()) {
       std::unique_lock<std::mutex> lk(mu_);
@@ -744,7 +823,7 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
         continue;
       }
     }
-    readNew(maxSize - carry_.size(), block);
+    readNew(maxSize - std::min(maxSize - 1, carryAlerts_), block);
   }
 }
 
@@ -767,7 +846,8 @@ void RedisQueue::nack(PulledBatch batch, Duration delay) {
   {
     std::lock_guard<std::mutex> g(mu_);
     --unsettled_;
-    nacked_.emplace(now() + delay, Nacked{std::move(batch.alerts), h->ids, batch.deliveries + 1});
+    nacked_.emplace(now() + delay,
+                    Nacked{std::move(batch.alerts), h->ids, h->counts, batch.deliveries + 1});
   }
   settled_.notify_all();
 }

@@ -1,5 +1,6 @@
 // The Redis Streams queue (--store.type redis): one stream per alert partition (<stream>:<p>),
-// read through a consumer group from the partitions this replica owns, acked by XACK+XDEL.
+// one entry per push and partition, read through a consumer group from the partitions this
+// replica owns, acked by XACK+XDEL.
 #pragma once
 
 #include <atomic>
@@ -32,6 +33,11 @@ struct RedisQueueOptions {
   uint32_t partitions = 16;                           // --store.partitions
 };
 
+// Entries: a push writes one entry per partition it touches, holding all of its alerts of that
+// partition (queue/alert_pack; entries of one alert written before packing still read). An entry
+// is the unit of everything after: a pulled batch holds whole entries (more than maxSize alerts
+// only when one entry alone has more), ack/nack/take-over/dead-letter cover whole entries, and
+// size()/capacity() (--store.redis.max-len) count entries.
 // Threads: push hands its XADDs to the writer thread (owned, joined in the destructor), which
 // pipelines every waiting push, ack and dead letter on its own connection and keeps the held
 // entries' idle time fresh (XCLAIM JUSTID) so no consumer takes them over. pull reads on a
@@ -55,6 +61,8 @@ class RedisQueue final : public AlertQueue {
   bool start(std::string& error);
 
   PushResult push(AlertList alerts, Duration timeout) override;
+  // Answered on the writer's thread after EXEC's reply (or at once: Full, Closed, Unavailable).
+  void pushAsync(AlertList alerts, std::function<void(PushResult)> done) override;
   std::optional<PulledBatch> pull(size_t maxSize, Duration maxWait) override;
   void ack(const PulledBatch& batch) override;
   void nack(PulledBatch batch, Duration delay) override;
@@ -77,9 +85,16 @@ class RedisQueue final : public AlertQueue {
   // A stream entry: its partition and id.
   using Ref = std::pair<uint32_t, std::string>;
   struct PushRequest {
-    std::vector<std::string> encoded;
-    std::vector<uint32_t> parts;
+    std::vector<std::string> encoded;  // one entry per partition touched
+    std::vector<uint32_t> parts;       // parallel to encoded
     std::promise<PushResult> result;
+    std::function<void(PushResult)> done;  // pushAsync's, instead of `result`
+    void answer(PushResult r) {
+      if (done)
+        done(r);
+      else
+        result.set_value(r);
+    }
   };
   struct DeadLetter {
     uint32_t part;
@@ -88,13 +103,19 @@ class RedisQueue final : public AlertQueue {
   struct Nacked {
     AlertList alerts;
     std::vector<Ref> ids;
+    std::vector<size_t> counts;  // alerts of each entry (parallel to ids)
     uint32_t deliveries;
   };
   struct Entry {
     Ref ref;
-    AlertPtr alert;
+    AlertList alerts;  // all of the entry's
   };
 
+  // The request for `alerts`, or nullptr with the answer that needs no round trip in `early`.
+  std::shared_ptr<PushRequest> preparePush(const AlertList& alerts, Duration timeout,
+                                           PushResult& early);
+  // Hands a prepared request to the writer; false (answered Closed) when it is stopping.
+  bool enqueuePush(std::shared_ptr<PushRequest> req);
   void writerLoop();
   bool ensureGroup(RedisConnection& conn, std::string& error);
   // One pipelined round on the writer's connection; false on an I/O failure.
@@ -111,7 +132,8 @@ class RedisQueue final : public AlertQueue {
                                    size_t maxSize);
   // Decodes one entry's fields into carry_ (or the dead letter); the id joins held_.
   void takeEntry(uint32_t part, const redisReply* entry, std::vector<Entry>& into);
-  PulledBatch makeBatch(AlertList alerts, std::vector<Ref> ids, uint32_t deliveries);
+  PulledBatch makeBatch(AlertList alerts, std::vector<Ref> ids, std::vector<size_t> counts,
+                        uint32_t deliveries);
   // Drops unread entries of partitions no longer owned (pull's thread).
   void purgeCarry();
   // The writer's view of the backend: up (gauge, available()) or down with the reason.
@@ -161,6 +183,7 @@ class RedisQueue final : public AlertQueue {
   // pull's own state (the dispatcher's thread only).
   std::mutex pullMu_;
   std::vector<Entry> carry_;  // read, not yet handed out
+  size_t carryAlerts_ = 0;    // the alerts of carry_
   TimePoint carryDue_ = kZeroTime;
   TimePoint nextClaim_ = kZeroTime;
   TimePoint nextReaderConnect_ = kZeroTime;

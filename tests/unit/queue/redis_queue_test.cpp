@@ -1,7 +1,12 @@
 // RedisQueue against a real redis-server (skipped when it is not installed): push then pull in
 // batches, a nack redelivers the batch whole with deliveries + 1 after its delay, a second settle
-// is ignored, the length follows acks, and close hands out what is held then ends pull.
+// is ignored, the length follows acks, and close hands out what is held then ends pull. A push
+// is one entry per partition; batches hold whole entries; entries written before packing (one
+// alert each) still read; an undecodable packed entry is dead-lettered whole.
 #include "queue/redis_queue.h"
+
+#include "core/alert_codec.h"
+#include "queue/alert_pack.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -11,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <future>
 #include <thread>
 
 extern char** environ;
@@ -61,10 +67,11 @@ class RedisQueueTest : public ::testing::Test {
       waitpid(pid_, nullptr, 0);
     }
   }
-  RedisQueue& queue(size_t maxLen = 100) {
+  RedisQueue& queue(size_t maxLen = 100, uint32_t partitions = 16) {
     RedisQueueOptions o;
     o.url.port = port_;
     o.maxLen = maxLen;
+    o.partitions = partitions;
     queue_ = std::make_unique<RedisQueue>(o, metrics_);
     std::string err;
     EXPECT_TRUE(queue_->start(err)) << err;
@@ -82,6 +89,22 @@ class RedisQueueTest : public ::testing::Test {
     return out;
   }
 
+  // One push per alert: one entry each.
+  static void pushEach(RedisQueue& q, const AlertList& list) {
+    for (const AlertPtr& a : list) ASSERT_EQ(q.push({a}, 0s), PushResult::Accepted);
+  }
+  RedisReply run(const RedisCommand& cmd) {
+    RedisUrl url;
+    url.port = port_;
+    RedisConnection c(url, 1s);
+    std::string err;
+    bool refused = false;
+    EXPECT_TRUE(c.connect(err, refused)) << err;
+    RedisReply r = c.run(cmd, err);
+    EXPECT_TRUE(r) << err;
+    return r;
+  }
+
   metrics::Registry metrics_;
   int port_ = 0;
   pid_t pid_ = -1;
@@ -90,7 +113,7 @@ class RedisQueueTest : public ::testing::Test {
 
 TEST_F(RedisQueueTest, PushPullAckInBatches) {
   RedisQueue& q = queue();
-  ASSERT_EQ(q.push(alerts(5, "a"), 0s), PushResult::Accepted);
+  pushEach(q, alerts(5, "a"));
   EXPECT_EQ(q.size(), 5u);
   auto b = q.pull(3, 10s);  // full at 3: no waiting
   ASSERT_TRUE(b);
@@ -111,7 +134,7 @@ TEST_F(RedisQueueTest, PushPullAckInBatches) {
 
 TEST_F(RedisQueueTest, NackRedeliversWholeAfterDelayWithDeliveriesPlusOne) {
   RedisQueue& q = queue();
-  ASSERT_EQ(q.push(alerts(2, "n"), 0s), PushResult::Accepted);
+  pushEach(q, alerts(2, "n"));
   auto b = q.pull(2, 1s);
   ASSERT_TRUE(b);
   TimePoint nacked = now();
@@ -128,7 +151,7 @@ TEST_F(RedisQueueTest, NackRedeliversWholeAfterDelayWithDeliveriesPlusOne) {
 
 TEST_F(RedisQueueTest, FullOverMaxLenAndCloseEndsPull) {
   RedisQueue& q = queue(3);
-  ASSERT_EQ(q.push(alerts(3, "f"), 0s), PushResult::Accepted);
+  pushEach(q, alerts(3, "f"));
   EXPECT_EQ(q.push(alerts(1, "g"), 0s), PushResult::Full);
   EXPECT_EQ(q.push(alerts(4, "h"), 0s), PushResult::Full);
   auto b = q.pull(1, 1s);
@@ -191,6 +214,95 @@ TEST_F(RedisQueueTest, MetricsCountRoundTripsAndRedeliveries) {
       << text;
   EXPECT_NE(text.find("nm_queue_redelivered_total 2"), std::string::npos) << text;
   EXPECT_NE(text.find("nm_queue_backend_up 1"), std::string::npos) << text;
+}
+
+TEST_F(RedisQueueTest, APushIsOneEntryPerPartitionAndBatchesHoldWholeEntries) {
+  RedisQueue& q = queue(100, 1);
+  ASSERT_EQ(q.push(alerts(5, "p"), 0s), PushResult::Accepted);
+  ASSERT_EQ(q.push(alerts(3, "q"), 0s), PushResult::Accepted);
+  EXPECT_EQ(q.size(), 2u);  // entries
+  RedisReply len = run({"XLEN", "nm:alerts:0"});
+  EXPECT_EQ(len->integer, 2);
+  // maxSize 4: the first entry alone has more, so it comes whole; the second does not fit.
+  auto b = q.pull(4, 10s);
+  ASSERT_TRUE(b);
+  ASSERT_EQ(b->alerts.size(), 5u);
+  EXPECT_EQ(b->alerts[4]->labels.get("alertname"), "p4");
+  auto c = q.pull(8, 50ms);
+  ASSERT_TRUE(c);
+  ASSERT_EQ(c->alerts.size(), 3u);
+  // A nack redelivers the entry whole; its ack deletes it.
+  q.nack(*c, 0s);
+  auto again = q.pull(8, 50ms);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->alerts.size(), 3u);
+  EXPECT_EQ(again->deliveries, 2u);
+  q.ack(*b);
+  q.ack(*again);
+  auto deadline = now() + 5s;
+  while (q.size() != 0 && now() < deadline) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(q.size(), 0u);
+  EXPECT_NE(metrics_.render().find("nm_queue_redelivered_total 3"), std::string::npos);
+}
+
+TEST_F(RedisQueueTest, EntriesWrittenBeforePackingStillRead) {
+  RedisQueue& q = queue(100, 1);
+  // What a release before packing wrote: field a = one alert in the plain codec.
+  AlertList old = alerts(2, "old");
+  for (const AlertPtr& a : old) run({"XADD", "nm:alerts:0", "*", "a", encodeAlert(*a)});
+  ASSERT_EQ(q.push(alerts(2, "new"), 0s), PushResult::Accepted);
+  auto b = q.pull(4, 10s);
+  ASSERT_TRUE(b);
+  ASSERT_EQ(b->alerts.size(), 4u);
+  EXPECT_EQ(b->alerts[0]->labels.get("alertname"), "old0");
+  EXPECT_EQ(b->alerts[1]->labels.get("alertname"), "old1");
+  EXPECT_EQ(b->alerts[3]->labels.get("alertname"), "new1");
+  EXPECT_EQ(b->alerts[0]->format, IngestFormat::AlertArray);
+  q.ack(*b);
+  auto deadline = now() + 5s;
+  while (q.size() != 0 && now() < deadline) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(q.size(), 0u);
+}
+
+TEST_F(RedisQueueTest, AnUndecodablePackedEntryIsDeadLetteredWhole) {
+  RedisQueue& q = queue(100, 1);
+  AlertList two = alerts(2, "x");
+  std::string packed;
+  appendAlertPack(packed, {two[0].get(), two[1].get()});
+  packed.resize(packed.size() - 3);  // the second alert cut short
+  run({"XADD", "nm:alerts:0", "*", "a", packed});
+  ASSERT_EQ(q.push(alerts(1, "fine"), 0s), PushResult::Accepted);
+  auto b = q.pull(10, 200ms);
+  ASSERT_TRUE(b);
+  ASSERT_EQ(b->alerts.size(), 1u);
+  EXPECT_EQ(b->alerts[0]->labels.get("alertname"), "fine0");
+  q.ack(*b);
+  auto deadline = now() + 5s;
+  while (run({"XLEN", "nm:alerts:dead"})->integer != 1 && now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(run({"XLEN", "nm:alerts:dead"})->integer, 1);
+  while (q.size() != 0 && now() < deadline) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(q.size(), 0u);  // the poisoned entry is acked and deleted too
+  EXPECT_NE(metrics_.render().find("nm_queue_dead_lettered_total{reason=\"undecodable\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(RedisQueueTest, PushAsyncAnswersOnceStoredAndFullAtOnce) {
+  RedisQueue& q = queue(2, 1);
+  std::promise<PushResult> stored;
+  q.pushAsync(alerts(3, "s"), [&](PushResult r) { stored.set_value(r); });
+  auto answer = stored.get_future();
+  ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(answer.get(), PushResult::Accepted);
+  EXPECT_EQ(run({"XLEN", "nm:alerts:0"})->integer, 1);  // stored before the answer
+  ASSERT_EQ(q.push(alerts(1, "t"), 0s), PushResult::Accepted);
+  PushResult full = PushResult::Accepted;
+  q.pushAsync(alerts(1, "u"), [&](PushResult r) { full = r; });  // answered on this thread
+  EXPECT_EQ(full, PushResult::Full);
+  q.close();
+  PushResult closed = PushResult::Accepted;
+  q.pushAsync(alerts(1, "v"), [&](PushResult r) { closed = r; });
+  EXPECT_EQ(closed, PushResult::Closed);
 }
 
 }  // namespace

@@ -102,6 +102,9 @@ start
 time "$B/bench/nm-loadgen" --target "127.0.0.1:$NM_PORT" --sink "127.0.0.1:$SINK_PORT" \
   --connections 4 --batch 100 --total "$TOTAL" --tenants 1000 --pid $NM \
   --tenant-receivers 99 --wait 20
+# Webhook requests as the sink counted them (a request carries one group's alerts).
+curl -fsS "http://127.0.0.1:$SINK_PORT/stats" | python3 -c 'import json,sys; s=json.load(sys.stdin)
+print("sink: %d webhook requests in %.3f s (first to last) -> %.0f requests/s" % (s["requests"], s["span_seconds"], s["requests"] / max(s["span_seconds"], 1e-9)))'
 stop
 fi
 

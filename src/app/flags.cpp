@@ -126,7 +126,8 @@ Flags parseFlags(int argc, char** argv, int& exitCode) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   app.add_option("--store.nats.max-msgs", f.storeNatsMaxMsgs,
-                 "Stream messages (one per push) over which pushes answer 503 (queue full)")
+                 "Stream messages (one per push and partition) over which pushes answer 503 "
+                 "(queue full)")
       ->check(CLI::Range(size_t{1}, size_t{1} << 32))
       ->capture_default_str();
   app.add_option("--config.dir", f.configDir,

@@ -66,7 +66,7 @@ class AlertQueue {
   virtual void close() = 0;
   // Alerts held: queued, plus nacked ones waiting for redelivery (the durable backends count
   // their stored units instead: a Redis entry, a JetStream message, each holding one push's
-  // alerts).
+  // alerts of one partition).
   virtual size_t size() const = 0;
   // The most alerts (durable backends: entries, messages) a push may fill the queue to. The daemon
   // bounds alerts in flight and parked sends by it.

@@ -1,7 +1,8 @@
-// NatsQueue: pushes are asynchronous JetStream publishes (Nats-Msg-Id = alert id and status, so
-// the stream's duplicate window drops a re-post) answered Accepted once every publish ack
-// arrived; pulls batch fetched messages by size and age; acks, naks, terms, dead letters and
-// +WPI heartbeats run on the settler thread, kept (never dropped) across a reconnect.
+// NatsQueue: pushes are asynchronous JetStream publishes of packed messages, one per partition a
+// push touches (Nats-Msg-Id = alertPackId of their alerts, so the stream's duplicate window drops
+// a re-post) answered Accepted once every publish ack arrived; pulls batch fetched messages by
+// size and age; acks, naks, terms, dead letters and +WPI heartbeats run on the settler thread,
+// kept (never dropped) across a reconnect.
 #include "queue/nats_queue.h"
 
 #include <unistd.h>
@@ -9,8 +10,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/alert_codec.h"
 #include "observe/log.h"
+#include "queue/alert_pack.h"
 
 namespace nm {
 
@@ -32,6 +33,8 @@ using std::chrono::milliseconds;
 
 constexpr Duration kCountsRefresh = milliseconds(500);
 constexpr Duration kMaxFetchWait = milliseconds(200);
+// A fetch allocates room for every message it asks for: ask for a bounded number.
+constexpr size_t kMaxFetch = 1024;
 constexpr Duration kRequestTimeout = std::chrono::seconds(5);
 // The waiting fetch of a round that found nothing: short, so the other owned partitions'
 // new messages wait at most this long for the next NoWait round.
@@ -319,14 +322,28 @@ bool NatsQueue::start(std::string& error) {
   return true;
 }
 
-void NatsQueue::finishPublish(PushRequest& req, PushResult r) {
+bool NatsQueue::finishPublish(PushRequest& req, PushResult r) {
   // Full wins over Unavailable: the sender is told the stream is full, not that it is down.
   if (r == PushResult::Full || (r != PushResult::Accepted && req.result == PushResult::Accepted))
     req.result = r;
   if (--req.remaining == 0 && !req.answered) {
     req.answered = true;
-    req.answer.set_value(req.result);
+    return true;
   }
+  return false;
+}
+
+void NatsQueue::complete(PushRequest& req) {
+  if (req.result == PushResult::Accepted) {
+    pending_ += req.payloads.size();  // until the next refresh, so Full sees it at once
+  } else if (req.result == PushResult::Full) {
+    log::warn("jetstream stream is full: the sender gets 503",
+              {{"stream", options_.stream}, {"max_msgs", std::to_string(options_.maxMsgs)}});
+  }
+  if (req.done)
+    req.done(req.result);
+  else
+    req.answer.set_value(req.result);
 }
 
 void NatsQueue::onPubAck(jsCtx*, natsMsg* msg, jsPubAck*, jsPubAckErr* pae, void* closure) {
@@ -341,61 +358,121 @@ void NatsQueue::onPubAck(jsCtx*, natsMsg* msg, jsPubAck*, jsPubAckErr* pae, void
       log::warn("jetstream refused a publish: the sender gets 503",
                 {{"stream", self->options_.stream}, {"error", text}});
   }
+  std::shared_ptr<PushRequest> last;
   {
     std::lock_guard<std::mutex> g(self->pubMu_);
     auto it = self->inFlight_.find(msg);
     if (it != self->inFlight_.end()) {
       std::shared_ptr<PushRequest> req = std::move(it->second);
       self->inFlight_.erase(it);
-      self->finishPublish(*req, r);
+      if (self->finishPublish(*req, r)) last = std::move(req);
     }
   }
   natsMsg_Destroy(msg);
+  if (last) self->complete(*last);
 }
 
-PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
-  if (alerts.empty()) return PushResult::Accepted;
-  if (closed_) return PushResult::Closed;
-  if (!conn_.connected()) return PushResult::Unavailable;
-  const size_t n = alerts.size();
-  if (n > options_.maxMsgs) return PushResult::Full;
-  if (pending_ + n > options_.maxMsgs) {
-    if (timeout <= Duration::zero()) return PushResult::Full;
-    std::unique_lock<std::mutex> lk(mu_);
-    if (!room_.wait_for(lk, timeout, [&] {
-          return closed_ || !conn_.connected() || pending_ + n <= options_.maxMsgs;
-        }))
-      return PushResult::Full;
-    if (closed_) return PushResult::Closed;
-    if (!conn_.connected()) return PushResult::Unavailable;
-  }
+std::shared_ptr<NatsQueue::PushRequest> NatsQueue::preparePush(const AlertList& alerts,
+                                                               Duration timeout,
+                                                               PushResult& early) {
+  early = PushResult::Accepted;
+  if (alerts.empty()) return nullptr;
+  early = PushResult::Closed;
+  if (closed_) return nullptr;
+  early = PushResult::Unavailable;
+  if (!conn_.connected()) return nullptr;
+  const size_t count = alerts.size();
   std::shared_ptr<const Partitioner> partitioner;
   {
     std::lock_guard<std::mutex> g(mu_);
     partitioner = partitioner_;
   }
   std::vector<uint32_t> parts;
-  parts.reserve(n);
+  parts.reserve(count);
   (*partitioner)(alerts, options_.partitions, parts);
-  parts.resize(n, 0);
+  parts.resize(count, 0);
+  // One message per partition touched, its alerts in the push's order; a new message of that
+  // partition past kNatsPackBytes.
+  std::map<uint32_t, std::vector<const Alert*>> byPart;
+  for (size_t k = 0; k < count; ++k)
+    byPart[parts[k] % options_.partitions].push_back(alerts[k].get());
   auto req = std::make_shared<PushRequest>();
+  for (const auto& [part, partAlerts] : byPart) {
+    std::vector<const Alert*> members;
+    size_t bytes = 0;
+    auto flush = [&, p = part] {
+      if (members.empty()) return;
+      appendAlertPack(req->payloads.emplace_back(), members);
+      // The statuses are part of the id: a resolved re-post of a firing alert is news, not a dup.
+      req->ids.push_back(alertPackId(members));
+      req->parts.push_back(p);
+      members.clear();
+      bytes = 0;
+    };
+    for (const Alert* a : partAlerts) {
+      // A rough size: labels and annotations dominate an alert's bytes.
+      size_t approx = 64 + a->id.size() + a->generatorURL.size();
+      for (const auto& [k, v] : a->labels) approx += 8 + k.size() + v.size();
+      for (const auto& [k, v] : a->annotations) approx += 8 + k.size() + v.size();
+      if (!members.empty() && bytes + approx > kNatsPackBytes) flush();
+      members.push_back(a);
+      bytes += approx;
+    }
+    flush();
+  }
+  const size_t n = req->payloads.size();
+  early = PushResult::Full;
+  if (n > options_.maxMsgs) return nullptr;
+  if (pending_ + n > options_.maxMsgs) {
+    if (timeout <= Duration::zero()) return nullptr;
+    std::unique_lock<std::mutex> lk(mu_);
+    if (!room_.wait_for(lk, timeout, [&] {
+          return closed_ || !conn_.connected() || pending_ + n <= options_.maxMsgs;
+        }))
+      return nullptr;
+    early = PushResult::Closed;
+    if (closed_) return nullptr;
+    early = PushResult::Unavailable;
+    if (!conn_.connected()) return nullptr;
+  }
   req->remaining = n;
+  return req;
+}
+
+void NatsQueue::pushAsync(AlertList alerts, std::function<void(PushResult)> done) {
+  PushResult early;
+  std::shared_ptr<PushRequest> req = preparePush(alerts, Duration::zero(), early);
+  if (!req) return done(early);
+  req->done = std::move(done);
+  publish(req);
+}
+
+PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
+  PushResult early;
+  std::shared_ptr<PushRequest> req = preparePush(alerts, timeout, early);
+  if (!req) return early;
   std::future<PushResult> answer = req->answer.get_future();
+  publish(req);
+  // The ack handler answers every publish (MaxWait bounds each); this bound only guards a wedge
+  // (the messages may still land: the sender's retry is then dropped as a duplicate).
+  if (answer.wait_for(2 * kRequestTimeout) != std::future_status::ready)
+    return PushResult::Unavailable;
+  return answer.get();
+}
+
+void NatsQueue::publish(const std::shared_ptr<PushRequest>& req) {
+  const size_t n = req->payloads.size();
   jsPubOptions po;
   jsPubOptions_Init(&po);
   po.MaxWait = millis(kRequestTimeout);  // cnats answers the ack handler with a timeout after it
-  std::string bytes, msgId, subject;
+  std::string subject;
   for (size_t k = 0; k < n; ++k) {
-    const Alert& a = *alerts[k];
-    bytes.clear();
-    appendEncodedAlert(bytes, a);
-    // The status is part of the id: a resolved re-post of a firing alert is news, not a dup.
-    msgId = a.id + ":" + toString(a.status);
+    const std::string& bytes = req->payloads[k];
+    subject = natsAlertSubject(options_.stream, req->parts[k]);
     natsMsg* m = nullptr;
-    subject = natsAlertSubject(options_.stream, parts[k] % options_.partitions);
     natsStatus s =
         natsMsg_Create(&m, subject.c_str(), nullptr, bytes.data(), static_cast<int>(bytes.size()));
-    if (s == NATS_OK) s = natsMsgHeader_Set(m, "Nats-Msg-Id", msgId.c_str());
+    if (s == NATS_OK) s = natsMsgHeader_Set(m, "Nats-Msg-Id", req->ids[k].c_str());
     if (s == NATS_OK) {
       natsMsg* key = m;
       {
@@ -411,23 +488,16 @@ PushResult NatsQueue::push(AlertList alerts, Duration timeout) {
     if (s != NATS_OK) {
       natsMsg_Destroy(m);
       // This one and every one not sent count as failed; those sent are answered by cnats.
-      std::lock_guard<std::mutex> g(pubMu_);
-      for (size_t rest = k; rest < n; ++rest) finishPublish(*req, PushResult::Unavailable);
+      bool last = false;
+      {
+        std::lock_guard<std::mutex> g(pubMu_);
+        for (size_t rest = k; rest < n; ++rest)
+          last = finishPublish(*req, PushResult::Unavailable) || last;
+      }
+      if (last) complete(*req);
       break;
     }
   }
-  // The ack handler answers every publish (MaxWait bounds each); this bound only guards a wedge
-  // (the messages may still land: the sender's retry is then dropped as a duplicate).
-  if (answer.wait_for(2 * kRequestTimeout) != std::future_status::ready)
-    return PushResult::Unavailable;
-  PushResult r = answer.get();
-  if (r == PushResult::Accepted) {
-    pending_ += n;  // until the next refresh, so Full sees it at once
-  } else if (r == PushResult::Full) {
-    log::warn("jetstream stream is full: the sender gets 503",
-              {{"stream", options_.stream}, {"max_msgs", std::to_string(options_.maxMsgs)}});
-  }
-  return r;
 }
 
 void NatsQueue::take(natsMsg* m, uint32_t part, TimePoint t) {
@@ -435,23 +505,26 @@ void NatsQueue::take(natsMsg* m, uint32_t part, TimePoint t) {
   auto [seq, delivered] = sequenceAndDeliveries(m);
   if (delivered == 0) delivered = 1;
   std::string err, reason;
-  std::optional<Alert> a;
+  std::optional<std::vector<Alert>> decoded;
+  std::string_view bytes(natsMsg_GetData(m), static_cast<size_t>(natsMsg_GetDataLength(m)));
   if (delivered > static_cast<uint64_t>(options_.maxDeliver)) {
     reason = "max-deliver";
     err = "delivered " + std::to_string(delivered) + " times, over --store.nats.max-deliver " +
           std::to_string(options_.maxDeliver);
   } else {
-    std::string_view bytes(natsMsg_GetData(m), static_cast<size_t>(natsMsg_GetDataLength(m)));
-    a = decodeAlert(bytes, err);
-    if (!a) reason = "undecodable";
+    decoded = decodeAlertPack(bytes, err);
+    if (!decoded) reason = "undecodable";
   }
   std::lock_guard<std::mutex> g(mu_);
   held_[m] = HeldMsg{msg, part};
-  if (!a) {
+  if (!decoded) {
+    // The whole message goes: every alert it says it holds.
     log::error("queue message moved to the dead-letter stream",
                {{"stream", kNatsDeadLetterStream},
                 {"subject", kNatsDeadLetterPrefix + reason},
                 {"sequence", std::to_string(seq)},
+                {"partition", std::to_string(part)},
+                {"alerts", std::to_string(alertPackCount(bytes))},
                 {"reason", reason},
                 {"error", err}});
     dead_.push_back({std::move(msg), reason, err});
@@ -459,9 +532,13 @@ void NatsQueue::take(natsMsg* m, uint32_t part, TimePoint t) {
     return;
   }
   bool wasEmpty = carry_.empty();
-  carry_.push_back({std::move(msg), std::make_shared<const Alert>(std::move(*a)), delivered, part});
+  Held h{std::move(msg), {}, delivered, part};
+  h.alerts.reserve(decoded->size());
+  for (Alert& a : *decoded) h.alerts.push_back(std::make_shared<const Alert>(std::move(a)));
+  carryAlerts_ += h.alerts.size();
+  carry_.push_back(std::move(h));
   if (wasEmpty) {
-    TimePoint received = carry_.front().alert->receivedAt;
+    TimePoint received = carry_.front().alerts.front()->receivedAt;
     carryDue_ = received == kZeroTime || received > t ? t : received;
   }
 }
@@ -472,17 +549,22 @@ PulledBatch NatsQueue::makeBatch(size_t maxSize) {
   PulledBatch b;
   std::vector<SharedNatsMsg> msgs;
   std::vector<Held> rest;
+  // Whole messages up to maxSize alerts; the first one even when it alone has more.
+  bool full = false;
   for (Held& h : carry_) {
-    if (b.alerts.size() < maxSize && h.delivered == delivered) {
-      b.alerts.push_back(std::move(h.alert));
+    if (!full && h.delivered == delivered &&
+        (msgs.empty() || b.alerts.size() + h.alerts.size() <= maxSize)) {
+      b.alerts.insert(b.alerts.end(), h.alerts.begin(), h.alerts.end());
       msgs.push_back(std::move(h.msg));
     } else {
+      full = full || h.delivered == delivered;
       rest.push_back(std::move(h));
     }
   }
+  carryAlerts_ -= b.alerts.size();
   carry_ = std::move(rest);
   if (!carry_.empty()) {
-    TimePoint t = now(), received = carry_.front().alert->receivedAt;
+    TimePoint t = now(), received = carry_.front().alerts.front()->receivedAt;
     carryDue_ = received == kZeroTime ? t : std::min(received, t);
   }
   {
@@ -508,11 +590,12 @@ void NatsQueue::purgeCarry() {
       }
       held_.erase(h.msg.get());
       settles_.push_back({h.msg, SettleKind::Nak, 0});
+      carryAlerts_ -= h.alerts.size();
       gone.push_back(std::move(h.msg));
     }
     carry_ = std::move(keep);
     if (!carry_.empty()) {
-      TimePoint t = now(), received = carry_.front().alert->receivedAt;
+      TimePoint t = now(), received = carry_.front().alerts.front()->receivedAt;
       carryDue_ = received == kZeroTime ? t : std::min(received, t);
     }
   }
@@ -560,7 +643,7 @@ std::optional<PulledBatch> NatsQueue::pull(size_t maxSize, Duration maxWait) {
     purgeCarry();
     TimePoint t = now();
     bool closed = closed_;
-    if (!carry_.empty() && (closed || carry_.size() >= maxSize || carryDue_ + maxWait <= t))
+    if (!carry_.empty() && (closed || carryAlerts_ >= maxSize || carryDue_ + maxWait <= t))
       return makeBatch(maxSize);
     if (closed) {
       // Nothing new is fetched once closed: unread messages stay for the next start or another
@@ -585,12 +668,14 @@ std::optional<PulledBatch> NatsQueue::pull(size_t maxSize, Duration maxWait) {
       fetching_ = true;
       fetchingGen_ = ownedGen_;
     }
-    // A NoWait round over every owned partition, from a rotating start so none starves.
+    // A NoWait round over every owned partition, from a rotating start so none starves. A
+    // message holds one or more alerts: ask for at most the alerts still missing.
+    auto room = [&] { return std::min(kMaxFetch, maxSize - std::min(maxSize - 1, carryAlerts_)); };
     const size_t first = nextWaitPart_++ % parts.size();
     int got = 0;
     bool failed = false;
-    for (size_t k = 0; k < parts.size() && carry_.size() < maxSize; ++k) {
-      int n = fetchFrom(parts[(first + k) % parts.size()], maxSize - carry_.size(), true, wait);
+    for (size_t k = 0; k < parts.size() && carryAlerts_ < maxSize; ++k) {
+      int n = fetchFrom(parts[(first + k) % parts.size()], room(), true, wait);
       if (n < 0) {
         failed = true;
         break;
@@ -599,8 +684,7 @@ std::optional<PulledBatch> NatsQueue::pull(size_t maxSize, Duration maxWait) {
     }
     // Nothing anywhere: wait a little on one of them (the others are asked again next round).
     if (got == 0 && !failed)
-      failed = fetchFrom(parts[first], maxSize - carry_.size(), false,
-                         std::min<Duration>(wait, kIdleFetchWait)) < 0;
+      failed = fetchFrom(parts[first], room(), false, std::min<Duration>(wait, kIdleFetchWait)) < 0;
     {
       std::lock_guard<std::mutex> g(mu_);
       fetching_ = false;

@@ -1,10 +1,12 @@
-// The NATS JetStream queue (--store.type nats): one message per alert in a work-queue stream,
-// on subject nm.alerts.<partition>, read through one durable pull consumer per partition from
-// the partitions this replica owns, acked per message; poison messages go to a dead-letter stream.
+// The NATS JetStream queue (--store.type nats): one message per push and partition
+// (queue/alert_pack; split only past kNatsPackBytes) in a work-queue stream, on subject
+// nm.alerts.<partition>, read through one durable pull consumer per partition from the partitions
+// this replica owns, acked per message; poison messages go to a dead-letter stream.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -27,6 +29,9 @@ std::string natsAlertSubjects(const std::string& stream);
 std::string natsAlertSubject(const std::string& stream, uint32_t partition);
 inline constexpr const char* kNatsDeadLetterStream = "NM_DEADLETTER";
 inline constexpr const char* kNatsDeadLetterPrefix = "nm.deadletter.";  // + reason
+// A push's message of one partition is split before it grows past this (the server's default
+// max_payload is 1 MB).
+inline constexpr size_t kNatsPackBytes = 256 * 1024;
 
 struct NatsQueueOptions {
   NatsConnectOptions connect;                     // --store.nats.url, .creds, .tls-ca
@@ -42,8 +47,15 @@ struct NatsQueueOptions {
 // The durable consumer of partition p: "<consumer>-<p>".
 std::string natsPartitionConsumer(const std::string& consumer, uint32_t partition);
 
-// Threads: push publishes from the caller's thread (asynchronous publishes, one per alert, each
-// answered by cnats' ack handler thread) and waits for every publish ack. pull fetches on the
+// Messages: a message holds a push's alerts of one partition (Nats-Msg-Id: alertPackId, so the
+// stream's duplicate window drops a re-posted identical push and nothing else); messages written
+// before packing (one alert each) still read. A message is the unit after that: a batch holds
+// whole messages (more than maxSize alerts only when one message alone has more),
+// ack/nak/term/dead-letter/AckWait cover whole messages, and size()/capacity()
+// (--store.nats.max-msgs) count messages.
+// Threads: push publishes from the caller's thread (asynchronous publishes, one per message, each
+// answered by cnats' ack handler thread) and waits for every publish ack; pushAsync is answered
+// on the ack handler thread instead. pull fetches on the
 // caller's (the dispatcher's) thread. ack, nack and dead letters are queued for the settler
 // thread (owned, joined in the destructor), which also keeps held messages' AckWait fresh
 // (+WPI) and refreshes the cached stream count that size() answers.
@@ -72,6 +84,9 @@ class NatsQueue final : public AlertQueue {
   bool partitionDrained(uint32_t partition) const;
 
   PushResult push(AlertList alerts, Duration timeout) override;
+  // Answered on cnats' ack handler thread once every publish ack arrived (or at once: Full,
+  // Closed, Unavailable).
+  void pushAsync(AlertList alerts, std::function<void(PushResult)> done) override;
   std::optional<PulledBatch> pull(size_t maxSize, Duration maxWait) override;
   void ack(const PulledBatch& batch) override;
   void nack(PulledBatch batch, Duration delay) override;
@@ -84,10 +99,13 @@ class NatsQueue final : public AlertQueue {
 
  private:
   struct PushRequest {
+    std::vector<std::string> payloads, ids;  // one message each
+    std::vector<uint32_t> parts;             // each message's partition
     size_t remaining = 0;
     PushResult result = PushResult::Accepted;
     bool answered = false;
     std::promise<PushResult> answer;
+    std::function<void(PushResult)> done;  // pushAsync's, instead of `answer`
   };
   enum class SettleKind { Ack, Nak, Term };
   struct Settle {
@@ -104,7 +122,7 @@ class NatsQueue final : public AlertQueue {
   };
   struct Held {
     SharedNatsMsg msg;
-    AlertPtr alert;
+    AlertList alerts;  // all of the message's
     uint64_t delivered;
     uint32_t part;
   };
@@ -119,8 +137,16 @@ class NatsQueue final : public AlertQueue {
   bool ensureConsumer(uint32_t p, std::string& error);
   void dropLegacyConsumer();
   static void onPubAck(jsCtx* js, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure);
-  // Records one publish's outcome for its request (under pubMu_); answers it when it was last.
-  void finishPublish(PushRequest& req, PushResult r);
+  // The request for `alerts`, or nullptr with the answer that needs no round trip in `early`.
+  std::shared_ptr<PushRequest> preparePush(const AlertList& alerts, Duration timeout,
+                                           PushResult& early);
+  // Publishes the request's messages; its answer comes from the ack handler (or from here when
+  // a publish could not be sent).
+  void publish(const std::shared_ptr<PushRequest>& req);
+  // Records one publish's outcome for its request (under pubMu_); true when it was the last, and
+  // the caller then answers it with complete() outside the lock.
+  bool finishPublish(PushRequest& req, PushResult r);
+  void complete(PushRequest& req);
 
   void settlerLoop();
   // Sends one acknowledgement; false when it could not be sent (kept for the next round).
@@ -128,7 +154,7 @@ class NatsQueue final : public AlertQueue {
   void refreshCounts();
   bool publishDeadLetter(const DeadLetter& d);
 
-  // Decodes one fetched message into carry_, or queues it as a dead letter.
+  // Decodes one fetched message (all its alerts) into carry_, or queues it as a dead letter.
   void take(natsMsg* m, uint32_t part, TimePoint t);
   // Fetches from one partition's consumer into carry_; NoWait or waiting up to `wait`.
   // Returns the messages taken; -1 on an error other than "nothing there".
@@ -170,6 +196,7 @@ class NatsQueue final : public AlertQueue {
   // pull's own state (the dispatcher's thread only).
   std::mutex pullMu_;
   std::vector<Held> carry_;  // fetched, not yet handed out
+  size_t carryAlerts_ = 0;   // the alerts of carry_
   TimePoint carryDue_ = kZeroTime;
   bool fetchWarned_ = false;
   size_t nextWaitPart_ = 0;  // which owned partition the waiting fetch goes to

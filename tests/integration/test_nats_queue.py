@@ -4,8 +4,10 @@ and the consumer is empty after; kill -9 with alerts fetched but not delivered l
 (redelivered after --store.nats.ack-wait); nats-server down answers 503 with Retry-After and loses
 nothing accepted, intake resumes once it restarts on the same store dir; a poisoned message ends
 in NM_DEADLETTER with a log line, never redelivered, and so does a redelivery over
---store.nats.max-deliver; a full stream (--store.nats.max-msgs) answers 503; a wrong URL, an
-unreachable server or a bad creds file stop the daemon with exit 2 naming the flag.
+--store.nats.max-deliver; a push is one message per partition it touches (its alerts packed) and
+an identical re-post is dropped by the duplicate window; a full stream (--store.nats.max-msgs,
+messages) answers 503; a wrong URL, an unreachable server or a bad creds file stop the daemon
+with exit 2 naming the flag.
 Skips when nats-server is not installed."""
 
 import itertools
@@ -178,15 +180,17 @@ class NatsQueueTest(NMTestCase):
         self.assertEqual(self.nats.consumer()["filters"], [f"nm.alerts.{p}" for p in range(16)])
 
     def test_kill_9_with_alerts_fetched_but_not_delivered_loses_none(self):
-        # A long batch wait holds what the daemon fetched (ack pending) undelivered.
-        self.write("nm.yaml", nm_manifest(batch_max_wait="30s"))
+        # A long batch wait holds what the daemon fetched (ack pending) undelivered. Grouped by
+        # namespace alone: the push's alerts share a partition.
+        self.write("nm.yaml", nm_manifest(batch_max_wait="30s", group_labels="[namespace]"))
         args = self.args("--store.nats.ack-wait", "1s")
         self.start(args)
         names = [f"K{i}" for i in range(30)]
         status, body, _ = self.post_names(names)
         self.assertEqual(status, 200, body)
-        wait_until(lambda: self.nats.consumer().get("num_ack_pending") == 30, 10,
-                   what="the daemon to fetch all 30 messages")
+        # The push is one message holding its 30 alerts.
+        wait_until(lambda: self.nats.consumer().get("num_ack_pending") == 1, 10,
+                   what="the daemon to fetch the push's message")
         self.assertEqual(self.delivered(), set())
         self.daemon.kill()  # SIGKILL: nothing acked
 
@@ -278,8 +282,9 @@ class NatsQueueTest(NMTestCase):
         self.write("nm.yaml", nm_manifest(batch_max_wait="30s"))
         args = self.args("--store.nats.ack-wait", "1s", "--store.nats.max-deliver", "1")
         self.start(args)
-        status, body, _ = self.post_names(["M0", "M1", "M2"])
-        self.assertEqual(status, 200, body)
+        for name in ["M0", "M1", "M2"]:  # one message each
+            status, body, _ = self.post_names([name])
+            self.assertEqual(status, 200, body)
         wait_until(lambda: self.nats.consumer().get("num_ack_pending") == 3, 10,
                    what="the daemon to fetch all 3 messages")
         self.daemon.kill()
@@ -297,12 +302,38 @@ class NatsQueueTest(NMTestCase):
         self.assertEqual(self.delivered(), {"Fresh"})
         self.assertIn("reason=max-deliver", self.daemon.logs())
 
+    def test_a_push_is_one_message_per_partition_and_an_identical_repost_is_dropped(self):
+        # Batches that never fill nor age: the stream holds what is accepted. Grouped by namespace
+        # alone: a partition per namespace.
+        self.write("nm.yaml", nm_manifest(batch_max_size=1000, batch_max_wait="1h",
+                                          group_labels="[namespace]"))
+        self.start(self.args())
+        # 40 namespaces over 16 partitions: one message on each partition the push touches.
+        status, body, _ = self.daemon.request("POST", "/api/v2/alerts", am_webhook(
+            [alert({"alertname": "S", "namespace": f"ns{i}"}) for i in range(40)]))
+        self.assertEqual(status, 200, body)
+        subjects = js(self.nats.port, "STREAM.INFO.NM_ALERTS",
+                      {"subjects_filter": "nm.alerts.>"})["state"].get("subjects", {})
+        self.assertGreater(len(subjects), 1, subjects)
+        self.assertEqual(set(subjects.values()), {1}, subjects)
+        wide = len(subjects)
+        self.assertEqual(self.nats.stream("NM_ALERTS")["state"]["messages"], wide)
+        for _ in range(2):  # Alertmanager retrying the same push (one namespace)
+            status, body, _ = self.post_names(["D0", "D1", "D2"])
+            self.assertEqual(status, 200, body)
+        self.assertEqual(self.nats.stream("NM_ALERTS")["state"]["messages"], wide + 1)
+        for names in (["D0", "D1"], ["D0", "D1", "D2", "D3"]):  # different pushes are kept
+            status, body, _ = self.post_names(names)
+            self.assertEqual(status, 200, body)
+        self.assertEqual(self.nats.stream("NM_ALERTS")["state"]["messages"], wide + 3)
+
     def test_stream_full_answers_503(self):
         # Batches that never fill nor age: the stream holds what is accepted.
         self.write("nm.yaml", nm_manifest(batch_max_size=1000, batch_max_wait="1h"))
         self.start(self.args("--store.nats.max-msgs", "5", "--store.memory.pushTimeout", "0s"))
-        status, body, _ = self.post_names([f"F{i}" for i in range(5)])
-        self.assertEqual(status, 200, body)
+        for i in range(5):  # --store.nats.max-msgs counts messages: one per push and partition
+            status, body, _ = self.post_names([f"F{i}"])
+            self.assertEqual(status, 200, body)
         status, body, headers = self.post_names(["Over"])
         self.assertEqual(status, 503, body)
         self.assertIn("Retry-After", headers)

@@ -143,8 +143,13 @@ class NatsReplicasTest(NMTestCase):
             self.start_replica(i)
         self.wait_balanced(3, 6 * TTL)
         self.post_groups("K", 20, 3, self.live())
-        wait_until(lambda: self.nats.consumer()["num_ack_pending"] == 60, 10,
-                   what="all 60 alerts fetched (held by the batch wait)")
+        def all_fetched():
+            # A message per POST and partition, holding that partition's alerts: every one
+            # fetched and held, none left to deliver.
+            c = self.nats.consumer()
+            stored = self.nats.stream("NM_ALERTS")["state"]["messages"]
+            return c["num_pending"] == 0 and c["num_ack_pending"] == stored > 0
+        wait_until(all_fetched, 10, what="all 60 alerts fetched (held by the batch wait)")
         victim = self.replicas[2]
         victim.kill()
         killed = time.monotonic()

@@ -15,9 +15,11 @@ streams), so a killed process loses nothing acked; only its fsync waits (2 minut
 `jetstream { sync_interval: always }` from 2.10), which matters for a machine crash, not a process
 kill (docs/operations.md, NATS).
 
-The duplicate bound of a replica kill: what the victim had fetched and not acked (on NATS the
-consumers' ack-pending messages of the partitions it leased; redelivered to the new owner after
---store.nats.ack-wait), plus its unanswered posts (re-posted to the survivors).
+The duplicate bound of a replica kill: what the victim had fetched and not acked (Redis: its
+pending entries; NATS: the consumers' ack-pending messages of the partitions it leased, redelivered
+to the new owner after --store.nats.ack-wait), counted in alerts (an entry or message packs one
+post's alerts of one partition, so at most BATCH each), plus its unanswered posts (re-posted to
+the survivors).
 NM_CHAOS_ALERTS (default 20,000, to stay within CI's budget, ASan included) and NM_CHAOS_RATE
 (alerts/s, default 2,000) size the run; scripts/bench-replicas.sh kill runs it with 100,000."""
 
@@ -324,7 +326,9 @@ class ReplicasChaosTest(NMTestCase):
         # What it had read and not acked (in flight, nacked or read ahead) is all that can be
         # notified twice, plus the posts it had taken and not answered (its connections' batches:
         # re-posted to the survivors).
-        held = self.backend.pending_of(consumer)
+        # An entry (Redis) or message (NATS) packs one post's alerts of one partition: at most
+        # BATCH alerts each.
+        held = self.backend.pending_of(consumer) * BATCH
         unanswered = (CONNECTIONS // 3) * BATCH
         self.wait_owned(2)
         moved = time.monotonic() - killed
@@ -353,7 +357,7 @@ class ReplicasChaosTest(NMTestCase):
         # EXEC landed but whose reply was lost is stored twice).
         wait_until(lambda: self.backend.pending_of() > 0, 30, interval=0.005,
                    what="the replicas to hold entries")
-        held = self.backend.pending_of()
+        held = self.backend.pending_of() * BATCH  # entries/messages of at most BATCH alerts
         self.backend.kill9()
         # Backend down: every replica is not ready and answers a post 503 with Retry-After.
         for r in self.live():

@@ -5,13 +5,14 @@ replica its partitions move to the survivors (time measured) and nothing is lost
 gets its share back. Skips when redis-server is not installed."""
 
 import os
+import re
 import subprocess
 import time
 import unittest
 
 from nmtest import (BINARY, Daemon, NMTestCase, alert, am_webhook, metric_sum, nm_manifest, wait_until,
                     webhook_receiver)
-from test_redis_queue import PARTITIONS, REDIS, RedisServer, streams_len
+from test_redis_queue import PARTITIONS, REDIS, RedisServer, streams_len, streams_pending
 
 TTL = 2.0  # --store.lease-ttl, seconds
 
@@ -24,7 +25,7 @@ class RedisReplicasTest(NMTestCase):
         super().setUp()
         self.redis = RedisServer(os.path.join(self.tmp, "redis"))
         self.replicas = [None, None, None]
-        self.dead = (0, 0)  # what killed replicas had received and dispatched (counters die too)
+        self.last_state = None
         self.dirs = []
         for i in range(3):
             d = os.path.join(self.tmp, f"r{i}", "config")  # each replica logs to r<i>/daemon.log
@@ -69,14 +70,71 @@ class RedisReplicasTest(NMTestCase):
         return self.owned()
 
     def settled(self):
-        """Every accepted alert, on whichever replica, notified and acked, the streams empty."""
+        """Every accepted alert notified and acked: each push was answered 200 only after its
+        entries were in a stream, and an entry leaves its stream (XACK+XDEL) only once its batch
+        went through notify; nothing pending, no batch in flight on a live replica. Redis is the
+        record: per-replica counters cannot be summed across a kill -9 (the victim's die with it,
+        and what it dispatched another replica received)."""
         ms = [r.metrics() for r in self.live()]
-        received = self.dead[0] + sum(metric_sum(m, "nm_alerts_received_total") -
-                                      metric_sum(m, "nm_alerts_rejected_total") for m in ms)
-        dispatched = self.dead[1] + sum(metric_sum(m, "nm_alerts_dispatched_total") for m in ms)
-        self.last_state = (received, dispatched, streams_len(self.redis),
+        self.last_state = (streams_len(self.redis), streams_pending(self.redis),
                            sum(metric_sum(m, "nm_batches_in_flight") for m in ms))
-        return (dispatched >= received and self.last_state[2] == 0 and self.last_state[3] == 0)
+        return self.last_state == (0, 0, 0)
+
+    def wait_notified(self, timeout, prefix, groups, per_group):
+        self.wait_or_diagnose(lambda: len(self.notifications(prefix)) == groups, timeout,
+                              f"{groups} {prefix} groups notified", prefix, groups, per_group)
+
+    def wait_settled(self, timeout, prefix, groups, per_group):
+        self.wait_or_diagnose(self.settled, timeout, "every alert notified and acked", prefix,
+                              groups, per_group)
+
+    def wait_or_diagnose(self, pred, timeout, what, prefix, groups, per_group):
+        """wait_until(pred); on a timeout the failure says where every alert of `prefix` is."""
+        try:
+            wait_until(pred, timeout, what=what)
+        except AssertionError as e:
+            raise AssertionError(f"{e}\n{self.diagnose(prefix, groups, per_group)}") from None
+
+    def diagnose(self, prefix, groups, per_group):
+        """Each replica's queue, lease and dispatcher figures, each partition's stream, pending
+        entries (by consumer) and lease, the alerts of `prefix` the sink has not seen, and every
+        replica's lease and take-over log lines."""
+        out = [f"(XLEN, XPENDING, in flight) = {self.last_state}"]
+        wanted = re.compile(r"nm_(queue|partition|batches|alerts_(received|rejected|dispatched))")
+        for i, r in enumerate(self.replicas):
+            if not r or r.proc.poll() is not None:
+                out.append(f"replica {i}: dead")
+                continue
+            try:
+                m = r.metrics()
+            except (OSError, AssertionError) as e:
+                out.append(f"replica {i}: /metrics failed: {e}")
+                continue
+            out.append(f"replica {i} (pid {r.proc.pid}): " + ", ".join(
+                f"{k}={v:g}" for k, v in sorted(m.items())
+                if wanted.match(k) and "_bucket" not in k and v))
+        for p in range(PARTITIONS):
+            s = f"nm:alerts:{p}"
+            out.append(f"partition {p}: XLEN {self.redis.cmd('XLEN', s)} lease "
+                       f"{self.redis.cmd('GET', f'nm:alerts:lease:{p}')} pending "
+                       f"{self.redis.cmd('XPENDING', s, 'notification-manager', '-', '+', 50)}")
+        live = self.redis.cmd("ZRANGE", "nm:alerts:replicas", 0, -1, "WITHSCORES")
+        out.append(f"replica heartbeats: {live}")
+        seen = {}
+        for name, sends in self.notifications(prefix).items():
+            for send in sends:
+                seen.setdefault(name, set()).update(send)
+        missing = [f"{prefix}{g}/i{k}" for g in range(groups) for k in range(per_group)
+                   if f"i{k}" not in seen.get(f"{prefix}{g}", set())]
+        out.append(f"not at the sink: {missing}")
+        for i, r in enumerate(self.replicas):
+            if r:
+                lines = [ln for ln in r.logs().splitlines()
+                         if "lease" in ln or "took over" in ln or "redis" in ln or "level=warn"
+                         in ln or "level=error" in ln]
+                out.append(f"---- replica {i} lease/take-over lines ----\n" +
+                           "\n".join(lines[-60:]))
+        return "\n".join(out)
 
     def post_groups(self, prefix, groups, per_group, targets):
         """Alert k of group g goes to targets[(g + k) % len]: each group spread over replicas."""
@@ -117,25 +175,12 @@ class RedisReplicasTest(NMTestCase):
 
         # (a) 20 groups of 3 alerts, each group's alerts posted to all three replicas.
         self.post_groups("G", 20, 3, self.live())
-        wait_until(lambda: len(self.notifications("G")) == 20, 30, what="20 groups notified")
-        try:
-            wait_until(self.settled, 10, what="every alert notified and acked")
-        except AssertionError:
-            dump = [(p, self.redis.cmd("XLEN", f"nm:alerts:{p}"),
-                     self.redis.cmd("XPENDING", f"nm:alerts:{p}", "notification-manager"),
-                     self.redis.cmd("GET", f"nm:alerts:lease:{p}")) for p in range(PARTITIONS)]
-            raise AssertionError(f"(received, dispatched, XLEN, in flight) = {self.last_state}"
-                                 f" {dump} {self.owned()}")
+        self.wait_notified(30, "G", 20, 3)
+        self.wait_settled(10, "G", 20, 3)
         self.assert_once_each("G", 20, 3)
 
         # (b) kill -9 one replica; alerts posted at once to the survivors all arrive.
         victim = self.replicas[2]
-        # Its final counts: everything was settled above. Without them a survivor's received
-        # count includes alerts the victim dispatched, and "settled" could never hold.
-        m = victim.metrics()
-        self.dead = (metric_sum(m, "nm_alerts_received_total") -
-                     metric_sum(m, "nm_alerts_rejected_total"),
-                     metric_sum(m, "nm_alerts_dispatched_total"))
         victim.kill()
         killed = time.monotonic()
         survivors = self.live()
@@ -144,16 +189,16 @@ class RedisReplicasTest(NMTestCase):
         moved = time.monotonic() - killed
         print(f"partitions moved to the survivors {moved:.2f}s after kill -9 (ttl {TTL}s): {owned}")
         self.assertLessEqual(moved, 2 * TTL + 1.0)
-        wait_until(lambda: len(self.notifications("H")) == 20, 30, what="H groups notified")
-        wait_until(self.settled, 30, what="every alert notified and acked")
+        self.wait_notified(30, "H", 20, 2)
+        self.wait_settled(30, "H", 20, 2)
         self.assert_once_each("H", 20, 2)
 
         # (c) restart it: it gets a share back, and alerts through all three still arrive once.
         self.start_replica(2)
         print(f"owned after restart: {self.wait_balanced(3, 6 * TTL)}")
         self.post_groups("I", 20, 3, self.live())
-        wait_until(lambda: len(self.notifications("I")) == 20, 30, what="I groups notified")
-        wait_until(self.settled, 30, what="every alert notified and acked")
+        self.wait_notified(30, "I", 20, 3)
+        self.wait_settled(30, "I", 20, 3)
         self.assert_once_each("I", 20, 3)
         self.assert_once_each("G", 20, 3)  # nothing more of the first round arrived meanwhile
         moves = sum(metric_sum(r.metrics(), "nm_partition_lease_moves_total") for r in self.live())

@@ -59,31 +59,8 @@ NatsStateBackend::NatsStateBackend(NatsStateOptions options, metrics::Registry& 
         };
         return c;
       }()),
-      writeErrors_(metrics
-                       .counter("nm_state_write_errors_total",
-                                "Failed writes to the state backend (retried).")
-                       .with({})),
-      dropped_(metrics
-                   .counter("nm_state_writes_dropped_total",
-                            "State writes dropped because too many records were pending.")
-                   .with({})),
-      resyncs_(metrics
-                   .counter("nm_state_resyncs_total",
-                            "Full re-reads of a shared state table after (re)subscribing.")
-                   .with({})),
-      pendingGauge_(
-          metrics.gauge("nm_state_pending_records", "State records waiting to be written.")
-              .with({})) {
+      metrics_(metrics) {
   if (options_.replicaId.empty()) options_.replicaId = newReplicaId();
-  auto& writes =
-      metrics.counter("nm_state_writes_total", "State records written (put or erased).", {"table"});
-  auto& remote =
-      metrics.counter("nm_state_remote_changes_total",
-                      "State records written by other replicas and applied here.", {"table"});
-  for (StateTable t : kTables) {
-    writes_[static_cast<size_t>(t)] = &writes.with({toString(t)});
-    remote_[static_cast<size_t>(t)] = &remote.with({toString(t)});
-  }
 }
 
 NatsStateBackend::~NatsStateBackend() {
@@ -152,7 +129,7 @@ void NatsStateBackend::put(StateTable table, std::string key, std::string value)
     if (it != t.end()) {
       it->second = std::move(v);
     } else if (pendingCount_ >= options_.maxPending) {
-      dropped_.inc();
+      metrics_.dropped.inc();
       auto n = std::chrono::steady_clock::now();
       if (n - lastDropLog_ >= std::chrono::seconds(10)) {
         lastDropLog_ = n;
@@ -165,7 +142,7 @@ void NatsStateBackend::put(StateTable table, std::string key, std::string value)
     } else {
       t.emplace(std::move(key), std::move(v));
       ++pendingCount_;
-      pendingGauge_.set(static_cast<double>(pendingCount_));
+      metrics_.pending.set(static_cast<double>(pendingCount_));
       wake = pendingCount_ == options_.commitBatch;
     }
     ++enqueued_;
@@ -181,7 +158,7 @@ void NatsStateBackend::erase(StateTable table, std::string key) {
     it->second = std::nullopt;
   } else {
     ++pendingCount_;
-    pendingGauge_.set(static_cast<double>(pendingCount_));
+    metrics_.pending.set(static_cast<double>(pendingCount_));
   }
   ++enqueued_;
 }
@@ -273,7 +250,7 @@ void NatsStateBackend::writerLoop() {
     for (size_t t = 0; t < kStateTableCount; ++t) {
       for (auto it = batch[t].begin(); it != batch[t].end();) {
         if (ok && writeRecord(t, it->first, it->second, error)) {
-          writes_[t]->inc();
+          metrics_.writes[t]->inc();
           it = batch[t].erase(it);
         } else {
           ok = false;
@@ -286,17 +263,17 @@ void NatsStateBackend::writerLoop() {
     if (ok) {
       backoff = options_.backoffMin;
       written_ = taken;
-      pendingGauge_.set(static_cast<double>(pendingCount_));
+      metrics_.pending.set(static_cast<double>(pendingCount_));
       flushed_.notify_all();
       continue;
     }
-    writeErrors_.inc();
+    metrics_.writeErrors.inc();
     log::error("cannot write state to NATS; the records stay pending and are retried",
                {{"backend", name()}, {"error", error}});
     for (size_t i = 0; i < kStateTableCount; ++i)
       for (auto& [key, value] : batch[i])
         if (pending_[i].try_emplace(key, std::move(value)).second) ++pendingCount_;
-    pendingGauge_.set(static_cast<double>(pendingCount_));
+    metrics_.pending.set(static_cast<double>(pendingCount_));
     if (stopping_) {
       log::error("state records lost: NATS could not be written at shutdown",
                  {{"backend", name()}, {"records", std::to_string(pendingCount_)}});
@@ -366,7 +343,7 @@ void NatsStateBackend::deliverLocked(size_t t, const std::string& key,
     if (!watchers_[t]) return;
     watchers_[t](key, value);
   }
-  remote_[t]->inc();
+  metrics_.remote[t]->inc();
 }
 
 void NatsStateBackend::handleEntry(size_t t, kvEntry* e, std::unordered_set<std::string>* seen) {
@@ -503,7 +480,7 @@ void NatsStateBackend::watchLoop(size_t t) {
       failing = false;
       backoff = options_.backoffMin;
       w.reset(raw);
-      resyncs_.inc();
+      metrics_.resyncs.inc();
       seen.emplace();
     }
     if (!seen) recheck(t);

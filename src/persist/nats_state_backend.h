@@ -18,6 +18,7 @@
 #include "interfaces/state_backend.h"
 #include "nats/nats_connection.h"
 #include "observe/metrics.h"
+#include "persist/shared_state_metrics.h"
 
 namespace nm::persist {
 
@@ -122,12 +123,7 @@ class NatsStateBackend final : public StateBackend {
   std::once_flag watchStarted_[kStateTableCount];
   std::thread watchThreads_[kStateTableCount];
 
-  metrics::Counter* writes_[kStateTableCount];
-  metrics::Counter* remote_[kStateTableCount];
-  metrics::Counter& writeErrors_;
-  metrics::Counter& dropped_;
-  metrics::Counter& resyncs_;
-  metrics::Gauge& pendingGauge_;
+  SharedStateMetrics metrics_;
 
   std::thread writer_;
 };

@@ -35,33 +35,8 @@ std::string newReplicaId() {
 }
 
 RedisStateBackend::RedisStateBackend(RedisStateOptions options, metrics::Registry& metrics)
-    : options_(std::move(options)),
-      loadConn_(options_.url, options_.timeout),
-      writeErrors_(metrics
-                       .counter("nm_state_write_errors_total",
-                                "Failed writes to the state backend (retried).")
-                       .with({})),
-      dropped_(metrics
-                   .counter("nm_state_writes_dropped_total",
-                            "State writes dropped because too many records were pending.")
-                   .with({})),
-      resyncs_(metrics
-                   .counter("nm_state_resyncs_total",
-                            "Full re-reads of a shared state table after (re)subscribing.")
-                   .with({})),
-      pendingGauge_(
-          metrics.gauge("nm_state_pending_records", "State records waiting to be written.")
-              .with({})) {
+    : options_(std::move(options)), loadConn_(options_.url, options_.timeout), metrics_(metrics) {
   if (options_.replicaId.empty()) options_.replicaId = newReplicaId();
-  auto& writes =
-      metrics.counter("nm_state_writes_total", "State records written (put or erased).", {"table"});
-  auto& remote =
-      metrics.counter("nm_state_remote_changes_total",
-                      "State records written by other replicas and applied here.", {"table"});
-  for (StateTable t : kTables) {
-    writes_[static_cast<size_t>(t)] = &writes.with({toString(t)});
-    remote_[static_cast<size_t>(t)] = &remote.with({toString(t)});
-  }
   writer_ = std::thread([this] { writerLoop(); });
 }
 
@@ -102,7 +77,7 @@ void RedisStateBackend::enqueue(StateTable table, std::string key,
     if (it != t.end()) {
       it->second = std::move(value);
     } else if (pendingCount_ >= options_.maxPending) {
-      dropped_.inc();
+      metrics_.dropped.inc();
       auto n = std::chrono::steady_clock::now();
       if (n - lastDropLog_ >= std::chrono::seconds(10)) {
         lastDropLog_ = n;
@@ -117,7 +92,7 @@ void RedisStateBackend::enqueue(StateTable table, std::string key,
     } else {
       t.emplace(std::move(key), std::move(value));
       ++pendingCount_;
-      pendingGauge_.set(static_cast<double>(pendingCount_));
+      metrics_.pending.set(static_cast<double>(pendingCount_));
       wake = pendingCount_ == options_.commitBatch;
     }
     ++enqueued_;
@@ -189,7 +164,7 @@ bool RedisStateBackend::writeBatch(RedisConnection& conn, const Writes (&batch)[
   std::string error;
   auto replies = conn.run(cmds, error);
   if (replies.empty()) {
-    writeErrors_.inc();
+    metrics_.writeErrors.inc();
     log::error("cannot write state to Redis; the records stay pending and are retried",
                {{"backend", name()}, {"error", error}});
     return false;
@@ -198,13 +173,13 @@ bool RedisStateBackend::writeBatch(RedisConnection& conn, const Writes (&batch)[
     std::string e = redisErrorText(replies[i].get());
     if (e.empty()) continue;
     // An error reply (a key of the wrong type, OOM) is not cured by retrying the same batch.
-    writeErrors_.inc();
+    metrics_.writeErrors.inc();
     log::error("Redis refused a state write; its records are lost",
                {{"backend", name()}, {"command", cmds[i][0] + " " + cmds[i][1]}, {"error", e}});
   }
   for (size_t t = 0; t < kStateTableCount; ++t) {
     if (batch[t].empty()) continue;
-    writes_[t]->inc(batch[t].size());
+    metrics_.writes[t]->inc(batch[t].size());
     for (const auto& [key, value] : batch[t]) know(t, key, value);
   }
   return true;
@@ -237,7 +212,7 @@ void RedisStateBackend::writerLoop() {
       bool refused = false;
       ok = conn.connect(error, refused);
       if (!ok) {
-        writeErrors_.inc();
+        metrics_.writeErrors.inc();
         log::error("cannot connect to Redis for state writes; retrying with backoff",
                    {{"backend", name()}, {"error", error}});
       }
@@ -248,7 +223,7 @@ void RedisStateBackend::writerLoop() {
     if (ok) {
       backoff = options_.backoffMin;
       written_ = taken;
-      pendingGauge_.set(static_cast<double>(pendingCount_));
+      metrics_.pending.set(static_cast<double>(pendingCount_));
       flushed_.notify_all();
       continue;
     }
@@ -257,7 +232,7 @@ void RedisStateBackend::writerLoop() {
         if (pending_[i].try_emplace(key, std::move(value)).second) ++pendingCount_;
       }
     }
-    pendingGauge_.set(static_cast<double>(pendingCount_));
+    metrics_.pending.set(static_cast<double>(pendingCount_));
     if (stopping_) {
       log::error("state records lost: Redis could not be written at shutdown",
                  {{"backend", name()}, {"records", std::to_string(pendingCount_)}});
@@ -337,7 +312,7 @@ void RedisStateBackend::deliver(size_t table, std::string_view key,
     if (!watchers_[table]) return;
     watchers_[table](key, value);
   }
-  remote_[table]->inc();
+  metrics_.remote[table]->inc();
   std::lock_guard<std::mutex> g(knownMu_);
   if (value) {
     known_[table][std::string(key)] = valueHash(*value);
@@ -347,7 +322,7 @@ void RedisStateBackend::deliver(size_t table, std::string_view key,
 }
 
 bool RedisStateBackend::resync(size_t t, RedisConnection& look) {
-  resyncs_.inc();
+  metrics_.resyncs.inc();
   const std::string hk = hashKey(kTables[t]);
   std::unordered_set<std::string> seen;
   std::string cursor = "0", error;

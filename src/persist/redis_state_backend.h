@@ -17,6 +17,7 @@
 #include "core/time.h"
 #include "interfaces/state_backend.h"
 #include "observe/metrics.h"
+#include "persist/shared_state_metrics.h"
 #include "redis/redis_connection.h"
 #include "redis/redis_url.h"
 
@@ -113,12 +114,7 @@ class RedisStateBackend final : public StateBackend {
   std::mutex loadMu_;
   RedisConnection loadConn_;
 
-  metrics::Counter* writes_[kStateTableCount];
-  metrics::Counter* remote_[kStateTableCount];
-  metrics::Counter& writeErrors_;
-  metrics::Counter& dropped_;
-  metrics::Counter& resyncs_;
-  metrics::Gauge& pendingGauge_;
+  SharedStateMetrics metrics_;
 
   std::thread writer_;
   std::once_flag subscriberStarted_;

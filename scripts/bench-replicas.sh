@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Replica benchmark (issue #12): accepted and delivered alerts/s, and p99 ingest-to-delivery at a
-# steady 10,000 alerts/s, for the memory backend (1 replica), Redis (1 and 3) and NATS (1; 3 once
-# the NATS queue has partitions: NM_BENCH_NATS3=1), one nm-loadgen spreading its connections over
-# the replicas, one nm-sink. Redis runs with AOF (appendfsync always), NATS with file storage.
+# steady 10,000 alerts/s, for the memory backend (1 replica), Redis and NATS (1 and 3 replicas,
+# measured once their partition leases have settled), one nm-loadgen spreading its connections
+# over the replicas, one nm-sink. Redis runs with AOF (appendfsync always), NATS with file storage.
 # Usage: scripts/bench-replicas.sh [TOTAL_ALERTS]   (default 100000)
 #        scripts/bench-replicas.sh kill [TOTAL] [redis|nats]   the replica kill -9 run of
 #                                                    test_replicas_chaos.py (3 replicas on Redis,
@@ -72,7 +72,7 @@ start() {
       redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync always \
         --dir "$DIR/data" > "$DIR/data/redis.log" 2>&1 & PIDS+=($!)
       wait_for "redis-cli -p $rp ping | grep -q PONG"
-      args=(--store.type redis --store.redis.url "redis://127.0.0.1:$rp" --store.lease-ttl 2s) ;;
+      args=(--store.type redis --store.redis.url "redis://127.0.0.1:$rp") ;;
     nats)
       local np; np=$(free_port)
       nats-server -js -a 127.0.0.1 -p "$np" -sd "$DIR/data" > "$DIR/data/nats.log" 2>&1 & PIDS+=($!)
@@ -90,6 +90,24 @@ start() {
     wait_for "curl -fsS http://127.0.0.1:$p/-/ready"
     TARGETS="${TARGETS:+$TARGETS,}127.0.0.1:$p"
   done
+  [ "$backend" = memory ] || wait_settled "$n"
+}
+
+# wait_settled N: every partition owned by exactly one replica and each at its fair share, so a run
+# measures the replicas working rather than their first lease handoffs.
+wait_settled() {
+  local n=$1 ok=0
+  for _ in $(seq 1 600); do
+    local owned=() t
+    for t in ${TARGETS//,/ }; do
+      owned+=("$(curl -fsS "http://$t/metrics" 2>/dev/null | sed -n 's/^nm_partitions_owned \([0-9.]*\).*/\1/p')")
+    done
+    if python3 -c 'import sys; o=[int(float(x or 0)) for x in sys.argv[2:]]; n=int(sys.argv[1]); sys.exit(0 if sum(o)==16 and max(o)-min(o)<=1 and len(o)==n else 1)' "$n" "${owned[@]}"; then
+      ok=1; break
+    fi
+    sleep 0.1
+  done
+  [ "$ok" = 1 ] || echo "leases did not settle: owned ${owned[*]}" >&2
 }
 
 # run LABEL BACKEND REPLICAS: throughput (as fast as possible), then latency at 10,000 alerts/s.
@@ -118,4 +136,4 @@ run "memory, 1 replica" memory 1
 run "redis, 1 replica" redis 1
 run "redis, 3 replicas" redis 3
 run "nats, 1 replica" nats 1
-if [ -n "${NM_BENCH_NATS3:-}" ]; then run "nats, 3 replicas" nats 3; fi
+run "nats, 3 replicas" nats 3

@@ -1,6 +1,8 @@
-// markOverShare, activeLeases, acquireOrder: pure functions shared by RedisLeases and
-// NatsLeases, so both backends rebalance the same way.
+// markOverShare, activeLeases, acquireOrder and LeaseCadence: backend-neutral pieces shared by
+// RedisLeases and NatsLeases, so both backends rebalance the same way.
 #include "queue/lease_share.h"
+
+#include <algorithm>
 
 #include "queue/partition_key.h"
 
@@ -23,6 +25,20 @@ std::vector<uint32_t> activeLeases(const LeaseHolds& held) {
   for (const auto& [p, h] : held)
     if (!h.draining) out.push_back(p);
   return out;
+}
+
+Duration LeaseCadence::next(const LeaseHolds& held, uint32_t share, uint32_t live, TimePoint now) {
+  std::vector<uint32_t> keys;
+  bool draining = false;
+  for (const auto& [p, h] : held) {
+    keys.push_back(p);
+    draining = draining || h.draining;
+  }
+  if (live != live_ || keys != held_) settleUntil_ = now + settleFor_;
+  live_ = live;
+  held_ = std::move(keys);
+  const bool moving = draining || (held.size() < share && now < settleUntil_);
+  return moving ? std::min(every_, kSettleTick) : every_;
 }
 
 std::vector<uint32_t> acquireOrder(const std::string& replica, uint32_t partitions) {

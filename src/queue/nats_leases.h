@@ -71,7 +71,8 @@ class NatsLeases final : public PartitionLeases {
   kvStore* kv_ = nullptr;
   OnChange onChange_;
   Drained drained_;
-  LeaseHolds held_;  // the loop's thread only
+  LeaseHolds held_;                // the loop's thread only
+  uint32_t share_ = 0, live_ = 1;  // as the last tick saw them (the loop's thread)
   bool refused_ = false;
 
   mutable std::mutex mu_;

@@ -141,11 +141,13 @@ void RedisLeases::dropAll(const char* why) {
 }
 
 void RedisLeases::loop() {
-  const Duration every = tickOf(options_.ttl);
+  // Quick ticks while partitions move, for two ttls after a change in replicas or leases.
+  LeaseCadence cadence(tickOf(options_.ttl), 2 * options_.ttl);
   for (;;) {
     tick();
+    const Duration wait = cadence.next(held_, share_, live_, now());
     std::unique_lock<std::mutex> lk(mu_);
-    if (wake_.wait_for(lk, every, [&] { return stopping_; })) return;
+    if (wake_.wait_for(lk, wait, [&] { return stopping_; })) return;
   }
 }
 
@@ -219,6 +221,8 @@ void RedisLeases::tick() {
 
   // Over the share: stop reading the highest partitions, give them back once drained.
   const uint32_t share = fairShare(options_.partitions, live);
+  share_ = share;
+  live_ = live;
   markOverShare(held_, share);
   publish();
   for (auto it = held_.begin(); it != held_.end();) {

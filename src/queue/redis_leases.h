@@ -57,7 +57,8 @@ class RedisLeases final : public PartitionLeases {
   RedisConnection conn_;
   OnChange onChange_;
   Drained drained_;
-  LeaseHolds held_;  // the loop's thread only
+  LeaseHolds held_;                // the loop's thread only
+  uint32_t share_ = 0, live_ = 1;  // as the last tick saw them (the loop's thread)
   bool checked_ = false;
   bool refused_ = false;  // P mismatch found after start: own nothing
 

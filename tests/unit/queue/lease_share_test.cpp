@@ -68,5 +68,30 @@ TEST(NatsLeaseValue, LiveReplicasAreThoseSeenWithinTheTtlAndAtLeastOne) {
   EXPECT_EQ(countLive({1}, 10000, ttl), 1u);
 }
 
+TEST(LeaseCadence, TicksQuicklyOnlyWhilePartitionsMove) {
+  using std::chrono::seconds;
+  const Duration every = seconds(3), fast = LeaseCadence::kSettleTick;
+  LeaseCadence c(every, seconds(20));
+  TimePoint t = TimePoint{} + seconds(1000);
+  LeaseHolds held;
+  for (uint32_t p = 0; p < 4; ++p) held[p] = LeaseHold{t + seconds(10), false, 0};
+  // The first tick is a change; at the full share nothing moves.
+  EXPECT_EQ(c.next(held, 4, 1, t), every);
+  // A second replica: over the share, two leases drain, quick ticks until they are given up.
+  markOverShare(held, 2);
+  EXPECT_EQ(c.next(held, 2, 2, t += seconds(1)), fast);
+  EXPECT_EQ(c.next(held, 2, 2, t += seconds(1)), fast);
+  held.erase(3);
+  held.erase(2);
+  EXPECT_EQ(c.next(held, 2, 2, t += seconds(1)), every);  // at the share again
+  // Under the share after a change: quick while settling, then the normal tick.
+  held.erase(1);
+  EXPECT_EQ(c.next(held, 2, 2, t += seconds(1)), fast);
+  EXPECT_EQ(c.next(held, 2, 2, t += seconds(19)), fast);
+  EXPECT_EQ(c.next(held, 2, 2, t += seconds(2)), every);  // others hold the rest: stop asking
+  // A replica joining again counts as a change.
+  EXPECT_EQ(c.next(held, 2, 3, t += seconds(1)), fast);
+}
+
 }  // namespace
 }  // namespace nm

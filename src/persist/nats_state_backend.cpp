@@ -1,4 +1,4 @@
-// NatsStateBackend: buckets, the pending map and its writer (KV put/delete per record), load by a
+// NatsStateBackend: buckets, the pending map (written by nats_state_writer.cpp), load by a
 // watcher's initial batch, and the per-table watcher threads that deliver others' writes.
 #include "persist/nats_state_backend.h"
 
@@ -14,10 +14,6 @@ namespace nm::persist {
 namespace {
 
 constexpr const StateTable (&kTables)[kStateTableCount] = kStateTables;
-
-uint64_t valueHash(std::string_view v) {
-  return std::hash<std::string_view>{}(v);
-}
 
 int64_t millis(Duration d) {
   return std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
@@ -115,8 +111,7 @@ bool NatsStateBackend::start(std::string& error) {
     }
     kv_[static_cast<size_t>(t)] = kv;
   }
-  writer_ = std::thread([this] { writerLoop(); });
-  return true;
+  return startWriter(error);
 }
 
 void NatsStateBackend::put(StateTable table, std::string key, std::string value) {
@@ -182,106 +177,6 @@ void NatsStateBackend::flush() {
 bool NatsStateBackend::waitStop(Duration d) {
   std::unique_lock<std::mutex> lk(mu_);
   return wake_.wait_for(lk, d, [this] { return stopping_; });
-}
-
-bool NatsStateBackend::writeRecord(size_t t, const std::string& key,
-                                   const std::optional<std::string>& value, std::string& error) {
-  const std::string kvKey = natsKvKey(key);
-  {
-    std::lock_guard<std::mutex> g(knownMu_);
-    Known& k = known_[t][key];
-    k.writing = true;
-  }
-  uint64_t rev = 0;
-  natsStatus s;
-  if (value) {
-    std::string stored = options_.replicaId + "\n" + *value;
-    s = kvStore_Put(&rev, kv_[t], kvKey.c_str(), stored.data(), static_cast<int>(stored.size()));
-  } else {
-    s = kvStore_Delete(kv_[t], kvKey.c_str());
-  }
-  std::lock_guard<std::mutex> g(knownMu_);
-  Known& k = known_[t][key];
-  k.writing = false;
-  if (s != NATS_OK) {
-    error = natsErrorText(s);
-    if (k.skippedRev) recheck_[t].insert(key);
-    k.skippedRev = 0;
-    if (k.rev == 0 && k.hash == 0) known_[t].erase(key);  // never held: forget it again
-    return false;
-  }
-  // A foreign entry skipped while this write was in flight may be newer than it: read the key.
-  if (k.skippedRev && (!value || k.skippedRev > rev)) recheck_[t].insert(key);
-  k.skippedRev = 0;
-  if (value) {
-    k.hash = valueHash(*value);
-    k.rev = std::max(k.rev, rev);
-    k.present = true;
-  } else if (!recheck_[t].count(key)) {
-    known_[t].erase(key);
-  } else {
-    k.present = false;
-  }
-  return true;
-}
-
-void NatsStateBackend::writerLoop() {
-  Duration backoff = options_.backoffMin;
-  std::unique_lock<std::mutex> lk(mu_);
-  for (;;) {
-    wake_.wait_for(lk, options_.commitInterval, [&] {
-      return stopping_ || flushWanted_ || pendingCount_ >= options_.commitBatch;
-    });
-    flushWanted_ = false;
-    if (pendingCount_ == 0) {
-      written_ = enqueued_;
-      flushed_.notify_all();
-      if (stopping_) return;
-      continue;
-    }
-    Writes batch[kStateTableCount];
-    for (size_t i = 0; i < kStateTableCount; ++i) batch[i].swap(pending_[i]);
-    const uint64_t taken = enqueued_;
-    writingCount_ = pendingCount_;
-    pendingCount_ = 0;
-    lk.unlock();
-    std::string error;
-    bool ok = true;
-    for (size_t t = 0; t < kStateTableCount; ++t) {
-      for (auto it = batch[t].begin(); it != batch[t].end();) {
-        if (ok && writeRecord(t, it->first, it->second, error)) {
-          metrics_.writes[t]->inc();
-          it = batch[t].erase(it);
-        } else {
-          ok = false;
-          ++it;
-        }
-      }
-    }
-    lk.lock();
-    writingCount_ = 0;
-    if (ok) {
-      backoff = options_.backoffMin;
-      written_ = taken;
-      metrics_.pending.set(static_cast<double>(pendingCount_));
-      flushed_.notify_all();
-      continue;
-    }
-    metrics_.writeErrors.inc();
-    log::error("cannot write state to NATS; the records stay pending and are retried",
-               {{"backend", name()}, {"error", error}});
-    for (size_t i = 0; i < kStateTableCount; ++i)
-      for (auto& [key, value] : batch[i])
-        if (pending_[i].try_emplace(key, std::move(value)).second) ++pendingCount_;
-    metrics_.pending.set(static_cast<double>(pendingCount_));
-    if (stopping_) {
-      log::error("state records lost: NATS could not be written at shutdown",
-                 {{"backend", name()}, {"records", std::to_string(pendingCount_)}});
-      return;
-    }
-    wake_.wait_for(lk, backoff, [&] { return stopping_; });
-    backoff = std::min(backoff * 2, options_.backoffMax);
-  }
 }
 
 bool NatsStateBackend::load(StateTable table,

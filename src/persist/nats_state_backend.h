@@ -43,8 +43,9 @@ struct NatsStateOptions {
 //   Deletes are KV delete markers (they carry no id: an erase of a key this replica does not hold
 //   is not delivered).
 //
-// Threads: put/erase only queue (last write per key wins); the writer thread puts/deletes every
-// commitInterval (one KV request per record) and retries failed records with backoff. watch()
+// Threads: put/erase only queue (last write per key wins); the writer thread publishes every
+// commitInterval what is pending as one pipelined batch (async publishes, then their acks: one
+// round trip per batch) and retries failed records with backoff. watch()
 // starts one thread per table running kvStore_WatchAll (deletes included): its initial batch is
 // the resync (records differing from what this replica knows are delivered, known keys absent
 // from it are delivered as erased), then live entries follow. A watcher is made again (a full
@@ -85,9 +86,26 @@ class NatsStateBackend final : public StateBackend {
     uint64_t skippedRev = 0;  // a foreign entry skipped meanwhile
   };
 
+  // Publishes not yet acknowledged by the server, at most (the writer stalls past it).
+  static constexpr int64_t kMaxInFlight = 4096;
+  // What the publish ack of one record said.
+  struct WriteAck {
+    bool answered = false;
+    bool done = false;  // stored, at revision `rev`
+    uint64_t rev = 0;
+    std::string error;
+  };
+  static uint64_t valueHash(std::string_view v) { return std::hash<std::string_view>{}(v); }
+
+  // nats_state_writer.cpp: the writer thread and its pipelined batches.
+  bool startWriter(std::string& error);
   void writerLoop();
-  bool writeRecord(size_t table, const std::string& key, const std::optional<std::string>& value,
-                   std::string& error);
+  // Publishes every record of `batch`, then awaits the acks; the written ones leave `batch`.
+  bool writeBatch(Writes (&batch)[kStateTableCount], std::string& error);
+  // After its publish: what this replica knows of the key. True when it was written.
+  bool settleRecord(size_t table, const std::string& key, const std::optional<std::string>& value,
+                    const WriteAck& ack);
+  static void onWriteAck(jsCtx* js, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure);
   void watchLoop(size_t table);
   // One KV entry (live or of a resync's initial batch) of `table`.
   void handleEntry(size_t table, kvEntry* e, std::unordered_set<std::string>* seen);
@@ -99,6 +117,7 @@ class NatsStateBackend final : public StateBackend {
   NatsStateOptions options_;
   NatsConnection conn_;
   JsCtxPtr js_;
+  JsCtxPtr writeJs_;  // the writer's: async publishes acked to onWriteAck
   kvStore* kv_[kStateTableCount] = {};
 
   mutable std::mutex mu_;
@@ -122,6 +141,11 @@ class NatsStateBackend final : public StateBackend {
   std::atomic<bool> resyncWanted_[kStateTableCount] = {};
   std::once_flag watchStarted_[kStateTableCount];
   std::thread watchThreads_[kStateTableCount];
+
+  std::mutex ackMu_;  // the writer's batch in flight and its acks
+  std::condition_variable acked_;
+  std::unordered_map<natsMsg*, WriteAck> acks_;
+  size_t ackCount_ = 0;
 
   SharedStateMetrics metrics_;
 

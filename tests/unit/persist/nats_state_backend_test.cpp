@@ -1,6 +1,6 @@
 // NatsStateBackend against a real nats-server -js (skipped when it is not installed): two backends
-// as two replicas see each other's writes (not their own), erases, load, a late watcher's resync
-// and the resync after the server restarts.
+// as two replicas see each other's writes (not their own), erases, load, a batch past the
+// publishes in flight, a late watcher's resync and the resync after the server restarts.
 #include "persist/nats_state_backend.h"
 
 #include <gtest/gtest.h>
@@ -131,6 +131,34 @@ TEST_F(NatsStateBackendTest, LoadReadsEveryRecordWithoutErasedOnes) {
   std::map<std::string, std::string> empty;
   loadAll(*b, StateTable::Alerts, empty);  // an empty bucket ends at once
   EXPECT_TRUE(empty.empty());
+}
+
+TEST_F(NatsStateBackendTest, ABatchPastThePublishesInFlightIsWrittenWhole) {
+  // More records than the writer keeps in flight, in two tables, erases among them: one batch of
+  // pipelined publishes, every record stored with its revision, none lost.
+  auto a = backend("replica-a");
+  const int n = 3 * 4096 + 17;
+  for (int i = 0; i < n; ++i) {
+    a->put(StateTable::Alerts, "a" + std::to_string(i), "v" + std::to_string(i));
+    if (i % 10 == 0) a->put(StateTable::NotificationLog, "n" + std::to_string(i), "x");
+  }
+  for (int i = 0; i < n; i += 100) a->erase(StateTable::Alerts, "a" + std::to_string(i));
+  a->flush();
+  EXPECT_EQ(a->pending(), 0u);
+  auto b = backend("replica-b");
+  std::map<std::string, std::string> alerts, nflog;
+  loadAll(*b, StateTable::Alerts, alerts);
+  loadAll(*b, StateTable::NotificationLog, nflog);
+  EXPECT_EQ(alerts.size(), static_cast<size_t>(n - (n + 99) / 100));
+  EXPECT_EQ(alerts["a12304"], "v12304");
+  EXPECT_FALSE(alerts.count("a12300"));
+  EXPECT_EQ(nflog.size(), static_cast<size_t>((n + 9) / 10));
+  // a's own writes, known with their revisions, are not delivered back to it; b's are.
+  Seen seen;
+  a->watch(StateTable::Alerts, seen.fn());
+  b->put(StateTable::Alerts, "a1", "from b");
+  ASSERT_TRUE(eventually([&] { return seen.has("a1", "from b"); }));
+  EXPECT_EQ(seen.count(), 1u);
 }
 
 TEST_F(NatsStateBackendTest, LateWatcherIsResyncedWithWhatItDidNotLoad) {

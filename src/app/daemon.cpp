@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -16,6 +17,7 @@
 #include "api/http_server.h"
 #include "app/allocator.h"
 #include "app/direct_send.h"
+#include "app/parked_adoption.h"
 #include "app/redis_flags.h"
 #include "app/source_select.h"
 #include "app/storage_select.h"
@@ -411,11 +413,11 @@ int runDaemon(const Flags& flags) {
   if (auto snap = snapshots.current(); snap && state.durable()) {
     ParkedJournal::ResendResult resent;
     std::string err;
-    auto mine = [sharedState, &replica](const ParkedRecord& r) {
+    auto mine = [sharedState, &replica](const std::string&, const ParkedRecord& r) {
       return !sharedState || r.writer == replica;
     };
     auto report = [&history, snap](NotifyReport r) { history.record(r, snap->history); };
-    if (!parkedJournal.resendAtStart(*snap, notify, flags.workerTimeout, mine, report, resent, err))
+    if (!parkedJournal.resend(*snap, notify, flags.workerTimeout, mine, report, resent, err))
       log::error("cannot read the parked notifications",
                  {{"backend", state.name()}, {"error", err}});
   }
@@ -446,6 +448,31 @@ int runDaemon(const Flags& flags) {
   Dispatcher dispatcher(queue, snapshots, std::move(stages), tail, dopts, reg);
   dispatcher.start();
   alertStore.start();
+  // Replicas sharing the backend: what a stopped replica parked is re-sent by one survivor once
+  // its heartbeat is older than the lease ttl (checked every ttl).
+  std::optional<ParkedAdoption> adoption;
+  if (sharedState && leases && state.durable()) {
+    adoption.emplace(
+        replica, flags.storeLeaseTtl, [leases] { return leases->liveReplicaIds(); },
+        [&](const std::function<bool(const std::string&, const std::string&)>& adopt) {
+          config::SnapshotPtr snap = snapshots.current();
+          if (!snap) return;
+          ParkedJournal::ResendResult r;
+          std::string err;
+          auto report = [&history, snap](NotifyReport n) { history.record(n, snap->history); };
+          auto orphan = [&adopt](const std::string& key, const ParkedRecord& rec) {
+            return adopt(key, rec.writer);
+          };
+          if (!parkedJournal.resend(*snap, notify, flags.workerTimeout, orphan, report, r, err))
+            log::warn("cannot read the parked notifications to adopt a stopped replica's",
+                      {{"backend", state.name()}, {"error", err}});
+          else if (r.resent || r.dropped)
+            log::info(
+                "parked notifications of a stopped replica taken over",
+                {{"resent", std::to_string(r.resent)}, {"dropped", std::to_string(r.dropped)}});
+        });
+    adoption->start();
+  }
 
   DirectSendContext direct{snapshots, services, notify, flags.webhookTimeout};
   api::ApiDeps deps;
@@ -540,7 +567,8 @@ int runDaemon(const Flags& flags) {
   }
 
   auto deadline = now() + flags.shutdownTimeout;
-  alertStore.stop();  // no re-injection into a closing queue
+  if (adoption) adoption->stop();  // no new resends while draining
+  alertStore.stop();               // no re-injection into a closing queue
   server.stopAccepting();
   reloader.stop();
   queue.close();

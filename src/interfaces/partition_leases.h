@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace nm {
 
@@ -21,6 +23,9 @@ class PartitionLeases {
   virtual uint32_t partitions() const = 0;
   virtual PartitionSet owned() const = 0;
   bool owns(uint32_t partition) const { return owned().count(partition) != 0; }
+  // The replicas whose heartbeat the last tick saw within the lease ttl, this one included,
+  // sorted; empty until the first tick succeeded.
+  virtual std::vector<std::string> liveReplicaIds() const = 0;
   // Set before start. Called on the leases' own thread whenever the owned set changes: a
   // partition acquired, given up or lost (a lost one must stop being read at once).
   virtual void onChange(OnChange cb) = 0;

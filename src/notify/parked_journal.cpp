@@ -64,11 +64,9 @@ void ParkedJournal::settled(const std::string& key) {
   backend_.erase(StateTable::ParkedSends, key);
 }
 
-bool ParkedJournal::resendAtStart(const config::Snapshot& snapshot, NotifyStage& notify,
-                                  Duration timeout,
-                                  const std::function<bool(const ParkedRecord&)>& mine,
-                                  const std::function<void(NotifyReport)>& report,
-                                  ResendResult& result, std::string& error) {
+bool ParkedJournal::resend(const config::Snapshot& snapshot, NotifyStage& notify, Duration timeout,
+                           const Choice& mine, const std::function<void(NotifyReport)>& report,
+                           ResendResult& result, std::string& error) {
   struct Loaded {
     std::string key;
     std::optional<ParkedRecord> record;
@@ -98,9 +96,13 @@ bool ParkedJournal::resendAtStart(const config::Snapshot& snapshot, NotifyStage&
       continue;
     }
     ParkedRecord& r = *l.record;
-    if (mine && !mine(r)) {
+    if (mine && !mine(l.key, r)) {
       ++result.skipped;
       continue;
+    }
+    {
+      std::lock_guard<std::mutex> g(resendingMu_);
+      if (!resending_.insert(l.key).second) continue;  // an earlier call's resend is under way
     }
     auto it = snapshot.receiversByKey.find(r.receiverKey);
     if (it == snapshot.receiversByKey.end() || !it->second) {
@@ -132,6 +134,8 @@ bool ParkedJournal::resendAtStart(const config::Snapshot& snapshot, NotifyStage&
           bool parkedAgain = !rep.results.empty() && rep.results[0].parked;
           if (report && !parkedAgain) report(std::move(rep));
           backend_.erase(StateTable::ParkedSends, key);
+          std::lock_guard<std::mutex> g(resendingMu_);
+          resending_.erase(key);
         },
         [report](NotifyReport rep) {  // set even without `report`: a resend may park again
           if (report) report(std::move(rep));

@@ -1,9 +1,12 @@
 // ParkedJournal: the durable records of parked sends in the StateBackend (table ParkedSends),
-// written when a send parks, erased when it settles, and re-sent at start.
+// written when a send parks, erased when it settles, and re-sent at start (or by another replica
+// once their writer stopped: app/parked_adoption).
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "interfaces/snapshot.h"
@@ -26,7 +29,8 @@ namespace nm {
 // only records written under its own replica id (--store.redis.consumer / NATS replica name):
 // a replica restarted under the same name takes back what it parked, while a live replica's
 // records are never re-sent by another (which would notify twice). Records of a replica that
-// never comes back under its name stay until one does (see docs/architecture.md).
+// never comes back under its name are re-sent by one live replica once the writer's heartbeat is
+// older than the lease ttl (app/parked_adoption).
 class ParkedJournal final : public ParkedRecords {
  public:
   // `writer`: this process's replica id, recorded in every record.
@@ -40,14 +44,16 @@ class ParkedJournal final : public ParkedRecords {
     size_t dropped = 0;  // unknown receiver or unreadable record: logged, counted, erased
     size_t skipped = 0;  // left to their writer (`mine` said no)
   };
+  // Which records a call re-sends: (record key, record) → true to re-send it.
+  using Choice = std::function<bool(const std::string& key, const ParkedRecord&)>;
   // Loads the table and re-sends, through `notify` (so the throttle applies and a resend may park
-  // again under a new record), every record `mine` accepts, to the receiver of that key in
-  // `snapshot`. A record is erased once its resend settled or parked again. `late` receives the
-  // reports (history). False with `error` when the table cannot be read.
-  bool resendAtStart(const config::Snapshot& snapshot, NotifyStage& notify, Duration timeout,
-                     const std::function<bool(const ParkedRecord&)>& mine,
-                     const std::function<void(NotifyReport)>& report, ResendResult& result,
-                     std::string& error);
+  // again under a new record), every record `mine` accepts (all when empty), to the receiver of
+  // that key in `snapshot`. A record is erased once its resend settled or parked again; until
+  // then a later call skips it. `report` receives the reports (history). False with `error` when
+  // the table cannot be read.
+  bool resend(const config::Snapshot& snapshot, NotifyStage& notify, Duration timeout,
+              const Choice& mine, const std::function<void(NotifyReport)>& report,
+              ResendResult& result, std::string& error);
 
  private:
   StateBackend& backend_;
@@ -57,6 +63,8 @@ class ParkedJournal final : public ParkedRecords {
   metrics::Counter& written_;
   metrics::Counter& resent_;
   metrics::Family<metrics::Counter>& dropped_;
+  std::mutex resendingMu_;
+  std::set<std::string> resending_;  // keys re-sent and not yet settled
 };
 
 }  // namespace nm

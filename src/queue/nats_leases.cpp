@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "observe/log.h"
 #include "queue/partition_key.h"
@@ -72,11 +73,14 @@ std::optional<NatsLeaseValue> parseLeaseValue(std::string_view text) {
   return v;
 }
 
-uint32_t countLive(const std::vector<int64_t>& stamps, int64_t nowMs, Duration ttl) {
+std::vector<std::string> liveReplicaIdsOf(std::vector<std::pair<std::string, int64_t>> beats,
+                                          int64_t nowMs, Duration ttl) {
   const int64_t since = nowMs - ms(ttl);
-  uint32_t live = 0;
-  for (int64_t s : stamps) live += s >= since ? 1 : 0;
-  return std::max<uint32_t>(live, 1);
+  std::vector<std::string> ids;
+  for (auto& [id, stamp] : beats)
+    if (stamp >= since && !id.empty()) ids.push_back(std::move(id));
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 NatsLeases::NatsLeases(NatsLeaseOptions options, metrics::Registry* reg)
@@ -185,6 +189,11 @@ PartitionSet NatsLeases::owned() const {
   return owned_;
 }
 
+std::vector<std::string> NatsLeases::liveReplicaIds() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return liveIds_;
+}
+
 void NatsLeases::publish() {
   const std::vector<uint32_t> active = activeLeases(held_);
   const PartitionSet now(active.begin(), active.end());
@@ -217,15 +226,15 @@ void NatsLeases::loop() {
   }
 }
 
-uint32_t NatsLeases::liveReplicas() {
+std::vector<std::string> NatsLeases::readLiveReplicas() {
   kvWatchOptions wo;
   kvWatchOptions_Init(&wo);
   wo.IgnoreDeletes = true;
   kvWatcher* raw = nullptr;
   const std::string keys = std::string(kReplicaPrefix) + "*";
-  if (kvStore_Watch(&raw, kv_, keys.c_str(), &wo) != NATS_OK) return 1;
+  if (kvStore_Watch(&raw, kv_, keys.c_str(), &wo) != NATS_OK) return {};
   KvWatcherPtr w(raw);
-  std::vector<int64_t> stamps;
+  std::vector<std::pair<std::string, int64_t>> beats;
   const int64_t waitMs = std::max<int64_t>(ms(tickOf(options_.ttl)) / 2, 20);
   for (;;) {
     kvEntry* e = nullptr;
@@ -234,10 +243,12 @@ uint32_t NatsLeases::liveReplicas() {
     if (kvEntry_Operation(e) != kvOp_Put) continue;
     const std::string v = valueOf(e);
     int64_t stamp = 0;
-    if (std::from_chars(v.data(), v.data() + v.size(), stamp).ec == std::errc())
-      stamps.push_back(stamp);
+    const std::string_view key = kvEntry_Key(e);
+    if (std::from_chars(v.data(), v.data() + v.size(), stamp).ec == std::errc() &&
+        key.size() > std::strlen(kReplicaPrefix))
+      beats.emplace_back(key.substr(std::strlen(kReplicaPrefix)), stamp);
   }
-  return countLive(stamps, wallMillis(), options_.ttl);
+  return liveReplicaIdsOf(std::move(beats), wallMillis(), options_.ttl);
 }
 
 bool NatsLeases::renew(uint32_t p, LeaseHold& h) {
@@ -312,7 +323,12 @@ void NatsLeases::tick() {
   const std::string beat = std::to_string(wallMillis());
   uint64_t rev = 0;
   kvStore_PutString(&rev, kv_, (kReplicaPrefix + options_.replica).c_str(), beat.c_str());
-  const uint32_t live = liveReplicas();
+  std::vector<std::string> ids = readLiveReplicas();
+  const uint32_t live = static_cast<uint32_t>(std::max<size_t>(1, ids.size()));
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    liveIds_ = std::move(ids);
+  }
 
   for (auto it = held_.begin(); it != held_.end();) {
     if (renew(it->first, it->second)) {

@@ -30,8 +30,9 @@ struct NatsLeaseValue {
 };
 std::string encodeLeaseValue(const NatsLeaseValue& v);
 std::optional<NatsLeaseValue> parseLeaseValue(std::string_view text);
-// Heartbeat stamps (wall ms) of live replicas: those seen within `ttl` of `nowMs`; at least 1.
-uint32_t countLive(const std::vector<int64_t>& stamps, int64_t nowMs, Duration ttl);
+// From heartbeats (replica id, wall ms): the ids seen within `ttl` of `nowMs`, sorted.
+std::vector<std::string> liveReplicaIdsOf(std::vector<std::pair<std::string, int64_t>> beats,
+                                          int64_t nowMs, Duration ttl);
 
 // One thread heartbeats, renews (update with the held revision), gives up (once drained) and
 // acquires every ttl/3 on its own connection. A lease that cannot be renewed, or whose local
@@ -50,6 +51,7 @@ class NatsLeases final : public PartitionLeases {
 
   uint32_t partitions() const override { return options_.partitions; }
   PartitionSet owned() const override;
+  std::vector<std::string> liveReplicaIds() const override;
   void onChange(OnChange cb) override { onChange_ = std::move(cb); }
   void onDrained(Drained cb) override { drained_ = std::move(cb); }
 
@@ -58,7 +60,8 @@ class NatsLeases final : public PartitionLeases {
   void tick();
   // Checks (and records or refreshes) P; false on a mismatch (error set) or an I/O failure.
   bool checkPartitions(std::string& error, bool& mismatch);
-  uint32_t liveReplicas();
+  // The ids of the replicas whose heartbeat is within the ttl, sorted (empty: none could be read).
+  std::vector<std::string> readLiveReplicas();
   bool renew(uint32_t p, LeaseHold& h);
   bool release(uint32_t p, const LeaseHold& h);
   bool tryAcquire(uint32_t p);
@@ -78,7 +81,8 @@ class NatsLeases final : public PartitionLeases {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  PartitionSet owned_;  // published copy
+  PartitionSet owned_;                // published copy
+  std::vector<std::string> liveIds_;  // as the last tick saw them, sorted
   std::thread thread_;
 
   metrics::Counter* acquired_ = nullptr;

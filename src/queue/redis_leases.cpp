@@ -119,6 +119,11 @@ PartitionSet RedisLeases::owned() const {
   return owned_;
 }
 
+std::vector<std::string> RedisLeases::liveReplicaIds() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return liveIds_;
+}
+
 void RedisLeases::publish() {
   const std::vector<uint32_t> active = activeLeases(held_);
   const PartitionSet now(active.begin(), active.end());
@@ -192,7 +197,7 @@ void RedisLeases::tick() {
   std::vector<RedisCommand> cmds = {
       {"ZADD", replicas, std::to_string(t), options_.replica},
       {"ZREMRANGEBYSCORE", replicas, "-inf", "(" + std::to_string(t - ttlMs)},
-      {"ZCARD", replicas}};
+      {"ZRANGE", replicas, "0", "-1"}};
   std::vector<uint32_t> renewed;
   const TimePoint sent = now();
   for (const auto& [p, h] : held_) {
@@ -204,9 +209,17 @@ void RedisLeases::tick() {
     dropAll("renewal failed");
     return;
   }
-  const uint32_t live = r[2]->type == REDIS_REPLY_INTEGER
-                            ? static_cast<uint32_t>(std::max<long long>(1, r[2]->integer))
-                            : 1;
+  std::vector<std::string> ids;
+  if (r[2]->type == REDIS_REPLY_ARRAY)
+    for (size_t k = 0; k < r[2]->elements; ++k)
+      if (r[2]->element[k]->type == REDIS_REPLY_STRING)
+        ids.emplace_back(r[2]->element[k]->str, r[2]->element[k]->len);
+  std::sort(ids.begin(), ids.end());
+  const uint32_t live = static_cast<uint32_t>(std::max<size_t>(1, ids.size()));
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    liveIds_ = std::move(ids);
+  }
   for (size_t k = 0; k < renewed.size(); ++k) {
     const redisReply* x = r[3 + k].get();
     if (x->type == REDIS_REPLY_INTEGER && x->integer == 1) {

@@ -39,6 +39,7 @@ class RedisLeases final : public PartitionLeases {
 
   uint32_t partitions() const override { return options_.partitions; }
   PartitionSet owned() const override;
+  std::vector<std::string> liveReplicaIds() const override;
   void onChange(OnChange cb) override { onChange_ = std::move(cb); }
   void onDrained(Drained cb) override { drained_ = std::move(cb); }
 
@@ -65,7 +66,8 @@ class RedisLeases final : public PartitionLeases {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  PartitionSet owned_;  // published copy
+  PartitionSet owned_;                // published copy
+  std::vector<std::string> liveIds_;  // as the last tick saw them, sorted
   std::thread thread_;
 
   metrics::Counter* acquired_ = nullptr;

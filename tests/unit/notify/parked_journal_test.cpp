@@ -178,7 +178,7 @@ TEST(ParkedJournal, ARecordOfAnEarlierProcessIsResentAndErased) {
   std::promise<NotifyReport> reported;
   ParkedJournal::ResendResult res;
   std::string error;
-  ASSERT_TRUE(journal.resendAtStart(
+  ASSERT_TRUE(journal.resend(
       snap, stage, std::chrono::seconds(5), nullptr,
       [&](NotifyReport r) { reported.set_value(std::move(r)); }, res, error));
   EXPECT_EQ(res.resent, 1u);
@@ -203,8 +203,7 @@ TEST(ParkedJournal, AResendParkedAgainKeepsOneRecordUnderANewKey) {
   snap.receiversByKey["dingtalk/robot"] = receiver("robot", parking);
   ParkedJournal::ResendResult res;
   std::string error;
-  ASSERT_TRUE(
-      journal.resendAtStart(snap, stage, std::chrono::seconds(5), nullptr, nullptr, res, error));
+  ASSERT_TRUE(journal.resend(snap, stage, std::chrono::seconds(5), nullptr, nullptr, res, error));
   ASSERT_TRUE(backend.waitParkedCount(1));
   EXPECT_EQ(backend.parked().count("old-1"), 0u);
   parking->answer(true);
@@ -221,8 +220,7 @@ TEST(ParkedJournal, AnUnknownReceiverIsDroppedCountedAndErased) {
   config::Snapshot snap;
   ParkedJournal::ResendResult res;
   std::string error;
-  ASSERT_TRUE(
-      journal.resendAtStart(snap, stage, std::chrono::seconds(5), nullptr, nullptr, res, error));
+  ASSERT_TRUE(journal.resend(snap, stage, std::chrono::seconds(5), nullptr, nullptr, res, error));
   EXPECT_EQ(res.resent, 0u);
   EXPECT_EQ(res.dropped, 2u);
   EXPECT_TRUE(backend.parked().empty());
@@ -242,12 +240,64 @@ TEST(ParkedJournal, RecordsTheFilterRefusesAreLeftAlone) {
   snap.receiversByKey["dingtalk/robot"] = receiver("robot", sink);
   ParkedJournal::ResendResult res;
   std::string error;
-  ASSERT_TRUE(journal.resendAtStart(
+  ASSERT_TRUE(journal.resend(
       snap, stage, std::chrono::seconds(5),
-      [](const ParkedRecord& r) { return r.writer == "nm-0"; }, nullptr, res, error));
+      [](const std::string&, const ParkedRecord& r) { return r.writer == "nm-0"; }, nullptr, res,
+      error));
   EXPECT_EQ(res.skipped, 1u);
   EXPECT_EQ(backend.parked().size(), 1u);
   EXPECT_TRUE(sink->sent().empty());
+}
+
+// Holds every send unanswered until answer(): a resend under way.
+class HoldingNotifier final : public Notifier {
+ public:
+  void send(std::shared_ptr<const Data>, TimePoint, SendDone done) override {
+    std::lock_guard g(mu_);
+    pending_.push_back(std::move(done));
+  }
+  size_t held() {
+    std::lock_guard g(mu_);
+    return pending_.size();
+  }
+  void answer() {
+    std::vector<SendDone> p;
+    {
+      std::lock_guard g(mu_);
+      p.swap(pending_);
+    }
+    for (auto& d : p) d(SendOutcome{true, "", 200, 1, "robot", ""});
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<SendDone> pending_;
+};
+
+TEST(ParkedJournal, ARecordWhoseResendIsUnderWayIsNotResentAgain) {
+  // Adoption calls resend every lease ttl: a record still being re-sent is skipped, not doubled.
+  metrics::Registry reg;
+  MapBackend backend;
+  backend.put(StateTable::ParkedSends, "old-1", storedRecord("gone", "dingtalk/robot", "Disk"));
+  ParkedJournal journal(backend, "nm-0", reg);
+  NotifyStage stage(reg, 1000);
+  stage.setParkedRecords(&journal);
+  auto holding = std::make_shared<HoldingNotifier>();
+  config::Snapshot snap;
+  snap.receiversByKey["dingtalk/robot"] = receiver("robot", holding);
+  std::string error;
+  ParkedJournal::ResendResult first, second, third;
+  ASSERT_TRUE(journal.resend(snap, stage, std::chrono::seconds(5), nullptr, nullptr, first, error));
+  ASSERT_TRUE(
+      journal.resend(snap, stage, std::chrono::seconds(5), nullptr, nullptr, second, error));
+  EXPECT_EQ(first.resent, 1u);
+  EXPECT_EQ(second.resent, 0u);
+  EXPECT_EQ(holding->held(), 1u);
+  holding->answer();
+  EXPECT_TRUE(backend.waitParkedCount(0));
+  ASSERT_TRUE(journal.resend(snap, stage, std::chrono::seconds(5), nullptr, nullptr, third, error));
+  EXPECT_EQ(third.resent, 0u);
+  EXPECT_EQ(holding->held(), 0u);
 }
 
 }  // namespace

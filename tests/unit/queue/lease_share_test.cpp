@@ -61,11 +61,13 @@ TEST(NatsLeaseValue, RoundTripsAndRejectsGarbage) {
   EXPECT_EQ(released->expiresMs, 0);  // given back: anyone may take it
 }
 
-TEST(NatsLeaseValue, LiveReplicasAreThoseSeenWithinTheTtlAndAtLeastOne) {
+TEST(NatsLeaseValue, LiveReplicasAreThoseSeenWithinTheTtlSorted) {
   const Duration ttl = std::chrono::seconds(2);
-  EXPECT_EQ(countLive({10000, 9000, 8000, 7999}, 10000, ttl), 3u);
-  EXPECT_EQ(countLive({}, 10000, ttl), 1u);
-  EXPECT_EQ(countLive({1}, 10000, ttl), 1u);
+  using V = std::vector<std::string>;
+  EXPECT_EQ(liveReplicaIdsOf({{"c", 10000}, {"a", 9000}, {"b", 8000}, {"old", 7999}}, 10000, ttl),
+            (V{"a", "b", "c"}));
+  EXPECT_EQ(liveReplicaIdsOf({}, 10000, ttl), V{});
+  EXPECT_EQ(liveReplicaIdsOf({{"x", 1}}, 10000, ttl), V{});
 }
 
 TEST(LeaseCadence, TicksQuicklyOnlyWhilePartitionsMove) {

@@ -22,6 +22,8 @@ using std::chrono::milliseconds;
 constexpr size_t kIdsPerCommand = 500;
 constexpr Duration kLengthRefresh = std::chrono::seconds(1);
 constexpr Duration kMaxBlock = milliseconds(200);
+// A newly owned partition's take-over scan that failed is tried again after this.
+constexpr Duration kClaimRetry = milliseconds(500);
 
 using Ref = std::pair<uint32_t, std::string>;
 metrics::Family<metrics::Histogram>& latencyFamily(metrics::Registry& r) {
@@ -644,7 +646,7 @@ std::optional<PulledBatch> RedisQueue::claim(uint32_t part, Duration minIdle, st
   readLatency_.observe(secondsSince(started));
   if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
     if (r) log::warn("redis XAUTOCLAIM failed", {{"error", redisErrorText(r.get())}});
-    cursor = "0-0";
+    cursor.clear();  // failed: the caller scans again from the start
     return std::nullopt;
   }
   cursor = std::string(redisString(r->element[0]));
@@ -781,7 +783,7 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
       std::optional<std::pair<uint32_t, std::string>> next;
       {
         std::lock_guard<std::mutex> g(mu_);
-        if (!closed && !toClaim_.empty()) next = *toClaim_.begin();
+        if (!closed && !toClaim_.empty() && t >= claimRetryAt_) next = *toClaim_.begin();
       }
       if (next) {
         auto b = claim(next->first, Duration::zero(), next->second, maxSize);
@@ -789,10 +791,16 @@ std::optional<PulledBatch> RedisQueue::pull(size_t maxSize, Duration maxWait) {
           std::lock_guard<std::mutex> g(mu_);
           auto it = toClaim_.find(next->first);
           if (it != toClaim_.end()) {
-            if (next->second == "0-0")
+            if (next->second.empty()) {
+              // The scan failed (connection lost, a Redis error): not done, try again shortly
+              // rather than leave the dead owner's entries to the periodic claim-idle scan.
+              it->second = "0-0";
+              claimRetryAt_ = now() + kClaimRetry;
+            } else if (next->second == "0-0") {
               toClaim_.erase(it);
-            else
+            } else {
               it->second = next->second;
+            }
           }
         }
         if (b) return b;

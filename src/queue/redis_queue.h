@@ -127,7 +127,8 @@ class RedisQueue final : public AlertQueue {
   // Reads up to `count` new entries, blocking up to `block`; false on a connection failure.
   bool readNew(size_t count, Duration block);
   // Entries of `part` idle past `minIdle` in any consumer's pending list from `cursor` on, now
-  // ours; `cursor` becomes XAUTOCLAIM's next cursor ("0-0" when the scan is complete).
+  // ours; `cursor` becomes XAUTOCLAIM's next cursor ("0-0" when the scan is complete, empty when
+  // the command failed).
   std::optional<PulledBatch> claim(uint32_t part, Duration minIdle, std::string& cursor,
                                    size_t maxSize);
   // Decodes one entry's fields into carry_ (or the dead letter); the id joins held_.
@@ -186,6 +187,7 @@ class RedisQueue final : public AlertQueue {
   size_t carryAlerts_ = 0;    // the alerts of carry_
   TimePoint carryDue_ = kZeroTime;
   TimePoint nextClaim_ = kZeroTime;
+  TimePoint claimRetryAt_ = kZeroTime;  // a failed take-over scan is tried again from here
   TimePoint nextReaderConnect_ = kZeroTime;
   Duration readerBackoff_ = std::chrono::milliseconds(100);
   bool readerWarned_ = false;

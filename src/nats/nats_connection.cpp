@@ -48,9 +48,25 @@ void NatsConnection::onReconnected(natsConnection*, void* closure) {
   if (!self->closing_ && self->options_.onStateChange) self->options_.onStateChange(true);
 }
 
+void NatsConnection::onClosed(natsConnection*, void* closure) {
+  auto* self = static_cast<NatsConnection*>(closure);
+  std::lock_guard<std::mutex> g(self->closedMu_);
+  self->closed_ = true;
+  self->closedCv_.notify_all();
+}
+
+NatsConnection::~NatsConnection() {
+  close();
+}
+
 void NatsConnection::close() {
   closing_ = true;
-  if (conn_) natsConnection_Close(conn_.get());
+  if (!conn_) return;
+  natsConnection_Close(conn_.get());
+  // cnats runs the disconnected and closed callbacks on its own thread after Close returns: wait
+  // for the last one, or a callback would read this object after it is gone.
+  std::unique_lock<std::mutex> lk(closedMu_);
+  closedCv_.wait_for(lk, std::chrono::seconds(5), [this] { return closed_; });
 }
 
 bool NatsConnection::connected() const {
@@ -113,6 +129,7 @@ bool NatsConnection::connect(std::string& error) {
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts.get(), 0);
   if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts.get(), &onDisconnected, this);
   if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts.get(), &onReconnected, this);
+  if (s == NATS_OK) s = natsOptions_SetClosedCB(opts.get(), &onClosed, this);
   if (s == NATS_OK) s = natsOptions_SetPingInterval(opts.get(), 5000);
   if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts.get(), 2);
   if (s != NATS_OK) {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "core/time.h"
@@ -30,6 +32,7 @@ struct NatsConnectOptions {
 class NatsConnection {
  public:
   explicit NatsConnection(NatsConnectOptions options) : options_(std::move(options)) {}
+  ~NatsConnection();  // close()
   NatsConnection(const NatsConnection&) = delete;
   NatsConnection& operator=(const NatsConnection&) = delete;
 
@@ -37,7 +40,9 @@ class NatsConnection {
   natsConnection* get() const { return conn_.get(); }
   // Connected now (not reconnecting, not closed).
   bool connected() const;
-  // Closes for good (no more reconnects, no state-change call); the handle stays valid.
+  // Closes for good (no more reconnects, no state-change call); the handle stays valid. Returns
+  // once cnats has run this connection's last callback (its closed callback, queued after any
+  // disconnected one), so the object may go right after.
   void close();
   const NatsConnectOptions& options() const { return options_; }
 
@@ -45,10 +50,14 @@ class NatsConnection {
   static int64_t reconnectDelay(natsConnection* nc, int attempts, void* closure);
   static void onDisconnected(natsConnection* nc, void* closure);
   static void onReconnected(natsConnection* nc, void* closure);
+  static void onClosed(natsConnection* nc, void* closure);
 
   NatsConnectOptions options_;
   NatsConnectionPtr conn_;
   std::atomic<bool> closing_{false};
+  std::mutex closedMu_;
+  std::condition_variable closedCv_;
+  bool closed_ = false;  // the closed callback ran
 };
 
 }  // namespace nm

@@ -186,7 +186,7 @@ def metric_sum(samples, name):
 class Daemon:
     """The real binary on 127.0.0.1 with a random port, stopped by its PID."""
 
-    def __init__(self, config_dir, extra_args=(), expect_start=True):
+    def __init__(self, config_dir, extra_args=(), expect_start=True, start_timeout=15):
         self.config_dir = config_dir
         self.log_path = os.path.join(config_dir, "..", "daemon.log")
         self.log = open(self.log_path, "wb")
@@ -195,7 +195,7 @@ class Daemon:
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         self.port = None
         if expect_start:
-            self.port = wait_until(self._port, 15, what="daemon to listen")
+            self.port = wait_until(self._port, start_timeout, what="daemon to listen")
             wait_until(self._live, 10, what="daemon live")
 
     def _live(self):

@@ -251,7 +251,9 @@ class ReplicasChaosTest(NMTestCase):
     # -- replicas ------------------------------------------------------------------------------
 
     def start_replica(self, i):
-        self.replicas[i] = Daemon(self.dirs[i], self.backend.args())
+        # A restarted replica loads every active alert from the backend before it listens: tens of
+        # thousands after a mid-stream kill, slow under the sanitizers on a loaded machine.
+        self.replicas[i] = Daemon(self.dirs[i], self.backend.args(), start_timeout=60)
 
     def live(self):
         return [r for r in self.replicas if r and r.proc.poll() is None]

@@ -2,7 +2,8 @@
 // batches, a nack redelivers the batch whole with deliveries + 1 after its delay, a second settle
 // is ignored, the length follows acks, and close hands out what is held then ends pull. A push
 // is one entry per partition; batches hold whole entries; entries written before packing (one
-// alert each) still read; an undecodable packed entry is dead-lettered whole.
+// alert each) still read; an undecodable packed entry is dead-lettered whole; a failed take-over
+// scan of a newly owned partition is tried again.
 #include "queue/redis_queue.h"
 
 #include "core/alert_codec.h"
@@ -303,6 +304,57 @@ TEST_F(RedisQueueTest, PushAsyncAnswersOnceStoredAndFullAtOnce) {
   PushResult closed = PushResult::Accepted;
   q.pushAsync(alerts(1, "v"), [&](PushResult r) { closed = r; });
   EXPECT_EQ(closed, PushResult::Closed);
+}
+
+TEST_F(RedisQueueTest, AFailedTakeOverScanOfANewlyOwnedPartitionIsRetried) {
+  // "old" reads three entries of the one partition and dies with them unacked. "new" is given the
+  // partition while its user may not run XAUTOCLAIM: the take-over scan fails. Once allowed, the
+  // retry brings the entries at once, long before --store.redis.claim-idle (an hour here) would.
+  {
+    RedisQueueOptions o;
+    o.url.port = port_;
+    o.partitions = 1;
+    o.consumer = "old";
+    RedisQueue old(o, metrics_);
+    std::string err;
+    ASSERT_TRUE(old.start(err)) << err;
+    pushEach(old, alerts(3, "T"));
+    auto b = old.pull(10, 200ms);
+    ASSERT_TRUE(b);
+    ASSERT_EQ(b->alerts.size(), 3u);
+  }  // gone without an ack: the entries stay pending under "old"
+  run({"ACL", "SETUSER", "nm", "on", ">pw", "~*", "&*", "+@all", "-xautoclaim"});
+  RedisQueueOptions o;
+  o.url.port = port_;
+  o.url.user = "nm";
+  o.url.password = "pw";
+  o.partitions = 1;
+  o.consumer = "new";
+  o.claimIdle = std::chrono::hours(1);
+  RedisQueue q(o, metrics_);
+  std::string err;
+  ASSERT_TRUE(q.start(err)) << err;
+  q.setOwned({});
+  q.setOwned({0});
+  auto pulled = std::async(std::launch::async, [&q] { return q.pull(10, 100ms); });
+  // The scan was refused (Redis' ACL log has it); then XAUTOCLAIM is allowed again.
+  bool refused = false;
+  for (int i = 0; i < 500 && !refused; ++i) {
+    RedisReply log = run({"ACL", "LOG"});
+    refused = log && log->type == REDIS_REPLY_ARRAY && log->elements > 0;
+    if (!refused) std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(refused) << "the take-over scan never ran";
+  run({"ACL", "SETUSER", "nm", "+xautoclaim"});
+  if (pulled.wait_for(20s) != std::future_status::ready) {
+    q.close();  // ends the pull
+    FAIL() << "the take-over scan was not tried again";
+  }
+  std::optional<PulledBatch> taken = pulled.get();
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->alerts.size(), 3u);
+  EXPECT_EQ(taken->deliveries, 2u);
+  q.ack(*taken);
 }
 
 }  // namespace

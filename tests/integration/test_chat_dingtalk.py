@@ -108,9 +108,14 @@ class DingTalkTest(NMTestCase):
         wait_until(lambda: len(self.fake.on("/robot/send", True)) >= 2, timeout=30,
                    what="the parked robot message")
         self.assertEqual(self.fake.on("/robot/send", False), [])  # none over the limit
-        metrics = self.daemon.get("/metrics")[1]
-        metrics = metrics.decode() if isinstance(metrics, bytes) else metrics
-        self.assertIn("nm_notifications_parked 1", metrics)  # P2 waits for its slot
+
+        # P2 waits for its slot. The fake counts P1's send on arrival, the daemon once the answer
+        # is back: wait for the gauge (P2's slot is 8 s later, so it cannot reach 0 first).
+        def parked_one():
+            metrics = self.daemon.get("/metrics")[1]
+            metrics = metrics.decode() if isinstance(metrics, bytes) else metrics
+            return "nm_notifications_parked 1\n" in metrics
+        wait_until(parked_one, timeout=5, what="P1 settled and P2 still parked")
 
     def parked_robot(self, unit, extra_args):
         self.fake.close()

@@ -233,6 +233,8 @@ bool NatsThrottleWindow::ensureConnected(std::string& error) {
     cfg.TTL = 24LL * 3600 * 1000000000;  // ns (cnats 3.4): an idle window is long irrelevant
     cfg.Description = "notification-manager chat throttle windows";
     s = js_CreateKeyValue(&kv_, js_.get(), &cfg);
+    // Another replica created it at the same moment ("subjects overlap"): bind to theirs.
+    if (s != NATS_OK) s = js_KeyValue(&kv_, js_.get(), bucket_.c_str());
   }
   if (s != NATS_OK) {
     kv_ = nullptr;

@@ -104,6 +104,8 @@ bool NatsStateBackend::start(std::string& error) {
       cfg.StorageType = js_FileStorage;
       cfg.Description = "notification-manager shared state";
       s = js_CreateKeyValue(&kv, js_.get(), &cfg);
+      // Another replica created it at the same moment: bind to theirs.
+      if (s != NATS_OK) s = js_KeyValue(&kv, js_.get(), b.c_str());
     }
     if (s != NATS_OK) {
       error = "--store.nats.url: cannot open the KV bucket " + b + ": " + natsErrorText(s);

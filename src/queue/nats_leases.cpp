@@ -153,6 +153,8 @@ bool NatsLeases::start(std::string& error) {
                  std::max<Duration>(3 * options_.ttl, std::chrono::seconds(10)))
                  .count();
     s = js_CreateKeyValue(&kv_, js_.get(), &kc);
+    // Another replica created it at the same moment: bind to theirs.
+    if (s != NATS_OK) s = js_KeyValue(&kv_, js_.get(), options_.bucket.c_str());
   }
   if (s != NATS_OK) {
     error = "--store.nats.stream: cannot create or bind the lease bucket " + options_.bucket +

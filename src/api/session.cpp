@@ -2,6 +2,7 @@
 // the reply on the connection's strand, repeat while keep-alive; errors close after a drain.
 #include "api/session.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/string.hpp>
@@ -23,6 +24,13 @@ namespace {
 // After an error reply, how long unread request bytes are drained before the socket closes (so
 // the client reads the reply instead of a connection reset).
 constexpr Duration kMaxDrain = std::chrono::seconds(2);
+// Read size while a body arrives. Beast reads at most the buffer's free capacity per recv, and a
+// flat_buffer emptied by the parser shrinks back to 512 bytes: a 45 KB batch of 100 alerts took
+// 69 recvmsg calls. Reserving up to 64 KB for the body makes it one or two.
+constexpr size_t kBodyReadBytes = 64 << 10;
+// Above this the buffer is given back between requests, so idle keep-alive connections hold
+// little memory.
+constexpr size_t kIdleBufferBytes = 8 << 10;
 }  // namespace
 
 uint64_t ReplyGate::park(std::shared_ptr<Session> s) {
@@ -61,6 +69,7 @@ void Session::start() {
 }
 
 void Session::readHeader() {
+  if (buffer_.size() == 0 && buffer_.capacity() > kIdleBufferBytes) buffer_.shrink_to_fit();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits_.maxHeaderBytes));
   parser_->body_limit(limits_.maxBodyBytes);
@@ -91,6 +100,9 @@ void Session::onHeader(beast::error_code ec) {
   if (readFailed(ec, "header")) return;
   auto len = parser_->content_length();
   if (len && *len > limits_.maxBodyBytes) return reject(413, "request body too large");
+  if (len && *len > buffer_.size()) {
+    buffer_.reserve(buffer_.size() + std::min<size_t>(*len - buffer_.size(), kBodyReadBytes));
+  }
   const auto& req = parser_->get();
   if (beast::iequals(req[http::field::expect], "100-continue")) {
     auto cont =

@@ -160,7 +160,9 @@ uint64_t countAlerts(const std::string& body, std::vector<double>& lat, std::vec
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  explicit Session(tcp::socket s) : stream_(std::move(s)) {}
+  // 64 KB read buffer: an emptied flat_buffer shrinks back to 512 bytes, and Beast reads at most
+  // its free capacity per recv (3-4 recvmsg per webhook body instead of one).
+  explicit Session(tcp::socket s) : stream_(std::move(s)) { buf_.reserve(64 << 10); }
   void run() { read(); }
 
  private:

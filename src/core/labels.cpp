@@ -3,7 +3,6 @@
 #include "core/labels.h"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace nm {
 
@@ -99,9 +98,11 @@ void LabelSet::normalize() {
 }
 
 std::string fingerprintHex(uint64_t fp) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fp));
-  return std::string(buf, 16);
+  // By hand: snprintf was 3 % of the daemon's CPU on re-sent alerts (every alert gets an id).
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, fp >>= 4) out[static_cast<size_t>(i)] = kDigits[fp & 0xf];
+  return out;
 }
 
 }  // namespace nm

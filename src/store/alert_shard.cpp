@@ -101,14 +101,23 @@ void AlertShard::erase(Entry& e) {
   --size_;
 }
 
-bool AlertShard::annotationsEqual(const Entry& e, const LabelSet& annotations) const {
-  if (annotations.size() != e.nAnnotations) return false;
-  const uint32_t* p = pairsOf(e) + 2 * e.nLabels;
+void AlertShard::updateAnnotations(Entry& e, const LabelSet& annotations) {
+  if (annotations.size() != e.nAnnotations) return setAnnotations(e, annotations);
+  uint32_t* p = pairsOf(e) + 2 * e.nLabels;
   for (const auto& [n, v] : annotations) {
-    if (pool_.view(p[0]) != n || pool_.view(p[1]) != v) return false;
+    if (pool_.view(p[0]) != n) return setAnnotations(e, annotations);
     p += 2;
   }
-  return true;
+  p = pairsOf(e) + 2 * e.nLabels;
+  for (const auto& pair : annotations) {
+    const std::string_view v = pair.second;
+    if (pool_.view(p[1]) != v) {
+      const uint32_t h = pool_.intern(v);
+      pool_.release(p[1]);
+      p[1] = h;
+    }
+    p += 2;
+  }
 }
 
 void AlertShard::setAnnotations(Entry& e, const LabelSet& annotations) {

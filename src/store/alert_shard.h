@@ -62,8 +62,10 @@ class AlertShard {
   Entry& insert(const Alert& a);
   void erase(Entry& e);
 
-  bool annotationsEqual(const Entry& e, const LabelSet& annotations) const;
   void setAnnotations(Entry& e, const LabelSet& annotations);
+  // setAnnotations when they differ (a no-op when equal). The common re-send (same names, a value
+  // or two changed: Prometheus' $value) rewrites only the changed value handles in place.
+  void updateAnnotations(Entry& e, const LabelSet& annotations);
   void setGeneratorURL(Entry& e, std::string_view url);
   std::string_view generatorURL(const Entry& e) const { return pool_.view(e.generatorURL); }
   // The value of label `namespace` ("" when absent): the tenant for limits.

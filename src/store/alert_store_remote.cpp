@@ -78,7 +78,7 @@ void MemoryAlertStore::applyRemote(std::string_view key, std::optional<std::stri
     MergeResult m = mergeTimes(held, inc, now);
     t = m.times;
     if (m.incomingOwns) {
-      if (!sh.s.annotationsEqual(*e, a.annotations)) sh.s.setAnnotations(*e, a.annotations);
+      sh.s.updateAnnotations(*e, a.annotations);
       sh.s.setGeneratorURL(*e, a.generatorURL);
     }
     // A re-injection of this replica still on its way keeps its claim on the same value.

@@ -171,7 +171,7 @@ AlertPtr MemoryAlertStore::putOne(const AlertPtr& in, TimePoint now, Duration ti
     t = m.times;
     incomingOwns = m.incomingOwns;
     if (incomingOwns) {
-      if (!sh.s.annotationsEqual(*e, a.annotations)) sh.s.setAnnotations(*e, a.annotations);
+      sh.s.updateAnnotations(*e, a.annotations);
       sh.s.setGeneratorURL(*e, a.generatorURL);
     }
   }

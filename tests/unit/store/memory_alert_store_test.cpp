@@ -301,6 +301,31 @@ TEST(MemoryAlertStore, InternedStringsFreedWithTheirLastAlert) {
   EXPECT_EQ(f.store.internedStrings(), base);
 }
 
+TEST(MemoryAlertStore, ReSendsChangingOneAnnotationValueHoldOneCopyOfEach) {
+  AlertStoreOptions o;
+  o.shards = 1;
+  Fixture f(o);
+  const size_t base = f.store.internedStrings();  // "namespace"
+  A a;
+  a.annotations = {{"summary", "s"}, {"value", "0"}};
+  for (int i = 0; i < 50; ++i) {
+    a.annotations = {{"summary", "s"}, {"value", std::to_string(i)}};
+    a.receivedAt = at(i);
+    f.putOne(a, at(i));
+  }
+  // alertname X ns1 pod p1 summary s value "" (generatorURL), and only the last value "49".
+  EXPECT_EQ(f.store.internedStrings(), base + 10);
+  EXPECT_EQ(f.all()[0].alert->annotations.get("value"), "49");
+  EXPECT_EQ(f.all()[0].alert->annotations.get("summary"), "s");
+  // Another name in the same place replaces the pairs (names and values).
+  a.annotations = {{"summary", "s"}, {"valve", "49"}};
+  a.receivedAt = at(60);
+  f.putOne(a, at(60));
+  EXPECT_EQ(f.all()[0].alert->annotations.get("valve"), "49");
+  EXPECT_EQ(f.all()[0].alert->annotations.get("value"), "");
+  EXPECT_EQ(f.store.internedStrings(), base + 10);
+}
+
 TEST(MemoryAlertStore, ObserverSeesUpsertsAndRemovals) {
   Fixture f;
   test::Recorder rec;

@@ -22,6 +22,19 @@ bool intersects(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) 
   return false;
 }
 
+// std::includes for a small `sub` of a large sorted `all` (a few new alerts of a group whose log
+// entry holds thousands): a binary search from the last match per element, not a walk of `all`.
+bool includesSorted(const std::vector<uint64_t>& all, const std::vector<uint64_t>& sub) {
+  if (sub.size() * 16 >= all.size())
+    return std::includes(all.begin(), all.end(), sub.begin(), sub.end());
+  auto from = all.begin();
+  for (uint64_t fp : sub) {
+    from = std::lower_bound(from, all.end(), fp);
+    if (from == all.end() || *from != fp) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const char* toString(Reason r) {
@@ -51,8 +64,7 @@ Decision decide(const NotificationLogEntry* last, const std::vector<uint64_t>& f
     if (!firing.empty()) return {true, Reason::First, false};
     return {false, Reason::ResolvedUnnotified, false};
   }
-  if (!std::includes(last->firing.begin(), last->firing.end(), firing.begin(), firing.end()))
-    return {true, Reason::NewAlerts, false};
+  if (!includesSorted(last->firing, firing)) return {true, Reason::NewAlerts, false};
   const bool resolvedNews = intersects(resolved, last->firing);
   if (resolvedNews && sendResolved) return {true, Reason::Resolved, false};
   if (!firing.empty() && now - last->sentAt >= repeatInterval) return {true, Reason::Repeat, false};

@@ -76,13 +76,12 @@ void DedupStage::process(Work& work) {
     const std::string& receiverKey = note.receiver->key;
     const std::string claimKey = receiverKey + '\n' + group;
     std::unique_lock<std::mutex> decideLock = inflight_->lock(claimKey);
-    std::optional<NotificationLogEntry> last = log_->query(receiverKey, group);
+    NotificationLogEntryPtr last = log_->query(receiverKey, group);
     if (last && last->expiresAt <= now) last.reset();
-    std::optional<NotificationLogEntry> told =
-        inflight_->view(claimKey, last, now, policy.repeatInterval);
-    const Decision d = decide(told ? &*told : nullptr, firing, resolved, now, policy.repeatInterval,
-                              policy.sendResolved);
-    const NotificationLogEntry* lastPtr = last ? &*last : nullptr;
+    NotificationLogEntryPtr told = inflight_->view(claimKey, last, now, policy.repeatInterval);
+    const Decision d =
+        decide(told.get(), firing, resolved, now, policy.repeatInterval, policy.sendResolved);
+    const NotificationLogEntry* lastPtr = last.get();
     if (!d.send) {
       suppressed_.with({toString(d.reason)}).inc();
       if (d.forget && last) {
@@ -101,9 +100,8 @@ void DedupStage::process(Work& work) {
     note.onDelivered = [log = log_, receiverKey = receiverKey, group = std::move(group), firing,
                         resolved, repeat = policy.repeatInterval,
                         claim = std::move(claim)](TimePoint sentAt) {
-      std::optional<NotificationLogEntry> prev = log->query(receiverKey, group);
-      log->record(receiverKey, group,
-                  nextEntry(prev ? &*prev : nullptr, firing, resolved, sentAt, repeat));
+      NotificationLogEntryPtr prev = log->query(receiverKey, group);
+      log->record(receiverKey, group, nextEntry(prev.get(), firing, resolved, sentAt, repeat));
     };
     keep(note);
   }

@@ -32,20 +32,18 @@ std::unique_lock<std::mutex> InFlightSends::lock(const std::string& key) {
   return std::unique_lock<std::mutex>(shardFor(key).mu);
 }
 
-std::optional<NotificationLogEntry> InFlightSends::view(const std::string& key,
-                                                        std::optional<NotificationLogEntry> last,
-                                                        TimePoint now,
-                                                        Duration repeatInterval) const {
+NotificationLogEntryPtr InFlightSends::view(const std::string& key, NotificationLogEntryPtr last,
+                                            TimePoint now, Duration repeatInterval) const {
   const Shard& sh = shardFor(key);
   auto it = sh.byKey.find(key);
   if (it == sh.byKey.end()) return last;
-  NotificationLogEntry e = last ? std::move(*last) : NotificationLogEntry{};
+  NotificationLogEntry e = last ? *last : NotificationLogEntry{};
   addSorted(e.firing, it->second.firing);
   addSorted(e.resolved, it->second.resolved);
   // A send on its way counts as just made: the repeat interval runs from it.
   e.sentAt = now;
   e.expiresAt = now + 2 * repeatInterval;
-  return e;
+  return std::make_shared<const NotificationLogEntry>(std::move(e));
 }
 
 std::shared_ptr<InFlightSends::Claim> InFlightSends::claim(const std::string& key,

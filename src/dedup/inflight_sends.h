@@ -26,9 +26,9 @@ class InFlightSends : public std::enable_shared_from_this<InFlightSends> {
   std::unique_lock<std::mutex> lock(const std::string& key);
   // `last` with the alerts of sends in flight for `key` added as if just sent at `now`; null
   // when both are empty. Call under lock(key).
-  std::optional<NotificationLogEntry> view(const std::string& key,
-                                           std::optional<NotificationLogEntry> last, TimePoint now,
-                                           Duration repeatInterval) const;
+  // (`last` itself when nothing is in flight.)
+  NotificationLogEntryPtr view(const std::string& key, NotificationLogEntryPtr last, TimePoint now,
+                               Duration repeatInterval) const;
   // Call under lock(key). The claim keeps this object alive (make it with make_shared).
   std::shared_ptr<Claim> claim(const std::string& key, std::vector<uint64_t> firing,
                                std::vector<uint64_t> resolved);

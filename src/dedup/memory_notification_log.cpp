@@ -45,7 +45,8 @@ bool MemoryNotificationLog::load(TimePoint now, std::string& error) {
         }
         Shard& s = shardOf(key);
         std::lock_guard g(s.mu);
-        s.entries.insert_or_assign(std::string(key), std::move(*entry));
+        s.entries.insert_or_assign(std::string(key),
+                                   std::make_shared<const NotificationLogEntry>(std::move(*entry)));
         ++loaded;
       },
       error);
@@ -76,19 +77,20 @@ void MemoryNotificationLog::applyRemote(std::string_view key,
   std::lock_guard g(s.mu);
   auto it = s.entries.find(key);
   if (it == s.entries.end()) {
-    s.entries.emplace(std::string(key), std::move(*entry));
-  } else if (it->second.sentAt <= entry->sentAt) {
-    it->second = std::move(*entry);
+    s.entries.emplace(std::string(key),
+                      std::make_shared<const NotificationLogEntry>(std::move(*entry)));
+  } else if (it->second->sentAt <= entry->sentAt) {
+    it->second = std::make_shared<const NotificationLogEntry>(std::move(*entry));
   }
 }
 
-std::optional<NotificationLogEntry> MemoryNotificationLog::query(std::string_view receiverKey,
-                                                                 std::string_view groupKey) const {
+NotificationLogEntryPtr MemoryNotificationLog::query(std::string_view receiverKey,
+                                                     std::string_view groupKey) const {
   std::string_view key = joinedKey(receiverKey, groupKey);
   Shard& s = shardOf(key);
   std::lock_guard g(s.mu);
   auto it = s.entries.find(key);
-  if (it == s.entries.end() || it->second.expiresAt <= nm::now()) return std::nullopt;
+  if (it == s.entries.end() || it->second->expiresAt <= nm::now()) return nullptr;
   return it->second;
 }
 
@@ -96,10 +98,11 @@ void MemoryNotificationLog::record(std::string_view receiverKey, std::string_vie
                                    NotificationLogEntry entry) {
   std::string key = logKey(receiverKey, groupKey);
   if (backend_) backend_->put(StateTable::NotificationLog, key, encodeEntry(entry));
+  auto shared = std::make_shared<const NotificationLogEntry>(std::move(entry));
   {
     Shard& s = shardOf(key);
     std::lock_guard g(s.mu);
-    s.entries.insert_or_assign(std::move(key), std::move(entry));
+    s.entries.insert_or_assign(std::move(key), std::move(shared));
   }
   maybeGc(nm::now());
 }
@@ -117,7 +120,7 @@ size_t MemoryNotificationLog::gc(TimePoint now) {
   for (Shard& s : shards_) {
     std::lock_guard g(s.mu);
     for (auto it = s.entries.begin(); it != s.entries.end();) {
-      if (it->second.expiresAt > now) {
+      if (it->second->expiresAt > now) {
         ++it;
         continue;
       }

@@ -35,8 +35,8 @@ class MemoryNotificationLog final : public NotificationLog {
   void applyRemote(std::string_view key, std::optional<std::string_view> value);
 
   // An expired entry reads as absent.
-  std::optional<NotificationLogEntry> query(std::string_view receiverKey,
-                                            std::string_view groupKey) const override;
+  NotificationLogEntryPtr query(std::string_view receiverKey,
+                                std::string_view groupKey) const override;
   void record(std::string_view receiverKey, std::string_view groupKey,
               NotificationLogEntry entry) override;
 
@@ -51,7 +51,7 @@ class MemoryNotificationLog final : public NotificationLog {
   };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<std::string, NotificationLogEntry, Hash, std::equal_to<>> entries;
+    std::unordered_map<std::string, NotificationLogEntryPtr, Hash, std::equal_to<>> entries;
   };
   static constexpr size_t kShards = 16;
 

@@ -14,19 +14,27 @@ namespace {
 
 LabelSet common(const AlertList& alerts, const LabelSet Alert::*field) {
   if (alerts.empty()) return {};
-  // Copy the first alert's set (one allocation) and erase what is not common: cheaper than
-  // growing a new set pair by pair, and most groups hold a single alert.
-  const LabelSet& first = (*alerts.front()).*field;
-  LabelSet out = first;
-  for (const auto& [name, value] : first) {
-    bool keep = !value.empty();
-    for (size_t i = 1; i < alerts.size() && keep; ++i) {
-      const std::string* v = ((*alerts[i]).*field).find(name);
-      keep = v && *v == value;
+  // The first alert's pairs, narrowed by walking each other alert's sorted pairs beside them (a
+  // merge: no lookup per name), then copied once. Most groups hold a single alert.
+  const std::vector<Label>& first = ((*alerts.front()).*field).pairs();
+  std::vector<const Label*> keep;
+  keep.reserve(first.size());
+  for (const Label& l : first)
+    if (!l.second.empty()) keep.push_back(&l);
+  for (size_t i = 1; i < alerts.size() && !keep.empty(); ++i) {
+    const std::vector<Label>& other = ((*alerts[i]).*field).pairs();
+    auto o = other.begin();
+    size_t out = 0;
+    for (const Label* k : keep) {
+      while (o != other.end() && o->first < k->first) ++o;
+      if (o != other.end() && o->first == k->first && o->second == k->second) keep[out++] = k;
     }
-    if (!keep) out.erase(name);
+    keep.resize(out);
   }
-  return out;
+  LabelSet result;
+  result.reserve(keep.size());
+  for (const Label* k : keep) result.appendUnsorted(k->first, k->second);
+  return result;
 }
 
 }  // namespace

@@ -76,6 +76,18 @@ TEST_F(AggregateTest, CommonLabelsAndAnnotationsDropEmptyValues) {
             (LabelSet{{"runbook", "r1"}, {"summary", "disk full"}}));
 }
 
+TEST_F(AggregateTest, CommonLabelsNarrowAcrossEveryAlert) {
+  auto g = b.globalReceiver("g");
+  auto x = alert({{"a", "1"}, {"b", "2"}, {"c", "3"}, {"d", "4"}, {"e", "5"}});
+  auto y = alert({{"a", "1"}, {"c", "3"}, {"d", "4"}, {"e", "5"}, {"f", "6"}});  // no b
+  auto z = alert({{"0", "0"}, {"a", "1"}, {"c", "3"}, {"d", "x"}, {"e", "5"}});  // d differs
+  auto ns = aggregate({RoutedAlerts{g, {x, y, z}}});
+  ASSERT_EQ(ns.size(), 1u);
+  EXPECT_EQ(ns[0].data->commonLabels, (LabelSet{{"a", "1"}, {"c", "3"}, {"e", "5"}}));
+  auto none = alert({{"q", "1"}});
+  EXPECT_TRUE(aggregate({RoutedAlerts{g, {x, none, y}}})[0].data->commonLabels.empty());
+}
+
 TEST_F(AggregateTest, EmptyGroupValuesAreLeftOutOfGroupLabels) {
   b.snapshot().nm.groupLabels = {"alertname", "severity"};
   auto g = b.globalReceiver("g");

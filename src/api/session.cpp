@@ -28,8 +28,9 @@ constexpr Duration kMaxDrain = std::chrono::seconds(2);
 // flat_buffer emptied by the parser shrinks back to 512 bytes: a 45 KB batch of 100 alerts took
 // 69 recvmsg calls. Reserving up to 64 KB for the body makes it one or two.
 constexpr size_t kBodyReadBytes = 64 << 10;
-// Above this the buffer is given back between requests, so idle keep-alive connections hold
-// little memory.
+// A connection whose last body was smaller than this gives a bigger buffer back before the next
+// request, so idle keep-alive connections hold little memory; one that keeps posting batches
+// keeps its buffer (no reallocation and copy per request).
 constexpr size_t kIdleBufferBytes = 8 << 10;
 }  // namespace
 
@@ -69,7 +70,9 @@ void Session::start() {
 }
 
 void Session::readHeader() {
-  if (buffer_.size() == 0 && buffer_.capacity() > kIdleBufferBytes) buffer_.shrink_to_fit();
+  if (buffer_.size() == 0 && buffer_.capacity() > kIdleBufferBytes &&
+      lastBodyBytes_ < kIdleBufferBytes)
+    buffer_.shrink_to_fit();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits_.maxHeaderBytes));
   parser_->body_limit(limits_.maxBodyBytes);
@@ -100,6 +103,7 @@ void Session::onHeader(beast::error_code ec) {
   if (readFailed(ec, "header")) return;
   auto len = parser_->content_length();
   if (len && *len > limits_.maxBodyBytes) return reject(413, "request body too large");
+  lastBodyBytes_ = len ? *len : 0;
   if (len && *len > buffer_.size()) {
     buffer_.reserve(buffer_.size() + std::min<size_t>(*len - buffer_.size(), kBodyReadBytes));
   }

@@ -76,6 +76,7 @@ class Session : public std::enable_shared_from_this<Session> {
   SessionLimits limits_;
   std::shared_ptr<ReplyGate> gate_;
   bool keepAlive_ = true;
+  uint64_t lastBodyBytes_ = 0;  // Content-Length of the last request (0: none or chunked)
   unsigned version_ = 11;
   std::array<char, 4096> drainBuffer_{};
 };

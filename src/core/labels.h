@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,11 @@ class LabelSet {
   // For building from unsorted input in bulk: append, then normalize once.
   void appendUnsorted(std::string name, std::string value) {
     pairs_.emplace_back(std::move(name), std::move(value));
+  }
+  // The same, building both strings in place from views (ingest: one copy of each, not two).
+  void appendUnsortedCopy(std::string_view name, std::string_view value) {
+    pairs_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name),
+                        std::forward_as_tuple(value));
   }
   // Room for n pairs, so bulk building (ingest) allocates once.
   void reserve(size_t n) { pairs_.reserve(n); }

@@ -380,13 +380,9 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
   auto a = std::make_shared<Alert>();
   // The scratch vectors are sorted with unique names: appending keeps LabelSet's invariant.
   a->labels.reserve(s.labels.size());
-  for (const Field& f : s.labels) {
-    a->labels.appendUnsorted(std::string(f.name), std::string(f.value));
-  }
+  for (const Field& f : s.labels) a->labels.appendUnsortedCopy(f.name, f.value);
   a->annotations.reserve(s.annotations.size());
-  for (const Field& f : s.annotations) {
-    a->annotations.appendUnsorted(std::string(f.name), std::string(f.value));
-  }
+  for (const Field& f : s.annotations) a->annotations.appendUnsortedCopy(f.name, f.value);
 
   // A time filled in here is written in UTC (Go's time.Now() in a UTC container); one from the
   // sender keeps its offset.

@@ -10,12 +10,6 @@ AlertShard::AlertShard() : namespaceName_(pool_.intern("namespace")), index_(64,
 
 AlertShard::~AlertShard() = default;
 
-uint64_t AlertShard::mix(uint64_t fp) {
-  fp ^= fp >> 33;
-  fp *= 0xff51afd7ed558ccdULL;
-  return fp ^ (fp >> 33);
-}
-
 size_t AlertShard::indexSlot(uint64_t fp) const {
   const size_t mask = index_.size() - 1;
   for (size_t i = mix(fp) & mask;; i = (i + 1) & mask) {

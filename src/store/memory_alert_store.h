@@ -98,11 +98,13 @@ class MemoryAlertStore final : public AlertStore {
     AlertShard s;
     std::atomic<size_t> bytes{0};
   };
+  size_t shardIndex(uint64_t fp) const;
   Shard& shardFor(uint64_t fp) const;
   TimePoint clockNow() const { return clock_(); }
-  // Merges one alert; its downstream value, or null when it leaves the batch.
-  AlertPtr putOne(const AlertPtr& in, TimePoint now, Duration timeout, size_t& refused,
-                  const char*& limit);
+  // Merges one alert of shard `sh`, whose lock the caller holds; its downstream value, or null
+  // when it leaves the batch.
+  AlertPtr putLocked(Shard& sh, const AlertPtr& in, TimePoint now, Duration timeout,
+                     size_t& refused, const char*& limit);
   bool admit(std::string_view tenant, const char*& limit);
   void releaseTenant(std::string_view tenant);
   void collect(Shard& sh, Entry& e);

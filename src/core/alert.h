@@ -51,5 +51,7 @@ using AlertList = std::vector<AlertPtr>;
 
 // Fills fingerprint and id from labels and startsAt. Call once after labels are final.
 void finalizeIdentity(Alert& a);
+// The same for n alerts (ingest's batches: the fingerprints are hashed four at a time).
+void finalizeIdentities(Alert* const* alerts, size_t n);
 
 }  // namespace nm

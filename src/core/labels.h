@@ -62,6 +62,11 @@ class LabelSet {
   std::vector<Label> pairs_;
 };
 
+// fingerprint() of n label sets at once (out[i] for sets[i]). FNV-1a is one dependent multiply
+// per byte; four sets hashed in lockstep keep four chains in flight (ingest: 25 % of decoding
+// was the single chain).
+void fingerprintMany(const LabelSet* const* sets, size_t n, uint64_t* out);
+
 // "%016x" as Alertmanager prints fingerprints.
 std::string fingerprintHex(uint64_t fp);
 

@@ -267,6 +267,7 @@ bool readTime(element v, std::string_view field, const Ctx& c, size_t index, Tim
 struct Scratch {
   std::vector<Field> labels;
   std::vector<Field> annotations;
+  std::vector<Alert*> unfinished;  // decoded, identity not yet computed (done per request)
 };
 
 bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
@@ -406,7 +407,7 @@ bool decodeOne(element e, Ctx& c, size_t index, Scratch& s) {
   a->generatorURL = std::string(generatorURL);
   a->receivedAt = c.now;
   a->format = c.format;
-  finalizeIdentity(*a);
+  s.unfinished.push_back(a.get());
   c.out->alerts.push_back(std::move(a));
   return true;
 }
@@ -473,12 +474,15 @@ DecodeResult decodeAlerts(element root, const DecodeOptions& opts, std::string_v
   }
 
   thread_local Scratch scratch;
+  scratch.unfinished.clear();
   result.alerts.reserve(list.size());
   size_t index = 0;
   for (element e : list) {
     if (!decodeOne(e, c, index, scratch)) ++result.invalid;
     ++index;
   }
+  finalizeIdentities(scratch.unfinished.data(), scratch.unfinished.size());
+  scratch.unfinished.clear();
   return result;
 }
 

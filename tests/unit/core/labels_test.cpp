@@ -48,6 +48,44 @@ TEST(LabelSet, FingerprintMatchesPrometheus) {
   EXPECT_EQ(a.fingerprint(), b.fingerprint());
 }
 
+TEST(LabelSet, FingerprintManyEqualsOneByOne) {
+  // Lengths that differ (the lockstep part is the shortest), an empty set, and a count that is
+  // not a multiple of four.
+  std::vector<LabelSet> sets;
+  sets.push_back({});
+  for (int i = 0; i < 10; ++i) {
+    LabelSet l{{"alertname", "A" + std::to_string(i)}, {"instance", std::string(i * 7, 'x')}};
+    if (i % 3 == 0) l.set("severity", "critical");
+    sets.push_back(l);
+  }
+  sets.push_back({{"name", "garland, briggs"}, {"fear", "love is not enough"}});
+  for (size_t n = 0; n <= sets.size(); ++n) {
+    std::vector<const LabelSet*> ptrs;
+    for (size_t i = 0; i < n; ++i) ptrs.push_back(&sets[i]);
+    std::vector<uint64_t> out(n, 0);
+    fingerprintMany(ptrs.data(), n, out.data());
+    for (size_t i = 0; i < n; ++i)
+      EXPECT_EQ(out[i], sets[i].fingerprint()) << "n=" << n << " i=" << i;
+  }
+  EXPECT_EQ(sets.back().fingerprint(), 5799056148416392346ULL);
+}
+
+TEST(Alert, FinalizeIdentitiesEqualsOneByOne) {
+  std::vector<Alert> alerts(7);
+  std::vector<Alert*> ptrs;
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    alerts[i].labels = {{"alertname", "A"}, {"pod", "p" + std::to_string(i * 13)}};
+    ptrs.push_back(&alerts[i]);
+  }
+  finalizeIdentities(ptrs.data(), ptrs.size());
+  for (Alert& a : alerts) {
+    Alert one = a;
+    finalizeIdentity(one);
+    EXPECT_EQ(a.fingerprint, one.fingerprint);
+    EXPECT_EQ(a.id, one.id);
+  }
+}
+
 TEST(Alert, FinalizeIdentityDependsOnStartsAt) {
   Alert x;
   x.labels = {{"alertname", "A"}};

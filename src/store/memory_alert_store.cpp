@@ -104,6 +104,8 @@ void MemoryAlertStore::put(AlertList& alerts, TimePoint now) {
       }
       AlertPtr& slot = alerts[order[k]];
       slot = putLocked(sh, slot, now, timeout, refused, limit);
+      // The bytes limit is checked against every alert's growth, not once per batch.
+      if (opts_.maxBytes) sh.bytes.store(sh.s.bytes(), std::memory_order_relaxed);
     }
     sh.bytes.store(sh.s.bytes(), std::memory_order_relaxed);
   }

@@ -287,6 +287,28 @@ TEST(MemoryAlertStore, BytesLimit) {
   EXPECT_EQ(f.drops.counts[DropReason::StoreLimit], 1u);
 }
 
+TEST(MemoryAlertStore, BytesLimitHoldsWithinOneBatch) {
+  // Where the limit falls when alerts come one by one...
+  Fixture one(oneShard());
+  std::vector<size_t> bytesAfter{one.store.bytes()};
+  for (int i = 0; i < 10; ++i) {
+    one.put({podAlert(i).make()}, at(0));
+    bytesAfter.push_back(one.store.bytes());
+  }
+  const size_t limit = bytesAfter[5];
+  size_t held = 0;
+  while (bytesAfter[held] < limit) ++held;
+  // ...is where it falls inside a single batch of the same alerts.
+  AlertStoreOptions o = oneShard();
+  o.maxBytes = limit;
+  Fixture f(o);
+  AlertList batch;
+  for (int i = 0; i < 10; ++i) batch.push_back(podAlert(i).make());
+  f.put(batch, at(0));
+  EXPECT_EQ(f.store.size(), held);
+  EXPECT_EQ(f.drops.counts[DropReason::StoreLimit], 10 - held);
+}
+
 TEST(MemoryAlertStore, InternedStringsFreedWithTheirLastAlert) {
   Fixture f(oneShard());
   const size_t base = f.store.internedStrings();  // "namespace"

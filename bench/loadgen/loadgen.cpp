@@ -54,6 +54,7 @@ struct Options {
   std::string startsAt, endsAt;  // RFC 3339, computed once at start
   int attempts = 50;             // per post: 503s and connection failures retried this often
   std::string acceptedFile;      // "first count" per post answered 200
+  double requestTimeout = 0;     // seconds per try (connect, write, answer); 0: wait for ever
 };
 
 std::vector<std::string> splitList(const std::string& s) {
@@ -161,6 +162,51 @@ void stamp(std::string& body, const std::vector<size_t>& tsPos) {
   for (size_t p : tsPos) std::memcpy(body.data() + p, digits, 19);
 }
 
+// One try of a post: connect when needed, write, read the answer. With a timeout the same steps
+// run as async operations under the stream's deadline, so a peer that takes the request and never
+// answers becomes an error (beast::error::timeout) instead of a thread blocked for ever.
+void exchange(asio::io_context& io, beast::tcp_stream& s, const tcp::resolver::results_type& eps,
+              bool connect, const http::request<http::string_body>& req, beast::flat_buffer& buf,
+              http::response<http::string_body>& res, double timeoutSeconds) {
+  if (timeoutSeconds <= 0) {
+    if (connect) {
+      s.connect(eps);
+      s.socket().set_option(tcp::no_delay(true));
+    }
+    http::write(s, req);
+    http::read(s, buf, res);
+    return;
+  }
+  s.expires_after(std::chrono::duration_cast<SteadyClock::duration>(
+      std::chrono::duration<double>(timeoutSeconds)));
+  beast::error_code ec;
+  auto onRead = [&](beast::error_code e, size_t) { ec = e; };
+  auto onWrite = [&](beast::error_code e, size_t) {
+    if (e) {
+      ec = e;
+      return;
+    }
+    http::async_read(s, buf, res, onRead);
+  };
+  auto write = [&] { http::async_write(s, req, onWrite); };
+  if (connect) {
+    s.async_connect(eps, [&](beast::error_code e, const tcp::endpoint&) {
+      if (e) {
+        ec = e;
+        return;
+      }
+      s.socket().set_option(tcp::no_delay(true));
+      write();
+    });
+  } else {
+    write();
+  }
+  io.restart();
+  io.run();
+  s.expires_never();
+  if (ec) throw beast::system_error(ec);
+}
+
 std::string httpGet(const std::string& hostport, const std::string& path) {
   try {
     asio::io_context io;
@@ -230,6 +276,10 @@ int main(int argc, char** argv) {
                  "tries per post: a 503 waits 20 ms, a failed connection 50 ms and moves to the "
                  "next target")
       ->check(CLI::PositiveNumber);
+  app.add_option("--request-timeout", o.requestTimeout,
+                 "seconds one try of a post may take (connect, write, answer) before it counts "
+                 "as failed and moves to the next target; 0 waits for ever")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--accepted-file", o.acceptedFile,
                  "write 'first_id count' per post answered 200 (needs --distinct)");
   CLI11_PARSE(app, argc, argv);
@@ -256,7 +306,8 @@ int main(int argc, char** argv) {
   std::string baseline = o.sink.empty() ? "" : httpGet(o.sink, "/stats");
   double baseAlerts = jsonNumber(baseline, "alerts");
 
-  std::atomic<long long> next{0}, accepted{0}, rejected{0}, failed{0}, expectedDeliveries{0};
+  std::atomic<long long> next{0}, accepted{0}, rejected{0}, failed{0}, expectedDeliveries{0},
+      timeouts{0};
   auto t0 = SteadyClock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < o.connections; ++c) {
@@ -313,14 +364,10 @@ int main(int argc, char** argv) {
         req.prepare_payload();
         for (int attempt = 0; attempt < o.attempts; ++attempt) {
           try {
-            if (!s) {
-              s = std::make_unique<beast::tcp_stream>(io);
-              s->connect(eps);
-              s->socket().set_option(tcp::no_delay(true));
-            }
-            http::write(*s, req);
+            bool connect = !s;
+            if (connect) s = std::make_unique<beast::tcp_stream>(io);
             http::response<http::string_body> res;
-            http::read(*s, buf, res);
+            exchange(io, *s, eps, connect, req, buf, res, o.requestTimeout);
             if (res.result_int() == 200) {
               accepted += n;
               if (!o.acceptedFile.empty()) acceptedHere.emplace_back(seq0, n);
@@ -338,6 +385,14 @@ int main(int argc, char** argv) {
           } catch (const std::exception& e) {
             s.reset();
             buf.consume(buf.size());
+            if (const auto* se = dynamic_cast<const beast::system_error*>(&e);
+                se && se->code() == beast::error::timeout) {
+              // Taken and not answered in time: it may have been accepted, so a retry elsewhere
+              // can store it twice; counted and said, never silent.
+              ++timeouts;
+              std::cerr << "nm-loadgen: " << targets[targetIndex] << ": no answer within "
+                        << o.requestTimeout << "s (attempt " << attempt + 1 << ")\n";
+            }
             if (attempt == o.attempts - 1) {
               failed += n;
               std::cerr << "nm-loadgen: " << e.what() << "\n";
@@ -359,8 +414,9 @@ int main(int argc, char** argv) {
   double sendSecs = std::chrono::duration<double>(SteadyClock::now() - t0).count();
   std::printf(
       "sent: accepted=%lld alerts in %.3fs -> %.0f alerts/s accepted; 503-retries=%lld "
-      "failed=%lld\n",
-      accepted.load(), sendSecs, accepted.load() / sendSecs, rejected.load(), failed.load());
+      "failed=%lld timeouts=%lld\n",
+      accepted.load(), sendSecs, accepted.load() / sendSecs, rejected.load(), failed.load(),
+      timeouts.load());
   if (o.pid) std::printf("daemon RSS after send: %s\n", procStatus(o.pid, "VmRSS").c_str());
   if (!o.acceptedFile.empty()) {
     std::ofstream f(o.acceptedFile);

@@ -10,25 +10,67 @@ ctest says one thing per module. The rule:
                                                          their reasons are printed last
   - no test at all                                    -> exit 1 (a module without tests is a mistake)
 
-Usage: run.py MODULE [MODULE.Class.test ...]  (names as unittest.loadTestsFromName takes them)."""
+A module whose text has the line `# ctest: one entry per test` gets one ctest entry per test
+(tests/CMakeLists.txt asks `run.py --list MODULE` at configure time), so each of its long
+scenarios has ctest's whole timeout to itself.
 
+--timeout SECONDS: a watchdog set below ctest's TIMEOUT. When it fires, every thread's stack is
+printed and the running test fails with WatchdogTimeout, so its tearDown runs and prints the daemons'
+logs; a ctest timeout would kill the process and show nothing of where it waited.
+
+Usage: run.py [--timeout SECONDS] MODULE [MODULE.Class.test ...]  (names as
+       unittest.loadTestsFromName takes them)
+       run.py --list MODULE  (prints the module's test ids, one per line)"""
+
+import faulthandler
+import signal
 import sys
 import unittest
 
 SKIPPED = 77
 
 
+def test_ids(suite):
+    for t in suite:
+        if isinstance(t, unittest.TestSuite):
+            yield from test_ids(t)
+        else:
+            yield t.id()
+
+
+class WatchdogTimeout(BaseException):
+    """Not an Exception (nor an OSError, as TimeoutError is), so no helper's `except OSError` or
+    `except Exception` retry loop swallows it; unittest records it as the test's error."""
+
+
+def arm_watchdog(seconds):
+    def fire(signum, frame):
+        print(f"\nrun.py: still running after {seconds}s; every thread's stack:", flush=True)
+        faulthandler.dump_traceback(file=sys.stdout, all_threads=True)
+        raise WatchdogTimeout(f"run.py --timeout {seconds}: the test did not end in time")
+    signal.signal(signal.SIGALRM, fire)
+    signal.alarm(seconds)
+
+
 def main(argv):
+    loader = unittest.defaultTestLoader
+    if len(argv) == 3 and argv[1] == "--list":
+        for i in test_ids(loader.loadTestsFromName(argv[2])):
+            print(i)
+        return 0
+    if len(argv) > 2 and argv[1] == "--timeout":
+        arm_watchdog(int(argv[2]))
+        argv = argv[:1] + argv[3:]
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    loader = unittest.defaultTestLoader
     try:
         suite = unittest.TestSuite(loader.loadTestsFromName(n) for n in argv[1:])
     except unittest.SkipTest as e:  # raised at module import
         print(f"SKIPPED {' '.join(argv[1:])}: {e}")
         return SKIPPED
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    signal.alarm(0)
     # A skip of one test counts in testsRun; a class skipped in setUpClass does not.
     skipped_tests = sum(1 for t, _ in result.skipped if isinstance(t, unittest.TestCase))
     passed = (result.testsRun - skipped_tests - len(result.failures) - len(result.errors)

@@ -1,3 +1,4 @@
+# ctest: one entry per test
 """Chaos on three replicas (issue #12), on each durable backend: the real redis-server (AOF,
 appendfsync always) or nats-server -js (file storage), and three replicas of the real binary
 behind one nm-loadgen (failing over between them) and one nm-sink --ids (deliveries per alert id):
@@ -42,6 +43,11 @@ RATE = int(os.environ.get("NM_CHAOS_RATE", "2000"))
 CONNECTIONS = 6  # two per replica
 BATCH = 20       # alerts per POST
 TTL_MS = 1000    # --store.lease-ttl
+# nm-loadgen --request-timeout: a post taken and not answered within it fails over to the next
+# replica (said on stderr, counted as timeouts=) instead of blocking its connection for ever.
+REQUEST_TIMEOUT_S = 20
+# The whole load (send and deliveries) fits in ctest's 300 s per scenario with room for the rest.
+LOAD_BUDGET_S = 180
 
 
 class RedisBackend:
@@ -283,7 +289,8 @@ class ReplicasChaosTest(NMTestCase):
             [LOADGEN, "--target", targets, "--sink", f"127.0.0.1:{self.ids.port}",
              "--connections", str(CONNECTIONS), "--batch", str(BATCH), "--total", str(ALERTS),
              "--rate", str(RATE), "--tenants", "50", "--distinct", "--attempts", "3000",
-             "--accepted-file", self.accepted_file, "--wait", "60"],
+             "--accepted-file", self.accepted_file, "--wait", "60",
+             "--request-timeout", str(REQUEST_TIMEOUT_S)],
             stdout=open(self.loadgen_log, "wb"), stderr=subprocess.STDOUT)
 
     def wait_delivered(self, fraction):
@@ -291,13 +298,23 @@ class ReplicasChaosTest(NMTestCase):
                    what=f"{fraction:.0%} of the alerts delivered")
 
     def finish_load(self):
-        rc = self.loadgen.wait(600)
+        try:
+            rc = self.loadgen.wait(LOAD_BUDGET_S)
+        except subprocess.TimeoutExpired:
+            self.loadgen.kill()
+            self.loadgen.wait()
+            with open(self.loadgen_log) as f:
+                self.fail(f"nm-loadgen still running after {LOAD_BUDGET_S}s; its log:\n"
+                          f"{f.read()}\nsink: {self.ids.stats()}")
         with open(self.loadgen_log) as f:
             out = f.read()
         print(out, end="")
         self.assertEqual(rc, 0, out)
         self.assertIn("failed=0", out)
+        # Alerts re-posted after a 503, or after no answer within REQUEST_TIMEOUT_S (the first try
+        # may have been stored): each can be delivered twice.
         retried = int(out.split("503-retries=")[1].split()[0])
+        timed_out = int(out.split("timeouts=")[1].split()[0]) * BATCH
         wait_until(self.settled, 120, interval=0.2, what="every entry acked, nothing in flight")
         accepted = set()
         with open(self.accepted_file) as f:
@@ -308,7 +325,7 @@ class ReplicasChaosTest(NMTestCase):
         stats = self.ids.stats()
         lost = len(accepted - set(got))
         duplicates = sum(n - 1 for n in got.values())
-        return accepted, lost, duplicates, retried, stats
+        return accepted, lost, duplicates, retried, timed_out, stats
 
     # -- scenarios -----------------------------------------------------------------------------
 
@@ -336,12 +353,13 @@ class ReplicasChaosTest(NMTestCase):
         moved = time.monotonic() - killed
         self.start_replica(2)
         self.wait_owned(3)
-        accepted, lost, duplicates, retried, stats = self.finish_load()
-        bound = held + unanswered
+        accepted, lost, duplicates, retried, timed_out, stats = self.finish_load()
+        bound = held + unanswered + timed_out
         print(f"chaos[{self.backend.name}, replica kill -9]: alerts={ALERTS} "
               f"accepted={len(accepted)} lost={lost} duplicates={duplicates} "
               f"bound={bound} (held by the killed replica {held} + its unanswered posts "
-              f"<= {unanswered}) partitions moved in {moved:.2f}s, "
+              f"<= {unanswered} + re-posted after no answer {timed_out}) "
+              f"partitions moved in {moved:.2f}s, "
               f"notifications={stats['requests']} mixed_groups={stats['mixed_groups']}")
         self.assertEqual(len(accepted), ALERTS)
         self.assertEqual(lost, 0)
@@ -374,14 +392,14 @@ class ReplicasChaosTest(NMTestCase):
         for r in self.live():
             wait_until(lambda: r.get("/-/ready")[0] == 200, 30,
                        what="/-/ready to answer 200 once the backend is back")
-        accepted, lost, duplicates, retried, stats = self.finish_load()
-        bound = held + retried
+        accepted, lost, duplicates, retried, timed_out, stats = self.finish_load()
+        bound = held + retried + timed_out
         left = (f" acked-but-left-in-stream={self.backend.leftover()}"
                 if hasattr(self.backend, "leftover") else "")
         print(f"chaos[{self.backend.name}, backend kill -9]: alerts={ALERTS} "
               f"accepted={len(accepted)} lost={lost} duplicates={duplicates} "
               f"bound={bound} (read and not acked at the kill {held} + re-posted after 503 "
-              f"{retried}) notifications={stats['requests']} "
+              f"{retried} or after no answer {timed_out}) notifications={stats['requests']} "
               f"mixed_groups={stats['mixed_groups']}{left}")
         self.assertEqual(len(accepted), ALERTS)
         self.assertEqual(lost, 0)

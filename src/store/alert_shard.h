@@ -37,7 +37,11 @@ struct Entry {
   uint16_t nAnnotations;
   uint8_t flags;
   uint8_t format;
+  // Seconds (rounded up) by which the endsAt last written to the state backend trails `endsAt`:
+  // re-posts that only extend endsAt are not all written (MemoryAlertStore::needsWrite).
+  uint16_t unwrittenEndsS;
 };
+static_assert(sizeof(Entry) == 56, "the store's memory budget counts on a 56-byte entry");
 
 inline int64_t toNs(TimePoint t) {
   return t.time_since_epoch().count();

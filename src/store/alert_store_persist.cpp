@@ -16,7 +16,8 @@ constexpr size_t kHeaderBytes = 3 + 8;
 
 }  // namespace
 
-void MemoryAlertStore::persist(Shard& sh, const Entry& e, TimePoint now) {
+void MemoryAlertStore::persist(Shard& sh, Entry& e, TimePoint now) {
+  e.unwrittenEndsS = 0;
   if (!backend_ || !backend_->durable()) return;
   auto a = materialise(sh.s, e, now);
   std::string v;

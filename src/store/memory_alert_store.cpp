@@ -14,6 +14,7 @@ MemoryAlertStore::MemoryAlertStore(AlertStoreOptions options, StateBackend* back
     : opts_(std::move(options)),
       clock_(opts_.clock ? opts_.clock : [] { return nm::now(); }),
       backend_(backend),
+      durable_(backend && backend->durable()),
       drops_(drops),
       resolveTimeoutNs_(opts_.resolveTimeout.count()) {
   const size_t n = std::bit_ceil(std::max<size_t>(opts_.shards, 1));
@@ -41,6 +42,12 @@ MemoryAlertStore::MemoryAlertStore(AlertStoreOptions options, StateBackend* back
   reinjectedCounter_ = &sweep.with({"reinjected"});
   supersededCounter_ = &sweep.with({"superseded"});
   collectedCounter_ = &sweep.with({"collected"});
+  deferredCounter_ = &registry
+                          ->counter("nm_alert_store_writes_deferred_total",
+                                    "Re-posts of firing alerts that only refreshed endsAt and "
+                                    "annotations, not written to the state backend (the endsAt "
+                                    "written last still covers half the sender's horizon).")
+                          .with({});
   firingGauge_ = &alerts.with({"firing"});
   resolvedGauge_ = &alerts.with({"resolved"});
 }
@@ -62,6 +69,7 @@ void MemoryAlertStore::put(AlertList& alerts, TimePoint now) {
   const Duration timeout = resolveTimeout();
   size_t refused = 0;
   const char* limit = nullptr;
+  size_t deferred = 0;
   const size_t n = alerts.size();
   // The batch by shard, each shard's alerts in batch order (a counting sort): a shard is locked
   // once per batch, and its lookups, cache misses each (index slot, entry, label pairs), are
@@ -103,7 +111,7 @@ void MemoryAlertStore::put(AlertList& alerts, TimePoint now) {
         }
       }
       AlertPtr& slot = alerts[order[k]];
-      slot = putLocked(sh, slot, now, timeout, refused, limit);
+      slot = putLocked(sh, slot, now, timeout, refused, limit, deferred);
       // The bytes limit is checked against every alert's growth, not once per batch.
       if (opts_.maxBytes) sh.bytes.store(sh.s.bytes(), std::memory_order_relaxed);
     }
@@ -111,6 +119,7 @@ void MemoryAlertStore::put(AlertList& alerts, TimePoint now) {
   }
   std::erase(alerts, nullptr);
   if (refused) noteRefused(refused, limit);
+  if (deferred && deferredCounter_) deferredCounter_->inc(static_cast<double>(deferred));
 }
 
 bool MemoryAlertStore::admit(std::string_view tenant, const char*& limit) {
@@ -161,7 +170,7 @@ void MemoryAlertStore::noteRefused(size_t n, const char* limit) {
 }
 
 AlertPtr MemoryAlertStore::putLocked(Shard& sh, const AlertPtr& in, TimePoint now, Duration timeout,
-                                     size_t& refused, const char*& limit) {
+                                     size_t& refused, const char*& limit, size_t& deferred) {
   const Alert& a = *in;
   AlertTimes inc;
   inc.startsAt = a.startsAt;
@@ -193,6 +202,8 @@ AlertPtr MemoryAlertStore::putLocked(Shard& sh, const AlertPtr& in, TimePoint no
   }
 
   bool incomingOwns = true;
+  const bool existed = e != nullptr;
+  const Entry before = existed ? *e : Entry{};
   AlertTimes t = inc;
   if (!e) {
     if (!admit(a.labels.get("namespace"), limit)) {
@@ -258,8 +269,36 @@ AlertPtr MemoryAlertStore::putLocked(Shard& sh, const AlertPtr& in, TimePoint no
     result = std::move(m);
   }
   for (auto* o : observers_) o->upserted(*result, now);
-  persist(sh, *e, now);
+  if (!existed || needsWrite(before, *e, now)) {
+    persist(sh, *e, now);
+  } else if (durable_) {
+    ++deferred;
+  }
   return result;
+}
+
+bool MemoryAlertStore::needsWrite(const Entry& before, Entry& after, TimePoint now) {
+  if ((before.flags & kRemote) ||
+      (before.flags & kPersistedFlags) != (after.flags & kPersistedFlags) ||
+      (after.flags & kResolvedSent) || before.startsAt != after.startsAt ||
+      before.startsOff != after.startsOff || before.endsOff != after.endsOff ||
+      before.format != after.format || after.endsAt < before.endsAt) {
+    return true;
+  }
+  constexpr int64_t kSecond = 1'000'000'000;
+  const int64_t moved = after.endsAt - before.endsAt;  // >= 0, both real times
+  const int64_t lagS = before.unwrittenEndsS + (moved + kSecond - 1) / kSecond;
+  if (lagS > UINT16_MAX) return true;
+  const int64_t nowNs = toNs(now);
+  const int64_t horizon = after.endsAt - nowNs;          // the sender's, from now
+  const int64_t writtenLead = horizon - lagS * kSecond;  // the written endsAt's, from now
+  const int64_t postGap = std::max<int64_t>(0, nowNs - before.updatedAt);  // since the last post
+  // The written endsAt must still cover half the sender's horizon and twice the gap between its
+  // posts, so that a restart (or a replica reading shared state) never sees a firing alert end
+  // while its sender keeps posting.
+  if (writtenLead < horizon / 2 || writtenLead < 2 * postGap) return true;
+  after.unwrittenEndsS = static_cast<uint16_t>(lagS);
+  return false;
 }
 
 void MemoryAlertStore::resolvedNotified(uint64_t fingerprint) {

@@ -103,12 +103,21 @@ class MemoryAlertStore final : public AlertStore {
   TimePoint clockNow() const { return clock_(); }
   // Merges one alert of shard `sh`, whose lock the caller holds; its downstream value, or null
   // when it leaves the batch.
+  // `deferred` counts re-posts whose state write was skipped (needsWrite).
   AlertPtr putLocked(Shard& sh, const AlertPtr& in, TimePoint now, Duration timeout,
-                     size_t& refused, const char*& limit);
+                     size_t& refused, const char*& limit, size_t& deferred);
   bool admit(std::string_view tenant, const char*& limit);
   void releaseTenant(std::string_view tenant);
   void collect(Shard& sh, Entry& e);
-  void persist(Shard& sh, const Entry& e, TimePoint now);
+  // Writes the entry's record (durable backends only); the written endsAt is then the held one.
+  void persist(Shard& sh, Entry& e, TimePoint now);
+  // Whether the merge that turned `before` into `after` must be written to the state backend.
+  // Not for a re-post of a firing alert that moved endsAt later and refreshed annotations or
+  // generatorURL (Prometheus re-evaluates them, `{{ $value }}` changes every time) while the
+  // endsAt last written still leaves a wide margin: `after.unwrittenEndsS` then remembers how far
+  // the written endsAt trails. A restart reloads such an alert firing, its annotations at most
+  // that margin old; every other change (new, resolved, startsAt, flags) is written at once.
+  static bool needsWrite(const Entry& before, Entry& after, TimePoint now);
   void noteRefused(size_t n, const char* limit);
   std::shared_ptr<Alert> materialise(const AlertShard& s, const Entry& e, TimePoint now) const;
   struct Record {
@@ -126,6 +135,7 @@ class MemoryAlertStore final : public AlertStore {
   AlertStoreOptions opts_;
   std::function<TimePoint()> clock_;
   StateBackend* backend_;
+  bool durable_;  // backend_ keeps records (a memory backend does not)
   DropSink* drops_;
   std::vector<std::unique_ptr<Shard>> shards_;
   size_t shardMask_;
@@ -136,6 +146,7 @@ class MemoryAlertStore final : public AlertStore {
   std::atomic<uint64_t> reinjectedTotal_{0};
   metrics::Counter* reinjectedCounter_ = nullptr;
   metrics::Counter* supersededCounter_ = nullptr;
+  metrics::Counter* deferredCounter_ = nullptr;
   metrics::Counter* collectedCounter_ = nullptr;
   metrics::Gauge* firingGauge_ = nullptr;
   metrics::Gauge* resolvedGauge_ = nullptr;

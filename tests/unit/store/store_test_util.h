@@ -47,6 +47,7 @@ class FakeBackend final : public StateBackend {
   bool durable() const override { return true; }
   void put(StateTable t, std::string k, std::string v) override {
     std::lock_guard<std::mutex> g(mu);
+    ++puts;
     tables[t][k] = std::move(v);
   }
   void erase(StateTable t, std::string k) override {
@@ -62,6 +63,7 @@ class FakeBackend final : public StateBackend {
   void flush() override {}
   std::mutex mu;
   std::map<StateTable, std::map<std::string, std::string>> tables;
+  size_t puts = 0;
 };
 
 class Drops final : public DropSink {

@@ -49,10 +49,12 @@ NatsStateBackend::NatsStateBackend(NatsStateOptions options, metrics::Registry& 
       conn_([this] {
         NatsConnectOptions c = options_.connect;
         c.name = "notification-manager-state";
-        c.onStateChange = [this](bool up) {
-          if (up)
-            for (auto& r : resyncWanted_) r = true;  // notices may have been missed
-        };
+        // No resync after a reconnect: libnats resumes each watcher's ordered consumer after
+        // the last stream sequence it delivered, so no change is missed. Destroying a watcher
+        // then would race that resumption, which runs on a libnats thread: libnats 3.4's
+        // jsSub_deleteConsumer reads the consumer name the resumption frees (a use-after-free
+        // ASan caught in the NATS-down tests).
+        c.onStateChange = nullptr;
         return c;
       }()),
       metrics_(metrics) {

@@ -49,7 +49,8 @@ struct NatsStateOptions {
 // starts one thread per table running kvStore_WatchAll (deletes included): its initial batch is
 // the resync (records differing from what this replica knows are delivered, known keys absent
 // from it are delivered as erased), then live entries follow. A watcher is made again (a full
-// resync) after the connection comes back. Stale entries (older than this replica's own write of
+// resync) only when it fails (a slow consumer lost entries); across a reconnect libnats resumes it
+// after the last sequence it delivered. Stale entries (older than this replica's own write of
 // the key, or arriving while that write is in flight) are skipped; a foreign entry skipped while
 // an own write was in flight gets the key re-read once that write is acknowledged.
 class NatsStateBackend final : public StateBackend {

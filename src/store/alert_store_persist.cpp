@@ -18,7 +18,7 @@ constexpr size_t kHeaderBytes = 3 + 8;
 
 void MemoryAlertStore::persist(Shard& sh, Entry& e, TimePoint now) {
   e.unwrittenEndsS = 0;
-  if (!backend_ || !backend_->durable()) return;
+  if (!durable_) return;
   auto a = materialise(sh.s, e, now);
   std::string v;
   v.reserve(256);

@@ -13,7 +13,7 @@ void MemoryAlertStore::collect(Shard& sh, Entry& e) {
   sh.s.erase(e);
   size_.fetch_sub(1, std::memory_order_relaxed);
   for (auto* o : observers_) o->removed(fp);
-  if (backend_ && backend_->durable()) backend_->erase(StateTable::Alerts, fingerprintHex(fp));
+  if (durable_) backend_->erase(StateTable::Alerts, fingerprintHex(fp));
   if (collectedCounter_) collectedCounter_->inc();
 }
 
